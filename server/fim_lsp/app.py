@@ -1,0 +1,254 @@
+"""The only module that knows pygls: the server, its capabilities, and thin handlers between LSP and the engine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Coroutine, Mapping
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+from fim_lsp import __version__, config, cursor
+from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
+from fim_lsp.engine import Engine
+from fim_lsp.notices import Notices
+from fim_lsp.providers import create_http_client, create_provider
+
+log = logging.getLogger(__name__)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class FimProtocol(LanguageServerProtocol):
+    """Text sync goes to our own document store; pygls' own copy is never kept."""
+
+    _server: FimServer
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        self._server.documents.open(
+            item.uri, item.text, version=item.version, language_id=item.language_id
+        )
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
+        changes = [
+            (
+                _range(change.range)
+                if isinstance(change, types.TextDocumentContentChangePartial)
+                else None,
+                change.text,
+            )
+            for change in params.content_changes
+        ]
+        uri = params.text_document.uri
+        if self._server.documents.change(uri, params.text_document.version, changes) is None:
+            log.warning("didChange for %s, which is not open; ignored", uri)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        self._server.documents.close(uri)
+        self._server.engine.forget(uri)
+
+
+class FimServer(LanguageServer):
+    """Server state: documents, settings, the engine and the one HTTP client."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(
+            "fim-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=FimProtocol,
+        )
+        self.environ = dict(os.environ if environ is None else environ)
+        self.documents = DocumentStore()
+        self.http = create_http_client()
+        self.notices = Notices()
+        self.init_layer: Mapping[str, object] = {}  # from initializationOptions
+        self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
+        self._tasks: set[asyncio.Task[Any]] = set()
+        settings, self._problems = config.resolve(self.environ)
+        self.engine = Engine(
+            settings, create_provider(settings, self.environ, self.http), show=self.warn
+        )
+
+    def warn(self, message: str) -> None:
+        """Show a warning in the editor."""
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        )
+
+    def background(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Run `work` without awaiting it, holding a reference until it is done."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def apply_settings(self) -> None:
+        """Recompute settings from every source and tell the user about each new problem once."""
+        settings, problems = config.resolve(self.environ, [self.init_layer, self.workspace_layer])
+        for problem in problems:
+            log.warning("%s", problem)
+            if self.notices.should_show(problem, asyncio.get_running_loop().time()):
+                self.warn(f"fim-lsp: {problem}")
+        self.engine.configure(settings, create_provider(settings, self.environ, self.http))
+        log.info(
+            "provider %s, model %s, context %d chars",
+            settings.provider,
+            settings.model,
+            settings.context_chars,
+        )
+
+    async def pull_configuration(self) -> None:
+        """Ask the editor for our section, if it can answer."""
+        workspace = self.client_capabilities.workspace
+        if workspace is None or not workspace.configuration:
+            return
+        try:
+            answer = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=config.SECTION)])
+            )
+        except Exception as error:  # a client bug must not stop the server
+            log.warning("workspace/configuration failed: %s", error)
+            return
+        self.workspace_layer = config.section_of(answer[0] if answer else None)
+        self.apply_settings()
+
+    async def close(self) -> None:
+        """Stop all work and close the HTTP client."""
+        self.engine.cancel_all()
+        await self.http.aclose()
+
+
+def _range(value: types.Range) -> Range:
+    return Range(_position(value.start), _position(value.end))
+
+
+def _position(value: types.Position) -> Position:
+    return Position(value.line, value.character)
+
+
+def _cut_at(
+    server: FimServer, uri: str, position: types.Position
+) -> tuple[Document, cursor.Cut] | None:
+    """Snapshot the text around the cursor (synchronously, before any await)."""
+    document = server.documents.get(uri)
+    if document is None:
+        log.warning("completion asked for %s, which is not open", uri)
+        return None
+    where = _position(position)
+    if not document.is_in_range(where):
+        log.warning(
+            "position %d:%d is outside %s (%d lines); using the nearest valid position",
+            where.line,
+            where.character,
+            uri,
+            document.line_count,
+        )
+    line, column = document.index_of(where)
+    settings = server.engine.settings
+    return document, cursor.cut(
+        document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
+    )
+
+
+def _echo(document: Document, cut: cursor.Cut) -> types.Range:
+    """The zero-width range at the cursor, in the client's units."""
+    at = types.Position(cut.line, document.character_of(cut.line, cut.column))
+    return types.Range(start=at, end=at)
+
+
+def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
+    """Build a server with all its features registered."""
+    server = FimServer(environ)
+
+    @server.feature(types.INITIALIZE)
+    def on_initialize(ls: FimServer, params: types.InitializeParams) -> None:
+        encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        ls.documents.encoding = _encoding(encoding)
+        ls.init_layer = config.section_of(params.initialization_options)
+        log.info("client %s, position encoding %s", _client_name(params), ls.documents.encoding)
+
+    @server.feature(types.INITIALIZED)
+    def on_initialized(ls: FimServer, params: types.InitializedParams) -> None:
+        ls.apply_settings()
+        ls.background(ls.pull_configuration())
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def on_configuration(ls: FimServer, params: types.DidChangeConfigurationParams) -> None:
+        section = config.section_of(params.settings)
+        if isinstance(params.settings, Mapping) and config.SECTION in params.settings:
+            ls.workspace_layer = section
+            ls.apply_settings()
+        else:
+            ls.background(ls.pull_configuration())
+
+    @server.feature(types.SHUTDOWN)
+    async def on_shutdown(ls: FimServer, *args: object) -> None:
+        await ls.close()
+
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def on_inline_completion(
+        ls: FimServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList:
+        found = _cut_at(ls, params.text_document.uri, params.position)
+        if found is None:
+            return types.InlineCompletionList(items=[])
+        document, cut = found
+        invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+        text = await ls.engine.complete(
+            document.uri, cut, invoked=invoked, language_id=document.language_id
+        )
+        if text is None:
+            return types.InlineCompletionList(items=[])
+        item = types.InlineCompletionItem(insert_text=text, range=_echo(document, cut))
+        return types.InlineCompletionList(items=[item])
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+    async def on_completion(ls: FimServer, params: types.CompletionParams) -> types.CompletionList:
+        empty = types.CompletionList(is_incomplete=True, items=[])
+        found = _cut_at(ls, params.text_document.uri, params.position)
+        if found is None:
+            return empty
+        document, cut = found
+        invoked = (
+            params.context is not None
+            and params.context.trigger_kind == types.CompletionTriggerKind.Invoked
+        )
+        text = await ls.engine.complete(
+            document.uri, cut, invoked=invoked, language_id=document.language_id
+        )
+        if text is None:
+            return empty
+        label = next((line.strip() for line in _LINE_BREAK.split(text) if line.strip()), text)
+        item = types.CompletionItem(
+            label=label,
+            kind=types.CompletionItemKind.Text,
+            detail=f"fim-lsp · {ls.engine.settings.model}",
+            text_edit=types.TextEdit(range=_echo(document, cut), new_text=text),
+            insert_text_format=types.InsertTextFormat.PlainText,
+        )
+        return types.CompletionList(is_incomplete=True, items=[item])
+
+    return server
+
+
+def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:
+    value = str(kind.value if isinstance(kind, types.PositionEncodingKind) else kind)
+    if value == "utf-8":
+        return "utf-8"
+    if value == "utf-32":
+        return "utf-32"
+    return "utf-16"
+
+
+def _client_name(params: types.InitializeParams) -> str:
+    info = params.client_info
+    return f"{info.name} {info.version or ''}".strip() if info else "unknown"

@@ -1,0 +1,187 @@
+"""The `fim-lsp` command: the language server (stdio or TCP), `complete` to try a provider, `check` to diagnose."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import os
+import sys
+import time
+from contextlib import aclosing
+from pathlib import Path
+
+from fim_lsp import __version__, config, cursor
+from fim_lsp.documents import Document
+from fim_lsp.engine import build_request
+from fim_lsp.providers import (
+    ProviderError,
+    create_http_client,
+    create_provider,
+    key_variable,
+)
+
+log = logging.getLogger("fim_lsp")
+
+
+class Failure(Exception):
+    """A one-line reason to exit non-zero."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fim-lsp",
+        description="Fill-in-the-middle AI completions as ghost text, over LSP.",
+    )
+    parser.add_argument("--version", action="version", version=f"fim-lsp {__version__}")
+    parser.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
+    parser.add_argument("--tcp", metavar="HOST:PORT", help="talk LSP over TCP instead")
+    parser.add_argument("--log-file", metavar="PATH", help="write the log here, not to stderr")
+    parser.add_argument(
+        "--log-level",
+        default=os.environ.get("FIM_LSP_LOG_LEVEL", "INFO"),
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        help="how much to log (default INFO; never source code or keys)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    complete = commands.add_parser(
+        "complete", help="print the completion at FILE:LINE:COL (1-based), as it streams"
+    )
+    complete.add_argument("where", metavar="FILE:LINE:COL")
+    commands.add_parser("check", help="validate settings and key, and reach the provider")
+    return parser
+
+
+def _setup_logging(level: str, log_file: str | None) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # pygls logs every message body at INFO, which would put source code in the log.
+    for noisy in ("pygls", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _settings() -> config.Settings:
+    settings, problems = config.resolve(os.environ)
+    for problem in problems:
+        print(f"fim-lsp: warning: {problem}", file=sys.stderr)
+    return settings
+
+
+def _parse_where(where: str) -> tuple[Path, int, int]:
+    path, _, rest = where.rpartition(":")
+    path, _, line = path.rpartition(":")
+    try:
+        line_number, column_number = int(line), int(rest)
+    except ValueError:
+        raise Failure(f"expected FILE:LINE:COL with numbers, got {where!r}") from None
+    if not path or line_number < 1 or column_number < 1:
+        raise Failure(f"expected FILE:LINE:COL (1-based), got {where!r}")
+    return Path(path), line_number - 1, column_number - 1
+
+
+async def _complete(where: str) -> None:
+    path, line, column = _parse_where(where)
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise Failure(f"cannot read {path}: {error.strerror}") from None
+    document = Document(path.resolve().as_uri(), text, encoding="utf-32")
+    if line >= document.line_count or column > len(document.line(line)):
+        raise Failure(f"{path} has no line {line + 1} column {column + 1}")
+    settings = _settings()
+    snapshot = cursor.cut(
+        document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
+    )
+    async with create_http_client() as http:
+        provider = create_provider(settings, os.environ, http)
+        try:
+            async with asyncio.timeout(settings.timeout_ms / 1000):
+                async with aclosing(provider.stream(build_request(settings, snapshot))) as deltas:
+                    async for delta in deltas:
+                        sys.stdout.write(delta)
+                        sys.stdout.flush()
+        except TimeoutError:
+            raise Failure(
+                f"{provider.host} did not finish within {settings.timeout_ms} ms"
+            ) from None
+        except ProviderError as error:
+            raise Failure(error.message) from None
+    sys.stdout.write("\n")
+
+
+async def _check() -> None:
+    settings, problems = config.resolve(os.environ)
+    print(f"provider: {settings.provider}")
+    print(f"model:    {settings.model}")
+    variable = key_variable(settings)
+    print(f"key:      {variable} is {'set' if os.environ.get(variable, '').strip() else 'NOT set'}")
+    for problem in problems:
+        print(f"setting:  {problem}")
+    async with create_http_client() as http:
+        provider = create_provider(settings, os.environ, http)
+        print(f"address:  {provider.host}")
+        request = dataclasses.replace(build_request(settings, _probe_cut()), max_tokens=8)
+        started = time.perf_counter()
+        received = []
+        try:
+            async with asyncio.timeout(settings.timeout_ms / 1000):
+                async with aclosing(provider.stream(request)) as deltas:
+                    async for delta in deltas:
+                        received.append(delta)
+        except TimeoutError:
+            raise Failure(
+                f"{provider.host} did not answer within {settings.timeout_ms} ms"
+            ) from None
+        except ProviderError as error:
+            raise Failure(error.message) from None
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"answer:   {''.join(received)!r} in {elapsed:.0f} ms")
+    if problems:
+        raise Failure("the provider answered, but some settings are invalid (see above)")
+    print("verdict:  ready")
+
+
+def _probe_cut() -> cursor.Cut:
+    probe = Document("untitled:check.py", "def add(a, b):\n    return \n", encoding="utf-32")
+    return cursor.cut(probe, 1, 11, budget=200, prefix_share=0.75)
+
+
+def _serve(address: str | None) -> None:
+    from fim_lsp.app import create_server  # pygls is only needed to serve
+
+    server = create_server()
+    if address is None:
+        server.start_io()
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        server.start_tcp(host or "127.0.0.1", int(port))
+    except ValueError:
+        raise Failure(f"expected --tcp HOST:PORT, got {address!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    arguments = _parser().parse_args(argv)
+    _setup_logging(arguments.log_level, arguments.log_file)
+    try:
+        if arguments.command == "complete":
+            asyncio.run(_complete(arguments.where))
+        elif arguments.command == "check":
+            asyncio.run(_check())
+        else:
+            _serve(arguments.tcp)
+    except Failure as failure:
+        print(f"fim-lsp: {failure}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Settings: defaults, layered parsing from environment and editor, and validation that names each problem."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PROVIDERS = ("mistral", "codestral")
+SECTION = "fimLsp"
+ENV_PREFIX = "FIM_LSP_"
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the server can be told; field names are snake_case, wire names camelCase."""
+
+    enable: bool = field(default=True, metadata=_doc("Turn suggestions on or off."))
+    provider: str = field(
+        default="mistral",
+        metadata=_doc(
+            "`mistral` (api.mistral.ai, key in `MISTRAL_API_KEY`) or `codestral` "
+            "(codestral.mistral.ai, key in `CODESTRAL_API_KEY`)."
+        ),
+    )
+    model: str = field(
+        default="codestral-latest", metadata=_doc("Model name sent to the provider.")
+    )
+    base_url: str = field(
+        default="",
+        metadata=_doc("Provider address; empty means the provider's own (e.g. a proxy or region)."),
+    )
+    max_tokens: int = field(default=128, metadata=_doc("Most tokens one suggestion may have."))
+    min_tokens: int | None = field(default=None, metadata=_doc("Fewest tokens; unset: not sent."))
+    temperature: float | None = field(
+        default=0.0, metadata=_doc("Sampling temperature (0 gives repeatable suggestions).")
+    )
+    top_p: float | None = field(default=None, metadata=_doc("Nucleus sampling; unset: not sent."))
+    stop: tuple[str, ...] = field(
+        default=(), metadata=_doc("Extra stop strings sent with every request.")
+    )
+    random_seed: int | None = field(default=None, metadata=_doc("Seed; unset: not sent."))
+    context_chars: int = field(
+        default=8000,
+        metadata=_doc("Characters of the document around the cursor sent as prompt and suffix."),
+    )
+    prefix_share: float = field(
+        default=0.75, metadata=_doc("Share of `contextChars` taken from before the cursor.")
+    )
+    debounce_ms: int = field(
+        default=150,
+        metadata=_doc("Wait after a keystroke before calling the provider (automatic triggers)."),
+    )
+    timeout_ms: int = field(
+        default=10000, metadata=_doc("Give up on a provider request after this long.")
+    )
+    disabled_languages: tuple[str, ...] = field(
+        default=(), metadata=_doc("Language ids (e.g. `markdown`) that get no suggestions.")
+    )
+
+
+def wire_name(name: str) -> str:
+    """Turn a snake_case field name into its camelCase wire name."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def env_name(name: str) -> str:
+    """The environment variable that sets a field, e.g. FIM_LSP_MAX_TOKENS."""
+    return ENV_PREFIX + name.upper()
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _boolean(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _Invalid("expected true or false")
+
+
+def _integer(low: int, high: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                raise _Invalid(f"expected a whole number from {low} to {high}")
+        if not low <= value <= high:
+            raise _Invalid(f"expected a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _number(low: float, high: float) -> Callable[[object], float]:
+    def check(value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Invalid(f"expected a number from {low} to {high}")
+        if not low <= value <= high:
+            raise _Invalid(f"expected a number from {low} to {high}")
+        return float(value)
+
+    return check
+
+
+def _optional(check: Callable[[object], Any]) -> Callable[[object], Any]:
+    return lambda value: None if value is None else check(value)
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if value not in options:
+            raise _Invalid("expected one of " + ", ".join(options))
+        return str(value)
+
+    return check
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid("expected a non-empty string")
+    return value.strip()
+
+
+def _url(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Invalid("expected an http:// or https:// address")
+    value = value.strip().rstrip("/")
+    if value and not re.match(r"https?://[^/\s]+", value):
+        raise _Invalid("expected an http:// or https:// address")
+    return value
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise _Invalid("expected a list of strings")
+
+
+_CHECKS: dict[str, Callable[[object], Any]] = {
+    "enable": _boolean,
+    "provider": _choice(PROVIDERS),
+    "model": _text,
+    "base_url": _url,
+    "max_tokens": _integer(1, 8192),
+    "min_tokens": _optional(_integer(0, 8192)),
+    "temperature": _optional(_number(0.0, 2.0)),
+    "top_p": _optional(_number(0.0, 1.0)),
+    "stop": _strings,
+    "random_seed": _optional(_integer(0, 2**63 - 1)),
+    "context_chars": _integer(100, 1_000_000),
+    "prefix_share": _number(0.0, 1.0),
+    "debounce_ms": _integer(0, 10_000),
+    "timeout_ms": _integer(100, 600_000),
+    "disabled_languages": _strings,
+}
+FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
+_BY_WIRE = {wire_name(name): name for name in FIELDS}
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def editor_label(key: str) -> str:
+    """How a problem names an editor setting."""
+    return f"setting {SECTION}.{key}"
+
+
+def env_label(key: str) -> str:
+    """How a problem names an environment variable."""
+    return f"environment variable {env_name(_BY_WIRE[key])}"
+
+
+def apply_layer(
+    settings: Settings, layer: Mapping[str, object], label: Callable[[str], str] = editor_label
+) -> tuple[Settings, list[str]]:
+    """Apply one source of camelCase settings; bad values keep what `settings` had and name the problem."""
+    changes: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in layer.items():
+        name = _BY_WIRE.get(key)
+        if name is None:
+            continue  # editors send their own keys in the same section (e.g. client-only settings)
+        try:
+            changes[name] = _CHECKS[name](value)
+        except _Invalid as error:
+            problems.append(
+                f"{label(key)} = {_shown(value)} is not valid ({error}); "
+                f"using {_shown(getattr(settings, name))}."
+            )
+    return dataclasses.replace(settings, **changes), problems
+
+
+def env_layer(environ: Mapping[str, str]) -> dict[str, object]:
+    """Read FIM_LSP_* variables into a camelCase layer; values are JSON or plain strings."""
+    layer: dict[str, object] = {}
+    for name in FIELDS:
+        raw = environ.get(env_name(name))
+        if raw is None:
+            continue
+        value: object
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        if name in ("stop", "disabled_languages") and isinstance(value, str):
+            value = [item for item in value.split(",") if item]
+        layer[wire_name(name)] = value
+    return layer
+
+
+def section_of(options: object) -> Mapping[str, object]:
+    """Find our settings in initializationOptions or didChangeConfiguration settings."""
+    if not isinstance(options, Mapping):
+        return {}
+    nested = options.get(SECTION)
+    if isinstance(nested, Mapping):
+        return nested
+    return options
+
+
+def resolve(
+    environ: Mapping[str, str], editor_layers: Iterable[Mapping[str, object]] = ()
+) -> tuple[Settings, list[str]]:
+    """Defaults, then FIM_LSP_* variables, then each editor layer in order; returns all problems."""
+    settings, problems = apply_layer(Settings(), env_layer(environ), env_label)
+    for layer in editor_layers:
+        settings, more = apply_layer(settings, layer)
+        problems += more
+    return settings, problems

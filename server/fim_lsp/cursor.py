@@ -1,0 +1,76 @@
+"""Cut a document at the cursor into a prefix and a suffix window, budgeted and snapped to whole lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fim_lsp.documents import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """An immutable snapshot of what surrounds the cursor, taken before any await."""
+
+    prefix: str  # text before the cursor, starting at a line start when the budget allows
+    suffix: str  # text after the cursor, ending at a line end when the budget allows
+    line_prefix: str  # the cursor's line up to the cursor
+    line_suffix: str  # the cursor's line after the cursor, without its line break
+    eol: str  # the document's line ending
+    line: int  # cursor line index
+    column: int  # cursor column in code points
+
+
+def _lines_before(document: Document, line: int, head: str, budget: int) -> str:
+    """`head` plus as many whole lines above `line` as fit in `budget` characters."""
+    if len(head) >= budget:
+        return head[len(head) - budget :] if budget > 0 else ""
+    parts = [head]
+    used = len(head)
+    index = line - 1
+    while index >= 0:
+        piece = document.line(index) + document.line_ending(index)
+        if used + len(piece) > budget:
+            break
+        parts.append(piece)
+        used += len(piece)
+        index -= 1
+    parts.reverse()
+    return "".join(parts)
+
+
+def _lines_after(document: Document, line: int, tail: str, budget: int) -> str:
+    """`tail` plus as many whole lines below `line` as fit in `budget` characters."""
+    if len(tail) >= budget:
+        return tail[:budget] if budget > 0 else ""
+    parts = [tail]
+    used = len(tail)
+    index = line + 1
+    while index < document.line_count:
+        piece = document.line(index) + document.line_ending(index)
+        if used + len(piece) > budget:
+            break
+        parts.append(piece)
+        used += len(piece)
+        index += 1
+    return "".join(parts)
+
+
+def cut(document: Document, line: int, column: int, *, budget: int, prefix_share: float) -> Cut:
+    """Cut at (line, column); budget a prefix share of `budget` before, the rest after, lending unused room."""
+    text = document.line(line)
+    line_prefix, line_suffix = text[:column], text[column:]
+    tail = line_suffix + document.line_ending(line)
+    prefix_budget = round(budget * prefix_share)
+    prefix = _lines_before(document, line, line_prefix, prefix_budget)
+    suffix = _lines_after(document, line, tail, budget - len(prefix))
+    if budget - len(suffix) > prefix_budget:
+        prefix = _lines_before(document, line, line_prefix, budget - len(suffix))
+    return Cut(
+        prefix=prefix,
+        suffix=suffix,
+        line_prefix=line_prefix,
+        line_suffix=line_suffix,
+        eol=document.eol(),
+        line=line,
+        column=column,
+    )

@@ -1,0 +1,65 @@
+"""The one small interface every provider implements: a FIM request in, text deltas out."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class FimRequest:
+    """What the model is asked: the text around the hole and how to sample."""
+
+    prompt: str
+    suffix: str
+    model: str
+    max_tokens: int | None = None
+    min_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop: tuple[str, ...] = ()
+    random_seed: int | None = None
+
+
+class ErrorKind(enum.StrEnum):
+    """What went wrong, in terms the engine can act on."""
+
+    CONFIG = "config"  # nothing was sent: e.g. no API key
+    AUTH = "auth"
+    RATE_LIMITED = "rate_limited"
+    BAD_REQUEST = "bad_request"
+    UNAVAILABLE = "unavailable"
+    TIMEOUT = "timeout"
+    PROTOCOL = "protocol"
+
+
+class ProviderError(Exception):
+    """A provider failure with a message the user can act on (never containing the key)."""
+
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.status = status
+        self.retry_after = retry_after
+
+
+class Provider(Protocol):
+    """Streams the middle for a FimRequest; raises ProviderError on failure."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def host(self) -> str: ...
+
+    def stream(self, request: FimRequest) -> AsyncGenerator[str, None]: ...
