@@ -1,0 +1,1 @@
+"""Test doubles for the remote services fim-lsp talks to."""
