@@ -1,0 +1,128 @@
+"""End-to-end fixtures: the real server as a subprocess over stdio, pointed at the fake Codestral."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
+
+from bench.fakes.codestral import FakeCodestral
+
+SERVER = [sys.executable, "-m", "fim_lsp", "--stdio", "--log-level", "DEBUG"]
+KEY_VARIABLES = ("MISTRAL_API_KEY", "CODESTRAL_API_KEY")
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeCodestral]:
+    with FakeCodestral(completion="return a + b") as server:
+        yield server
+
+
+def server_env(fake: FakeCodestral, **extra: str) -> dict[str, str]:
+    """The environment the server runs in: no real keys, the fake's address and key, no debounce."""
+    env = {k: v for k, v in os.environ.items() if k not in KEY_VARIABLES}
+    env.update(
+        FIM_LSP_BASE_URL=fake.base_url,
+        MISTRAL_API_KEY=fake.api_key,
+        FIM_LSP_DEBOUNCE_MS="0",
+        NO_PROXY="127.0.0.1",
+    )
+    env.update(extra)
+    return env
+
+
+Start = Callable[..., Awaitable[LanguageClient]]
+INITIALIZE_RESULTS: weakref.WeakKeyDictionary[LanguageClient, types.InitializeResult] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@pytest_asyncio.fixture
+async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
+    """Start servers; each is shut down cleanly after the test."""
+    clients: list[LanguageClient] = []
+
+    async def _start(
+        *,
+        client: str = "neovim@v0.11.0",
+        env: dict[str, str] | None = None,
+        initialization_options: Any = None,
+        configuration: dict[str, Any] | None = None,
+        command: list[str] | None = None,
+    ) -> LanguageClient:
+        lsp = make_test_lsp_client()
+        if configuration is not None:
+            lsp.set_configuration(configuration, section="fimLsp")
+        await lsp.start_io(*(command or SERVER), env=env if env is not None else server_env(fake))
+        clients.append(lsp)
+        INITIALIZE_RESULTS[lsp] = await lsp.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities(client),
+                initialization_options=initialization_options,
+            )
+        )
+        return lsp
+
+    yield _start
+    for lsp in clients:
+        await lsp.shutdown_session()
+        await lsp.stop()
+
+
+@pytest_asyncio.fixture
+async def client(start: Start) -> LanguageClient:
+    return await start()
+
+
+def open_document(
+    client: LanguageClient, text: str, uri: str = "file:///work/demo.py", language: str = "python"
+) -> str:
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id=language, version=1, text=text
+            )
+        )
+    )
+    return uri
+
+
+def inline_params(
+    uri: str, line: int, character: int, *, invoked: bool = True
+) -> types.InlineCompletionParams:
+    kind = (
+        types.InlineCompletionTriggerKind.Invoked
+        if invoked
+        else types.InlineCompletionTriggerKind.Automatic
+    )
+    return types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=line, character=character),
+        context=types.InlineCompletionContext(trigger_kind=kind),
+    )
+
+
+async def inline(
+    client: LanguageClient, uri: str, line: int, character: int, *, invoked: bool = True
+) -> types.InlineCompletionList | list[types.InlineCompletionItem] | None:
+    return await client.text_document_inline_completion_async(
+        inline_params(uri, line, character, invoked=invoked)
+    )
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Poll until `predicate` holds (for notifications that arrive after a response)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True

@@ -1,0 +1,235 @@
+"""Ghost text and menu items end to end: the real server over stdio, the fake Codestral behind it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from bench.fakes.codestral import ALLOWED_FIELDS, FakeCodestral
+from tests.e2e.conftest import (
+    INITIALIZE_RESULTS,
+    Start,
+    inline,
+    inline_params,
+    open_document,
+    server_env,
+)
+
+SOURCE = "def add(a, b):\n    \n\nprint(add(1, 2))\n"
+
+
+@pytest.mark.parametrize(
+    ("client_name", "encoding"),
+    [
+        ("neovim@v0.11.0", "utf-8"),
+        ("visual-studio-code", "utf-16"),
+        ("emacs", "utf-32"),
+    ],
+)
+async def test_capabilities(start: Start, client_name: str, encoding: str) -> None:
+    client = await start(client=client_name)
+    capabilities = INITIALIZE_RESULTS[client].capabilities
+    assert capabilities.inline_completion_provider is not None
+    assert capabilities.completion_provider is not None
+    assert capabilities.position_encoding == encoding
+    sync = capabilities.text_document_sync
+    assert isinstance(sync, types.TextDocumentSyncOptions)
+    assert sync.change == types.TextDocumentSyncKind.Incremental
+    assert sync.open_close is True
+
+
+async def test_inline_completion(client: LanguageClient, fake: FakeCodestral) -> None:
+    uri = open_document(client, SOURCE)
+    result = await inline(client, uri, 1, 4)
+    assert isinstance(result, types.InlineCompletionList)
+    [item] = result.items
+    assert item.insert_text == "return a + b"
+    cursor = types.Position(line=1, character=4)
+    assert item.range == types.Range(start=cursor, end=cursor)
+
+    [request] = fake.requests
+    assert request.path == "/v1/fim/completions"
+    assert request.header("authorization") == f"Bearer {fake.api_key}"
+    assert request.header("accept") == "text/event-stream"
+    body = request.body
+    assert set(body) <= set(ALLOWED_FIELDS)
+    assert set(body) == {"model", "prompt", "suffix", "stream", "max_tokens", "temperature"}
+    assert body["prompt"] == "def add(a, b):\n    "
+    assert body["suffix"] == "\n\nprint(add(1, 2))\n"
+    assert body["model"] == "codestral-latest"
+    assert body["stream"] is True
+
+
+async def test_plain_completion(client: LanguageClient, fake: FakeCodestral) -> None:
+    fake.completion = "total = a + b\n    return total"
+    uri = open_document(client, SOURCE)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=4),
+            context=types.CompletionContext(trigger_kind=types.CompletionTriggerKind.Invoked),
+        )
+    )
+    assert isinstance(result, types.CompletionList)
+    assert result.is_incomplete is True
+    [item] = result.items
+    assert item.label == "total = a + b"
+    assert isinstance(item.text_edit, types.TextEdit)
+    assert item.text_edit.new_text == "total = a + b\n    return total"
+    cursor = types.Position(line=1, character=4)
+    assert item.text_edit.range == types.Range(start=cursor, end=cursor)
+
+
+def _units(text: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-16":
+        return len(text.encode("utf-16-le")) // 2
+    return len(text)
+
+
+CUT_CASES = {
+    "ascii": ("x = 1\ny = |2\n", ""),
+    "cjk": ("名前 = '山田'\nprint(名前|)\n", ""),
+    "emoji": ("s = '😀😀|x'\nt = 1\n", ""),
+    "emoji-then-line": ("a = '🎉'\nb = '🎉|'\n", ""),
+    "crlf": ("a = 1\r\nb = |2\r\nc = 3\r\n", ""),
+    "lone-cr": ("a = 1\rb = |2\rc = 3", ""),
+    "form-feed": ("a = 1\x0c b = 2\nc = |3\n", ""),
+    "u2028": ("s = 'x\u2028y'\nz = |1\n", ""),
+    "mixed": ("é\r\n😀\x0c中\u2028\rq|w\n", ""),
+}
+CLIENTS = {"utf-8": "neovim@v0.11.0", "utf-16": "visual-studio-code", "utf-32": "emacs"}
+
+
+@pytest.mark.parametrize("encoding", sorted(CLIENTS))
+@pytest.mark.parametrize("case", sorted(CUT_CASES))
+async def test_cut_in_every_encoding(
+    start: Start, fake: FakeCodestral, encoding: str, case: str
+) -> None:
+    marked, _ = CUT_CASES[case]
+    offset = marked.index("|")
+    text = marked.replace("|", "")
+    # the position as the client computes it: LSP lines break at \n, \r\n, \r only
+    before = text[:offset]
+    lines = re.split(r"\r\n|\r|\n", before)
+    position = (len(lines) - 1, _units(lines[-1], encoding))
+
+    client = await start(client=CLIENTS[encoding])
+    uri = open_document(client, text)
+    result = await inline(client, uri, *position)
+    assert isinstance(result, types.InlineCompletionList)
+    [item] = result.items
+    assert item.range is not None
+    assert (item.range.start.line, item.range.start.character) == position
+    body = fake.last_body()
+    assert (body["prompt"], body["suffix"]) == (text[:offset], text[offset:])
+
+
+async def test_incremental_edits_across_lines(client: LanguageClient, fake: FakeCodestral) -> None:
+    uri = open_document(client, "one\ntwo\nthree\n")
+    expected = "one\ntwo\nthree\n"
+
+    def edit(version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            start=types.Position(line=start[0], character=start[1]),
+                            end=types.Position(line=end[0], character=end[1]),
+                        ),
+                        text=text,
+                    )
+                ],
+            )
+        )
+
+    edit(2, (0, 3), (0, 3), "\nnew")  # insert a line
+    expected = "one\nnew\ntwo\nthree\n"
+    edit(3, (1, 1), (3, 2), "EW\nTH")  # replace across three lines
+    expected = "one\nnEW\nTHree\n"
+    edit(4, (2, 5), (3, 0), "")  # join with the (empty) last line
+    expected = "one\nnEW\nTHree"
+    edit(5, (0, 0), (0, 0), "# 😀\r\n")  # CRLF and an astral character
+    expected = "# 😀\r\none\nnEW\nTHree"
+
+    result = await inline(client, uri, 3, 2)
+    assert isinstance(result, types.InlineCompletionList)
+    body = fake.last_body()
+    assert body["prompt"] + body["suffix"] == expected
+    assert body["suffix"] == "ree"
+
+
+async def test_cancel_closes_the_http_stream(client: LanguageClient, fake: FakeCodestral) -> None:
+    fake.set_mode("stall")
+    uri = open_document(client, SOURCE)
+    future = client.protocol.send_request(
+        types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(uri, 1, 4), msg_id=4242
+    )
+    assert await asyncio.to_thread(fake.wait_for_requests, 1, 5.0)
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=4242))
+    with pytest.raises(Exception) as raised:
+        await asyncio.wait_for(asyncio.wrap_future(future), 5)
+    assert getattr(raised.value, "code", None) == -32800
+    assert await asyncio.to_thread(fake.wait_for_disconnect, 5.0)
+
+
+async def test_newer_request_supersedes_older(start: Start, fake: FakeCodestral) -> None:
+    client = await start(env=server_env(fake, FIM_LSP_DEBOUNCE_MS="50"))
+    fake.chunk_delay = 0.2
+    uri = open_document(client, SOURCE)
+    first = asyncio.ensure_future(inline(client, uri, 1, 4, invoked=False))
+    await asyncio.sleep(0.01)
+    second = asyncio.ensure_future(inline(client, uri, 1, 4, invoked=False))
+    old, new = await asyncio.gather(first, second)
+    assert isinstance(old, types.InlineCompletionList) and old.items == ()
+    assert isinstance(new, types.InlineCompletionList)
+    assert [item.insert_text for item in new.items] == ["return a + b"]
+    # the debounce swallowed the first request: only one ever reached the provider
+    assert len(fake.requests) == 1
+
+
+async def test_superseded_stream_is_closed(start: Start, fake: FakeCodestral) -> None:
+    client = await start()
+    fake.set_mode("stall", count=1)
+    uri = open_document(client, SOURCE)
+    first = asyncio.ensure_future(inline(client, uri, 1, 4, invoked=False))
+    assert await asyncio.to_thread(fake.wait_for_requests, 1, 5.0)
+    second = await inline(client, uri, 1, 4, invoked=False)
+    assert isinstance(second, types.InlineCompletionList) and len(second.items) == 1
+    old = await first
+    assert isinstance(old, types.InlineCompletionList) and old.items == ()
+    assert await asyncio.to_thread(fake.wait_for_disconnect, 5.0)
+
+
+async def test_unknown_document_and_bad_positions(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    result = await inline(client, "file:///never/opened.py", 0, 0)
+    assert isinstance(result, types.InlineCompletionList) and result.items == ()
+    assert fake.requests == []
+
+    uri = open_document(client, "ab\ncd")
+    result = await inline(client, uri, 0, 99)  # past the end of the line: clamped to it
+    assert isinstance(result, types.InlineCompletionList)
+    [item] = result.items
+    assert item.range is not None and item.range.start == types.Position(line=0, character=2)
+    assert (fake.last_body()["prompt"], fake.last_body()["suffix"]) == ("ab", "\ncd")
+
+    result = await inline(client, uri, 7, 1)  # past the last line: the end of the document
+    assert isinstance(result, types.InlineCompletionList)
+    assert fake.last_body()["prompt"] == "ab\ncd"
+
+
+async def test_disabled_language_sends_nothing(start: Start, fake: FakeCodestral) -> None:
+    client = await start(initialization_options={"fimLsp": {"disabledLanguages": ["markdown"]}})
+    uri = open_document(client, "# notes\n", uri="file:///work/notes.md", language="markdown")
+    result = await inline(client, uri, 1, 0)
+    assert isinstance(result, types.InlineCompletionList) and result.items == ()
+    assert fake.requests == []
