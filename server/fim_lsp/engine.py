@@ -53,7 +53,10 @@ class Engine:
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
-        if (settings.provider, settings.base_url) != (self.settings.provider, self.settings.base_url):
+        if (settings.provider, settings.base_url) != (
+            self.settings.provider,
+            self.settings.base_url,
+        ):
             self._paused_until = 0.0  # a pause is owed to one endpoint, not to the next
         self.settings = settings
         self.provider = provider

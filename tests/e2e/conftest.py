@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from bench.fakes.codestral import FakeCodestral
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
-
-from bench.fakes.codestral import FakeCodestral
 
 SERVER = [sys.executable, "-m", "fim_lsp", "--stdio", "--log-level", "DEBUG"]
 KEY_VARIABLES = ("MISTRAL_API_KEY", "CODESTRAL_API_KEY")
@@ -118,9 +117,9 @@ async def inline(
     )
 
 
-async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+async def wait_for(predicate: Callable[[], bool], seconds: float = 5.0) -> bool:
     """Poll until `predicate` holds (for notifications that arrive after a response)."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + seconds
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
             return False

@@ -1,0 +1,147 @@
+"""The command line: `complete`, `check`, `--tcp`, and the README's run command, as a user runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bench.fakes.codestral import FakeCodestral
+from lsprotocol import types
+from pytest_lsp import client_capabilities, make_test_lsp_client
+
+from tests.e2e.conftest import Start, inline, open_document, server_env
+
+ROOT = Path(__file__).parents[2]
+FIM_LSP = [sys.executable, "-m", "fim_lsp"]
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        FIM_LSP + args, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    path = tmp_path / "démo.py"
+    path.write_text("def add(a, b):\n    ret\n\nprint(add(1, 2))\n", encoding="utf-8")
+    return path
+
+
+def test_complete_prints_the_middle(fake: FakeCodestral, source: Path) -> None:
+    fake.completion = "urn a + b"
+    done = run(["complete", f"{source}:2:8"], server_env(fake))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "urn a + b\n"
+    body = fake.last_body()
+    assert body["prompt"] == "def add(a, b):\n    ret"
+    assert body["suffix"] == "\n\nprint(add(1, 2))\n"
+
+
+@pytest.mark.parametrize(
+    ("where", "says"),
+    [
+        ("{source}:9:1", "has no line 9"),
+        ("{source}:2:99", "column 99"),
+        ("{source}:x:1", "FILE:LINE:COL"),
+        ("{source}:0:1", "1-based"),
+        ("/no/such/file.py:1:1", "cannot read"),
+    ],
+)
+def test_complete_rejects_bad_input_in_one_line(
+    fake: FakeCodestral, source: Path, where: str, says: str
+) -> None:
+    done = run(["complete", where.format(source=source)], server_env(fake))
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and says in done.stderr
+    assert "Traceback" not in done.stderr
+    assert fake.requests == []
+
+
+def test_complete_reports_a_provider_failure(fake: FakeCodestral, source: Path) -> None:
+    done = run(["complete", f"{source}:2:8"], server_env(fake, MISTRAL_API_KEY="fake-wrong-key"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("fim-lsp: the key in MISTRAL_API_KEY was rejected")
+    assert done.stderr.count("\n") == 1
+    assert "fake-wrong-key" not in done.stdout + done.stderr
+
+
+def test_check_reports_ready(fake: FakeCodestral) -> None:
+    done = run(["check"], server_env(fake))
+    assert done.returncode == 0, done.stderr
+    assert "provider: mistral" in done.stdout
+    assert "key:      MISTRAL_API_KEY is set" in done.stdout
+    assert done.stdout.rstrip().endswith("verdict:  ready")
+    assert fake.api_key not in done.stdout + done.stderr
+    assert fake.last_body()["max_tokens"] == 8
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"MISTRAL_API_KEY": ""}, "MISTRAL_API_KEY is not set"),
+        ({"MISTRAL_API_KEY": "fake-wrong-key"}, "was rejected"),
+        ({"FIM_LSP_BASE_URL": "http://127.0.0.1:9"}, "cannot connect"),
+    ],
+)
+def test_check_fails_with_one_line(fake: FakeCodestral, env: dict[str, str], says: str) -> None:
+    done = run(["check"], server_env(fake, **env))
+    assert done.returncode == 1
+    assert says in done.stderr and done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
+    assert "fake-wrong-key" not in done.stdout + done.stderr
+
+
+def test_check_names_invalid_settings(fake: FakeCodestral) -> None:
+    done = run(["check"], server_env(fake, FIM_LSP_MAX_TOKENS="many"))
+    assert done.returncode == 1
+    assert "FIM_LSP_MAX_TOKENS" in done.stdout
+    assert "settings are invalid" in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_tcp(fake: FakeCodestral) -> None:
+    port = _free_port()
+    server = await asyncio.create_subprocess_exec(
+        *FIM_LSP, "--tcp", f"127.0.0.1:{port}", "--log-level", "DEBUG", env=server_env(fake)
+    )
+    try:
+        client = make_test_lsp_client()
+        for _ in range(100):
+            try:
+                await client.start_tcp("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        await client.initialize_session(
+            types.InitializeParams(capabilities=client_capabilities("visual-studio-code"))
+        )
+        uri = open_document(client, "x = \n")
+        result = await inline(client, uri, 0, 4)
+        assert isinstance(result, types.InlineCompletionList)
+        assert [item.insert_text for item in result.items] == ["return a + b"]
+        await client.shutdown_async(None)
+        client.exit(None)
+        assert await asyncio.wait_for(server.wait(), 10) == 0
+        await client.stop()
+    finally:
+        if server.returncode is None:
+            server.kill()
+            await server.wait()
+
+
+async def test_readme_run_command_serves_lsp(start: Start, fake: FakeCodestral) -> None:
+    client = await start(command=[str(ROOT / "tools" / "run.sh"), "--stdio"])
+    uri = open_document(client, "x = \n")
+    result = await inline(client, uri, 0, 4)
+    assert isinstance(result, types.InlineCompletionList)
+    assert [item.insert_text for item in result.items] == ["return a + b"]
