@@ -233,3 +233,14 @@ async def test_disabled_language_sends_nothing(start: Start, fake: FakeCodestral
     result = await inline(client, uri, 1, 0)
     assert isinstance(result, types.InlineCompletionList) and result.items == ()
     assert fake.requests == []
+
+
+async def test_one_keep_alive_connection_serves_many_requests(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    uri = open_document(client, SOURCE)
+    for _ in range(3):
+        result = await inline(client, uri, 1, 4)
+        assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
+    assert len(fake.requests) == 3
+    assert fake.connections == 1

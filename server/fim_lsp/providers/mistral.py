@@ -177,14 +177,16 @@ class MistralProvider:
                     for text in self._whole_answer(response):
                         yield text
                     return
-                finished = False
+                finished = done = False
                 async for event in EventSource(response).aiter_sse():
-                    if event.data == "[DONE]":
-                        return
+                    # read on past [DONE] to the end of the body, so the connection is reused
+                    done = done or event.data == "[DONE]"
+                    if done:
+                        continue
                     texts, finished = self._read_chunk(event.data)
                     for text in texts:
                         yield text
-            if not finished:
+            if not (finished or done):
                 raise ProviderError(
                     ErrorKind.PROTOCOL, f"{self.host} ended the stream before it was complete."
                 )
