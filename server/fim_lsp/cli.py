@@ -9,12 +9,11 @@ import logging
 import os
 import sys
 import time
-from contextlib import aclosing
 from pathlib import Path
 
 from fim_lsp import __version__, config, cursor
 from fim_lsp.documents import Document
-from fim_lsp.engine import build_request
+from fim_lsp.engine import build_request, read_stream
 from fim_lsp.providers import (
     ProviderError,
     create_http_client,
@@ -99,15 +98,9 @@ async def _complete(where: str) -> None:
     async with create_http_client() as http:
         provider = create_provider(settings, os.environ, http)
         try:
-            async with asyncio.timeout(settings.timeout_ms / 1000):
-                async with aclosing(provider.stream(build_request(settings, snapshot))) as deltas:
-                    async for delta in deltas:
-                        sys.stdout.write(delta)
-                        sys.stdout.flush()
-        except TimeoutError:
-            raise Failure(
-                f"{provider.host} did not finish within {settings.timeout_ms} ms"
-            ) from None
+            await read_stream(
+                provider, build_request(settings, snapshot), settings.timeout_ms, _write
+            )
         except ProviderError as error:
             raise Failure(error.message) from None
     sys.stdout.write("\n")
@@ -126,23 +119,20 @@ async def _check() -> None:
         print(f"address:  {provider.host}")
         request = dataclasses.replace(build_request(settings, _probe_cut()), max_tokens=8)
         started = time.perf_counter()
-        received = []
         try:
-            async with asyncio.timeout(settings.timeout_ms / 1000):
-                async with aclosing(provider.stream(request)) as deltas:
-                    async for delta in deltas:
-                        received.append(delta)
-        except TimeoutError:
-            raise Failure(
-                f"{provider.host} did not answer within {settings.timeout_ms} ms"
-            ) from None
+            answer = await read_stream(provider, request, settings.timeout_ms)
         except ProviderError as error:
             raise Failure(error.message) from None
     elapsed = (time.perf_counter() - started) * 1000
-    print(f"answer:   {''.join(received)!r} in {elapsed:.0f} ms")
+    print(f"answer:   {answer!r} in {elapsed:.0f} ms")
     if problems:
         raise Failure("the provider answered, but some settings are invalid (see above)")
     print("verdict:  ready")
+
+
+def _write(delta: str) -> None:
+    sys.stdout.write(delta)
+    sys.stdout.flush()
 
 
 def _probe_cut() -> cursor.Cut:

@@ -32,6 +32,29 @@ def build_request(settings: Settings, cut: Cut) -> FimRequest:
     )
 
 
+async def read_stream(
+    provider: Provider,
+    request: FimRequest,
+    timeout_ms: int,
+    on_delta: Callable[[str], None] | None = None,
+) -> str:
+    """The whole answer to `request`, within `timeout_ms`; the stream is closed however this ends."""
+    parts: list[str] = []
+    try:
+        async with asyncio.timeout(timeout_ms / 1000):
+            async with aclosing(provider.stream(request)) as deltas:
+                async for delta in deltas:
+                    parts.append(delta)
+                    if on_delta is not None:
+                        on_delta(delta)
+    except TimeoutError:
+        raise ProviderError(
+            ErrorKind.TIMEOUT,
+            f"{provider.host} did not finish within {timeout_ms} ms (the fimLsp.timeoutMs setting).",
+        ) from None
+    return "".join(parts)
+
+
 class Engine:
     """One per server: turns cuts into suggestions and decides what the user is told."""
 
@@ -107,7 +130,7 @@ class Engine:
         request = build_request(settings, cut)
         started = self._clock()
         try:
-            raw = await self._read(request, settings.timeout_ms)
+            raw = await read_stream(self.provider, request, settings.timeout_ms)
         except ProviderError as error:
             self._report(error)
             return None
@@ -123,21 +146,6 @@ class Engine:
             (self._clock() - started) * 1000,
         )
         return postprocess.finish(raw, eol=cut.eol)
-
-    async def _read(self, request: FimRequest, timeout_ms: int) -> str:
-        parts: list[str] = []
-        try:
-            async with asyncio.timeout(timeout_ms / 1000):
-                async with aclosing(self.provider.stream(request)) as deltas:
-                    async for delta in deltas:
-                        parts.append(delta)
-        except TimeoutError:
-            raise ProviderError(
-                ErrorKind.TIMEOUT,
-                f"{self.provider.host} did not finish within {timeout_ms} ms "
-                "(the fimLsp.timeoutMs setting).",
-            ) from None
-        return "".join(parts)
 
     def _report(self, error: ProviderError) -> None:
         now = self._clock()
