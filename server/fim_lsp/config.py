@@ -47,6 +47,12 @@ class Settings:
         default=(), metadata=_doc("Extra stop strings sent with every request.")
     )
     random_seed: int | None = field(default=None, metadata=_doc("Seed; unset: not sent."))
+    max_lines: int = field(
+        default=12, metadata=_doc("Most lines of a multi-line suggestion (a block ends sooner).")
+    )
+    cache_size: int = field(
+        default=256, metadata=_doc("How many recent suggestions are kept for instant reuse.")
+    )
     context_chars: int = field(
         default=8000,
         metadata=_doc("Characters of the document around the cursor sent as prompt and suffix."),
@@ -159,6 +165,8 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "top_p": _optional(_number(0.0, 1.0)),
     "stop": _strings,
     "random_seed": _optional(_integer(0, 2**63 - 1)),
+    "max_lines": _integer(1, 200),
+    "cache_size": _integer(1, 100_000),
     "context_chars": _integer(100, 1_000_000),
     "prefix_share": _number(0.0, 1.0),
     "debounce_ms": _integer(0, 10_000),

@@ -1,33 +1,44 @@
-"""The use case: from a cut to a suggestion, with latest-wins per document, debounce, and errors told once."""
+"""The use case: cache, in-flight join, debounce, provider stream with early stop; latest request per document wins."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Hashable
 from contextlib import aclosing
+from dataclasses import dataclass
+from typing import TypeVar
 
 from fim_lsp import postprocess
+from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
 from fim_lsp.notices import Notices
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+SINGLE_LINE_MAX_TOKENS = 64
+ORPHAN_GRACE_SECONDS = 0.25  # how long a stream nobody waits for may wait to be joined
+MAX_DOCUMENTS = 512
 
 
 def build_request(settings: Settings, cut: Cut) -> FimRequest:
-    """What to ask the model for this cut under these settings."""
+    """What to ask the model for this cut: one line mid-line, else a block."""
+    single = postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
     return FimRequest(
         prompt=cut.prefix,
         suffix=cut.suffix,
         model=settings.model,
-        max_tokens=settings.max_tokens,
+        max_tokens=min(settings.max_tokens, SINGLE_LINE_MAX_TOKENS)
+        if single
+        else settings.max_tokens,
         min_tokens=settings.min_tokens,
         temperature=settings.temperature,
         top_p=settings.top_p,
-        stop=settings.stop,
+        stop=("\n", *settings.stop) if single else settings.stop,
         random_seed=settings.random_seed,
     )
 
@@ -36,23 +47,75 @@ async def read_stream(
     provider: Provider,
     request: FimRequest,
     timeout_ms: int,
-    on_delta: Callable[[str], None] | None = None,
+    on_delta: Callable[[str], bool | None] | None = None,
 ) -> str:
-    """The whole answer to `request`, within `timeout_ms`; the stream is closed however this ends."""
+    """Read the answer to `request` within `timeout_ms`; stop early when `on_delta` returns True.
+
+    Leaving early closes the HTTP stream, so the provider stops generating.
+    """
     parts: list[str] = []
     try:
         async with asyncio.timeout(timeout_ms / 1000):
             async with aclosing(provider.stream(request)) as deltas:
                 async for delta in deltas:
                     parts.append(delta)
-                    if on_delta is not None:
-                        on_delta(delta)
+                    if on_delta is not None and on_delta(delta):
+                        break
     except TimeoutError:
         raise ProviderError(
             ErrorKind.TIMEOUT,
             f"{provider.host} did not finish within {timeout_ms} ms (the fimLsp.timeoutMs setting).",
         ) from None
     return "".join(parts)
+
+
+@dataclass
+class Fetch:
+    """One provider stream for one document, which later requests may join."""
+
+    params: Hashable
+    prefix: str
+    suffix: str
+    eol: str
+    suggestion: postprocess.Suggestion
+    task: asyncio.Task[str | None] | None = None
+    waiters: int = 0
+
+    def joinable(self, params: Hashable, prefix: str, suffix: str) -> bool:
+        """True if the new cursor is this one's plus text the stream has produced or is producing."""
+        if self.task is None or self.task.done() or params != self.params:
+            return False
+        if not prefix.startswith(self.prefix) or suffix[:200] != self.suffix[:200]:
+            return False
+        typed = prefix[len(self.prefix) :]
+        produced = self.suggestion.text
+        if self.eol != "\n":
+            produced = produced.replace("\n", self.eol)
+        return produced.startswith(typed) or (bool(produced) and typed.startswith(produced))
+
+
+@dataclass
+class DocumentState:
+    """Per document: the newest request's 'you are superseded' signal and the running stream."""
+
+    newest: asyncio.Event | None = None
+    fetch: Fetch | None = None
+
+
+@dataclass
+class Counters:
+    """What the engine did, for logs, tests and benchmarks."""
+
+    requests: int = 0
+    cache_hits: int = 0
+    joins: int = 0
+    fetches: int = 0
+    superseded: int = 0
+    early_stops: int = 0
+
+
+class Superseded(Exception):
+    """A newer request for the same document arrived."""
 
 
 class Engine:
@@ -68,10 +131,12 @@ class Engine:
     ) -> None:
         self.settings = settings
         self.provider = provider
+        self.cache = SuggestionCache(settings.cache_size)
+        self.counters = Counters()
         self._show = show
         self._clock = clock
         self._notices = Notices()
-        self._running: dict[str, asyncio.Task[str | None]] = {}
+        self._documents: dict[str, DocumentState] = {}
         self._paused_until = 0.0
 
     def configure(self, settings: Settings, provider: Provider) -> None:
@@ -81,71 +146,175 @@ class Engine:
             self.settings.base_url,
         ):
             self._paused_until = 0.0  # a pause is owed to one endpoint, not to the next
+        if settings.cache_size != self.settings.cache_size:
+            self.cache = SuggestionCache(settings.cache_size)
         self.settings = settings
         self.provider = provider
+
+    def _params(self, request: FimRequest) -> Hashable:
+        """Everything but the text that changes what the model answers."""
+        return (
+            self.provider.name,
+            self.provider.host,
+            request.model,
+            request.max_tokens,
+            request.min_tokens,
+            request.temperature,
+            request.top_p,
+            request.stop,
+            request.random_seed,
+            self.settings.max_lines,
+        )
 
     async def complete(
         self, key: str, cut: Cut, *, invoked: bool, language_id: str = ""
     ) -> str | None:
         """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None."""
-        if not self.settings.enable or language_id in self.settings.disabled_languages:
-            return None
-        if (older := self._running.pop(key, None)) is not None:
-            older.cancel()
-        task = asyncio.create_task(self._suggest(cut, invoked))
-        self._running[key] = task
-        try:
-            return await task
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if task.cancelled() and current is not None and current.cancelling() == 0:
-                return None  # superseded by a newer request for the same document
-            raise
-        finally:
-            if self._running.get(key) is task:
-                del self._running[key]
-
-    def forget(self, key: str) -> None:
-        """Stop work for a closed document."""
-        if (task := self._running.pop(key, None)) is not None:
-            task.cancel()
-
-    def cancel_all(self) -> None:
-        """Stop all work (shutdown)."""
-        for task in self._running.values():
-            task.cancel()
-        self._running.clear()
-
-    @property
-    def running(self) -> int:
-        """How many documents have a request in progress."""
-        return len(self._running)
-
-    async def _suggest(self, cut: Cut, invoked: bool) -> str | None:
         settings = self.settings
-        if not invoked and settings.debounce_ms > 0:
-            await asyncio.sleep(settings.debounce_ms / 1000)
+        if not settings.enable or language_id in settings.disabled_languages:
+            return None
+        self.counters.requests += 1
+        state = self._state(key)
+        if state.newest is not None:
+            state.newest.set()
+        newest = state.newest = asyncio.Event()
+        try:
+            return await self._complete(state, newest, cut, invoked)
+        except Superseded:
+            self.counters.superseded += 1
+            return None
+        finally:
+            if state.newest is newest:
+                state.newest = None
+
+    async def _complete(
+        self, state: DocumentState, newest: asyncio.Event, cut: Cut, invoked: bool
+    ) -> str | None:
+        request = build_request(self.settings, cut)
+        params = self._params(request)
+        if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
+            self.counters.cache_hits += 1
+            return hit
+        fetch = state.fetch
+        if fetch is not None and fetch.joinable(params, cut.prefix, cut.suffix):
+            self.counters.joins += 1
+            text = await self._wait_for(fetch, newest)
+            if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
+                return hit
+            if text is None or cut.prefix == fetch.prefix:
+                return None  # the stream had nothing for this place; asking again will not help
+        elif fetch is not None and fetch.task is not None:
+            fetch.task.cancel()  # the user went elsewhere: stop paying for this stream
+        if not invoked and self.settings.debounce_ms > 0:
+            await self._until_superseded(asyncio.sleep(self.settings.debounce_ms / 1000), newest)
         if self._clock() < self._paused_until:
             return None
-        request = build_request(settings, cut)
+        fetch = self._start(state, request, params, cut)
+        return await self._wait_for(fetch, newest)
+
+    def _start(
+        self, state: DocumentState, request: FimRequest, params: Hashable, cut: Cut
+    ) -> Fetch:
+        suggestion = postprocess.Suggestion(
+            cut.line_prefix, cut.line_suffix, max_lines=self.settings.max_lines
+        )
+        fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, suggestion)
+        fetch.task = asyncio.create_task(self._fetch(fetch, request))
+        state.fetch = fetch
+        self.counters.fetches += 1
+        return fetch
+
+    async def _fetch(self, fetch: Fetch, request: FimRequest) -> str | None:
         started = self._clock()
         try:
-            raw = await read_stream(self.provider, request, settings.timeout_ms)
+            await read_stream(
+                self.provider, request, self.settings.timeout_ms, fetch.suggestion.feed
+            )
         except ProviderError as error:
             self._report(error)
             return None
         except Exception:
             log.exception("unexpected failure while getting a suggestion")
             return None
+        if fetch.suggestion.complete:
+            self.counters.early_stops += 1
         for kind in ErrorKind:
             self._notices.clear(kind)
+        text = postprocess.finish(fetch.suggestion.end(), eol=fetch.eol)
         log.debug(
-            "%s answered %d chars in %.0f ms",
+            "%s answered in %.0f ms: %d chars kept",
             self.provider.host,
-            len(raw),
             (self._clock() - started) * 1000,
+            len(text or ""),
         )
-        return postprocess.finish(raw, eol=cut.eol)
+        if text is not None:
+            self.cache.put(fetch.params, fetch.prefix, fetch.suffix, text)
+        return text
+
+    async def _wait_for(self, fetch: Fetch, newest: asyncio.Event) -> str | None:
+        """Wait for a stream's text; if every waiter leaves, the stream closes soon after."""
+        assert fetch.task is not None
+        fetch.waiters += 1
+        try:
+            return await self._until_superseded(asyncio.shield(fetch.task), newest)
+        finally:
+            fetch.waiters -= 1
+            if fetch.waiters == 0 and not fetch.task.done():
+                asyncio.get_running_loop().call_later(
+                    ORPHAN_GRACE_SECONDS, self._drop_orphan, fetch
+                )
+
+    @staticmethod
+    def _drop_orphan(fetch: Fetch) -> None:
+        if fetch.waiters == 0 and fetch.task is not None and not fetch.task.done():
+            fetch.task.cancel()
+
+    async def _until_superseded(self, work: Awaitable[_T], newest: asyncio.Event) -> _T:
+        """Await `work`, unless a newer request for the document comes first (then raise Superseded)."""
+        job = asyncio.ensure_future(work)
+        signal = asyncio.ensure_future(newest.wait())
+        try:
+            await asyncio.wait((job, signal), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            signal.cancel()
+            finished = job.done()
+            if not finished:
+                job.cancel()
+        if not finished or job.cancelled():
+            raise Superseded
+        return job.result()
+
+    def _state(self, key: str) -> DocumentState:
+        state = self._documents.get(key)
+        if state is None:
+            if len(self._documents) >= MAX_DOCUMENTS:
+                self._forget_idle()
+            state = self._documents[key] = DocumentState()
+        return state
+
+    def _forget_idle(self) -> None:
+        for key in [k for k, s in self._documents.items() if s.newest is None and s.fetch is None]:
+            del self._documents[key]
+
+    def forget(self, key: str) -> None:
+        """Stop work for a closed document and drop its state."""
+        state = self._documents.pop(key, None)
+        if state is None:
+            return
+        if state.newest is not None:
+            state.newest.set()
+        if state.fetch is not None and state.fetch.task is not None:
+            state.fetch.task.cancel()
+
+    def cancel_all(self) -> None:
+        """Stop all work (shutdown)."""
+        for key in list(self._documents):
+            self.forget(key)
+
+    @property
+    def documents(self) -> int:
+        """How many documents have state."""
+        return len(self._documents)
 
     def _report(self, error: ProviderError) -> None:
         now = self._clock()

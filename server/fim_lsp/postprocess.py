@@ -1,6 +1,102 @@
-"""Turn raw model text into text that can be inserted at the cursor."""
+"""Turn raw model text into insertable text, incrementally, so the engine can stop the stream once it is complete."""
 
 from __future__ import annotations
+
+import re
+
+SINGLE_LINE = "single-line"
+MULTI_LINE = "multi-line"
+_CLOSERS = ")]}"
+_CLOSING_WORDS = ("end", "fi", "done", "esac", "endif", "endfor", "endwhile", "endfunction")
+_OPENER = re.compile(r"(?:[:{(\[]|=>|->|\bdo|\bthen|\belse|\bbegin)\s*$")
+_CLOSERS_ONLY = re.compile(r"[\s)\]}'\"`;,]*")
+
+
+def line_mode(line_suffix: str) -> str:
+    """Single-line when code follows the cursor on its line; else a multi-line block."""
+    if _CLOSERS_ONLY.fullmatch(line_suffix):
+        return MULTI_LINE
+    return SINGLE_LINE
+
+
+def indent_width(line: str) -> int:
+    """Columns of leading whitespace, a tab counting as four."""
+    stripped = line.lstrip(" \t")
+    return len(line[: len(line) - len(stripped)].expandtabs(4))
+
+
+def _is_closing_line(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and (text[0] in _CLOSERS or text.split()[0].rstrip(";") in _CLOSING_WORDS)
+
+
+class Suggestion:
+    """Reads a stream of deltas and keeps the part that fits the hole: one line, or one block."""
+
+    def __init__(self, line_prefix: str, line_suffix: str, *, max_lines: int) -> None:
+        self.mode = line_mode(line_suffix)
+        self._single = self.mode == SINGLE_LINE
+        self._max_lines = max_lines
+        self._base = indent_width(line_prefix + line_suffix)
+        self._opener = bool(_OPENER.search(line_prefix))
+        self._pending = ""  # text of the current, unfinished line
+        self._lines: list[str] = []  # finished lines kept so far
+        self._blank_run = 0
+        self.complete = False
+
+    @property
+    def text(self) -> str:
+        """What is kept so far, including the unfinished last line."""
+        if self.complete:
+            return "\n".join(self._lines)
+        return "\n".join([*self._lines, self._pending])
+
+    def feed(self, delta: str) -> bool:
+        """Take the next delta; True once the suggestion is complete and the rest can be dropped."""
+        if self.complete:
+            return True
+        self._pending += delta.replace("\r\n", "\n").replace("\r", "\n")
+        while not self.complete and "\n" in self._pending:
+            line, self._pending = self._pending.split("\n", 1)
+            self._take(line)
+        return self.complete
+
+    def end(self) -> str:
+        """The stream ended: judge the unfinished last line too; returns the kept text."""
+        if not self.complete:
+            self._take(self._pending)
+            self._finish()
+        return self.text
+
+    def _take(self, line: str) -> None:
+        if not self._lines:  # the cursor's own line is always kept
+            self._lines.append(line)
+            self.complete = self._single
+            return
+        if not line.strip():
+            self._blank_run += 1
+            if self._blank_run >= 2 and any(kept.strip() for kept in self._lines):
+                self._finish()
+                return
+            self._lines.append(line)
+            return
+        self._blank_run = 0
+        indent = indent_width(line)
+        if self._opener and indent <= self._base:
+            if indent == self._base and _is_closing_line(line):
+                self._lines.append(line)
+            self._finish()
+            return
+        if indent < self._base:
+            self._finish()
+            return
+        self._lines.append(line)
+        if len(self._lines) >= self._max_lines:
+            self._finish()
+
+    def _finish(self) -> None:
+        self.complete = True
+        self._pending = ""
 
 
 def finish(raw: str, *, eol: str) -> str | None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -514,6 +517,164 @@ def test_mode_slow_headers(fake: FakeCodestral) -> None:
 def test_set_mode_rejects_unknown() -> None:
     with pytest.raises(ValueError, match="unknown mode"):
         FakeCodestral().set_mode("explode")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- timing and gate
+
+N_EVENTS = len(TEXT) // 4 + (len(TEXT) % 4 > 0)  # content events for TEXT at 4 chars a piece
+
+
+def test_first_token_delay_comes_between_role_and_first_content(
+    fake: FakeCodestral, client: httpx.Client
+) -> None:
+    fake.first_token_delay = 0.3
+    with httpx_sse.connect_sse(client, "POST", FIM_PATH, json=body(stream=True)) as source:
+        events = source.iter_sse()
+        next(events)  # role
+        after_role = time.monotonic()
+        next(events)
+        first_token = time.monotonic() - after_role
+        rest = [sse.data for sse in events]
+    assert 0.25 <= first_token < 1.0
+    assert rest[-1] == "[DONE]"
+    fake.reset()
+    assert fake.first_token_delay == 0
+    started = time.monotonic()
+    sse_events(client, body(stream=True))
+    assert time.monotonic() - started < 0.2
+
+
+def test_first_token_delay_from_constructor_and_non_streaming() -> None:
+    with (
+        FakeCodestral(completion="x", first_token_delay=0.2) as fake,
+        httpx.Client(base_url=fake.base_url, headers=AUTH, timeout=5, trust_env=False) as c,
+    ):
+        started = time.monotonic()
+        assert c.post(FIM_PATH, json=body()).json()["choices"][0]["message"]["content"] == "x"
+        assert time.monotonic() - started >= 0.2
+        fake.first_token_delay = 0
+        fake.reset()
+        assert fake.first_token_delay == 0.2
+
+
+def test_disconnect_during_first_token_delay(fake: FakeCodestral, client: httpx.Client) -> None:
+    fake.first_token_delay = 5
+    started = time.monotonic()
+    with httpx_sse.connect_sse(client, "POST", FIM_PATH, json=body(stream=True)) as source:
+        next(source.iter_sse())
+    assert fake.wait_for_disconnect(2)
+    assert time.monotonic() - started < 1.0
+    assert (fake.chunks_sent, fake.chunks_aborted, fake.completed) == (0, 0, 0)
+
+
+def test_tokens_per_second_is_chunk_delay_as_a_rate() -> None:
+    fake = FakeCodestral(chunk_delay=0.5, tokens_per_second=50)
+    assert fake.chunk_delay == pytest.approx(0.02)
+    assert fake.tokens_per_second == pytest.approx(50)
+    fake.tokens_per_second = 200
+    assert fake.chunk_delay == pytest.approx(0.005)
+    fake.reset()
+    assert fake.chunk_delay == pytest.approx(0.02)
+    fake.chunk_delay = 0
+    assert fake.tokens_per_second == math.inf
+    for bad in (0, -1.0, math.nan):
+        with pytest.raises(ValueError, match="tokens_per_second"):
+            fake.tokens_per_second = bad
+    with pytest.raises(ValueError, match="tokens_per_second"):
+        FakeCodestral(tokens_per_second=0)
+
+
+def test_counters_for_a_completed_stream(fake: FakeCodestral, client: httpx.Client) -> None:
+    parsed = chunks(sse_events(client, body(stream=True)))
+    assert len(parsed) - 1 == N_EVENTS
+    assert fake.wait_for_completed(1, timeout=1)
+    assert (fake.chunks_sent, fake.chunks_aborted, fake.completed) == (N_EVENTS, 0, 1)
+    client.post(FIM_PATH, json=body())  # non-streaming responses are not counted
+    assert (fake.chunks_sent, fake.completed) == (N_EVENTS, 1)
+    fake.reset()
+    assert (fake.chunks_sent, fake.chunks_aborted, fake.completed) == (0, 0, 0)
+
+
+def test_hold_after_waits_for_release(fake: FakeCodestral, client: httpx.Client) -> None:
+    fake.hold_after(2)
+    with httpx_sse.connect_sse(client, "POST", FIM_PATH, json=body(stream=True)) as source:
+        events = source.iter_sse()
+        seen = [next(events).data for _ in range(3)]  # role + 2 content events
+        assert fake.wait_for_held(1, timeout=2)
+        assert fake.wait_for_chunks(2, timeout=1)
+        assert not fake.wait_for_chunks(3, timeout=0.2)
+        assert fake.held == 1
+        threading.Thread(target=fake.release).start()
+        seen += [sse.data for sse in events]
+    assert "".join(c["choices"][0]["delta"]["content"] for c in chunks(seen)) == TEXT
+    assert fake.wait_for_completed(1, timeout=1)
+    assert (fake.chunks_sent, fake.held, fake.disconnects) == (N_EVENTS, 0, 0)
+    started = time.monotonic()  # released: the gate is disarmed for later streams
+    sse_events(client, body(stream=True))
+    assert time.monotonic() - started < 0.5
+
+
+def test_hold_holds_every_stream_until_one_release(fake: FakeCodestral) -> None:
+    fake.hold_after(0)
+    with (
+        httpx.Client(base_url=fake.base_url, headers=AUTH, timeout=5, trust_env=False) as c,
+        contextlib.ExitStack() as stack,
+    ):
+        sources = [
+            stack.enter_context(httpx_sse.connect_sse(c, "POST", FIM_PATH, json=body(stream=True)))
+            for _ in range(3)
+        ]
+        assert fake.wait_for_held(3, timeout=2)
+        assert fake.chunks_sent == 0
+        fake.release()
+        for source in sources:
+            assert [sse.data for sse in source.iter_sse()][-1] == "[DONE]"
+    assert fake.completed == 3
+    assert fake.held == 0
+
+
+def test_hold_past_the_last_event_holds_before_done(
+    fake: FakeCodestral, client: httpx.Client
+) -> None:
+    fake.hold_after(1000)
+    with httpx_sse.connect_sse(client, "POST", FIM_PATH, json=body(stream=True)) as source:
+        events = source.iter_sse()
+        seen = [next(events).data for _ in range(N_EVENTS + 1)]
+        assert fake.wait_for_held(1, timeout=2)
+        assert fake.chunks_sent == N_EVENTS
+        assert fake.completed == 0
+        fake.release()
+        seen += [sse.data for sse in events]
+    assert seen[-1] == "[DONE]"
+    assert fake.wait_for_completed(1, timeout=1)
+
+
+def test_disconnect_while_held(fake: FakeCodestral, client: httpx.Client) -> None:
+    fake.hold_after(1)
+    with httpx_sse.connect_sse(client, "POST", FIM_PATH, json=body(stream=True)) as source:
+        events = source.iter_sse()
+        next(events)
+        next(events)
+        assert fake.wait_for_held(1, timeout=2)
+    assert fake.wait_for_disconnect(2)
+    assert (fake.chunks_sent, fake.chunks_aborted, fake.completed) == (1, 1, 0)
+    deadline = time.monotonic() + 2
+    while fake.held and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fake.held == 0
+    fake.release()
+
+
+def test_reset_releases_held_streams(fake: FakeCodestral, client: httpx.Client) -> None:
+    fake.hold_after(0)
+    with httpx_sse.connect_sse(client, "POST", FIM_PATH, json=body(stream=True)) as source:
+        events = source.iter_sse()
+        next(events)
+        assert fake.wait_for_held(1, timeout=2)
+        fake.reset()
+        assert [sse.data for sse in events][-1] == "[DONE]"
+    with pytest.raises(ValueError, match="n_chunks"):
+        fake.hold_after(-1)
 
 
 # --------------------------------------------------------------------------- transport

@@ -1,0 +1,52 @@
+"""Recent suggestions, found again by their surroundings, also when the user types along or backspaces."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from cachetools import LRUCache
+
+PREFIX_KEY_CHARS = 400  # how much of the text before the cursor identifies a place
+SUFFIX_KEY_CHARS = 200  # how much of the text after it does
+MAX_TYPED = 2000  # never look further back than this for typed-through text
+
+Key = tuple[Hashable, str, str]
+
+
+def _key(params: Hashable, prefix: str, end: int, suffix: str) -> Key:
+    return params, prefix[max(0, end - PREFIX_KEY_CHARS) : end], suffix[:SUFFIX_KEY_CHARS]
+
+
+class SuggestionCache:
+    """An LRU of suggestions keyed by request parameters, the prefix's tail and the suffix's head."""
+
+    def __init__(self, size: int) -> None:
+        self._entries: LRUCache[Key, str] = LRUCache(maxsize=max(1, size))
+        self._longest = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def put(self, params: Hashable, prefix: str, suffix: str, text: str) -> None:
+        """Remember that `text` was suggested between `prefix` and `suffix`."""
+        self._entries[_key(params, prefix, len(prefix), suffix)] = text
+        self._longest = min(MAX_TYPED, max(self._longest, len(text)))
+
+    def get(self, params: Hashable, prefix: str, suffix: str) -> str | None:
+        """The rest of a suggestion whose start the user has typed since (none typed: all of it).
+
+        Looks for a remembered prefix that `prefix` extends by text the suggestion starts with;
+        the shortest extension wins, so an exact hit comes first and backspacing finds it again.
+        """
+        end = len(prefix)
+        for typed in range(min(self._longest, end) + 1):
+            text = self._entries.get(_key(params, prefix, end - typed, suffix))
+            if text is None or typed >= len(text):
+                continue
+            if typed == 0 or text.startswith(prefix[end - typed :]):
+                return text[typed:]
+        return None
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._longest = 0
