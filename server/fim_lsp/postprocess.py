@@ -40,6 +40,7 @@ class Suggestion:
         self._base = indent_width(line_prefix + line_suffix)
         self._opener = bool(_OPENER.search(line_prefix))
         self._pending = ""  # text of the current, unfinished line
+        self._carry = ""  # a "\r" at the end of the last delta
         self._lines: list[str] = []  # finished lines kept so far
         self._blank_run = 0
         self.complete = False
@@ -55,7 +56,10 @@ class Suggestion:
         """Take the next delta; True once the suggestion is complete and the rest can be dropped."""
         if self.complete:
             return True
-        self._pending += delta.replace("\r\n", "\n").replace("\r", "\n")
+        text = self._carry + delta
+        self._carry = "\r" if text.endswith("\r") else ""  # it may be the start of a "\r\n"
+        text = text.removesuffix("\r")
+        self._pending += text.replace("\r\n", "\n").replace("\r", "\n")
         while not self.complete and "\n" in self._pending:
             line, self._pending = self._pending.split("\n", 1)
             self._take(line)
@@ -63,6 +67,8 @@ class Suggestion:
 
     def end(self) -> str:
         """The stream ended: judge the unfinished last line too; returns the kept text."""
+        if not self.complete and self._carry:
+            self.feed("\n")
         if not self.complete:
             self._take(self._pending)
             self._finish()

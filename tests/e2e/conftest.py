@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from bench.fakes.codestral import FakeCodestral
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
+
+from bench.fakes.codestral import FakeCodestral
 
 SERVER = [sys.executable, "-m", "fim_lsp", "--stdio", "--log-level", "DEBUG"]
 KEY_VARIABLES = ("MISTRAL_API_KEY", "CODESTRAL_API_KEY")

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from bench.fakes.codestral import FakeCodestral
 from lsprotocol import types
 from pytest_lsp import client_capabilities, make_test_lsp_client
 
+from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import Start, inline, open_document, server_env
 
 ROOT = Path(__file__).parents[2]

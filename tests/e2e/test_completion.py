@@ -6,10 +6,10 @@ import asyncio
 import re
 
 import pytest
-from bench.fakes.codestral import ALLOWED_FIELDS, FakeCodestral
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from bench.fakes.codestral import ALLOWED_FIELDS, FakeCodestral
 from tests.e2e.conftest import (
     INITIALIZE_RESULTS,
     Start,

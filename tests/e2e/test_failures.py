@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from bench.fakes.codestral import FakeCodestral
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import Start, inline, open_document, server_env, wait_for
 
 SOURCE = "def add(a, b):\n    \n"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from bench.fakes.codestral import FakeCodestral
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import Start, inline, open_document
 
 SOURCE = "x = \n"

@@ -3,7 +3,6 @@
 import pytest
 
 from fim_lsp.notices import Notices
-from fim_lsp.postprocess import finish
 from fim_lsp.providers.base import FimRequest
 from fim_lsp.providers.mistral import _error_text, _field_named, request_body, retry_after_seconds
 
@@ -97,19 +96,3 @@ def test_notices_are_quiet_for_a_while_per_kind() -> None:
     assert notices.should_show("auth", now=301)
     notices.clear("auth")
     assert notices.should_show("auth", now=302)
-
-
-@pytest.mark.parametrize(
-    ("raw", "eol", "text"),
-    [
-        ("return a  \n\n", "\n", "return a"),
-        ("  \n\t ", "\n", None),
-        ("", "\n", None),
-        ("a\nb", "\r\n", "a\r\nb"),
-        ("a\r\nb", "\r\n", "a\r\nb"),
-        ("a\r\nb", "\n", "a\nb"),
-        ("  x", "\n", "  x"),
-    ],
-)
-def test_finish(raw: str, eol: str, text: str | None) -> None:
-    assert finish(raw, eol=eol) == text

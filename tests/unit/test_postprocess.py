@@ -1,0 +1,101 @@
+"""Incremental post-processing: line mode from the cursor context, and where a suggestion ends."""
+
+import pytest
+
+from fim_lsp.postprocess import MULTI_LINE, SINGLE_LINE, Suggestion, finish, line_mode
+
+
+@pytest.mark.parametrize(
+    ("line_suffix", "mode"),
+    [
+        ("", MULTI_LINE),
+        ("   ", MULTI_LINE),
+        (")", MULTI_LINE),
+        ("]);", MULTI_LINE),
+        ("'", MULTI_LINE),
+        ("x)", SINGLE_LINE),
+        (" + 1", SINGLE_LINE),
+        ("foo", SINGLE_LINE),
+    ],
+)
+def test_line_mode(line_suffix: str, mode: str) -> None:
+    assert line_mode(line_suffix) == mode
+
+
+def _run(line_prefix: str, line_suffix: str, raw: str, max_lines: int = 12) -> tuple[str, bool]:
+    """Feed `raw` one character at a time; return the kept text and whether it stopped early."""
+    suggestion = Suggestion(line_prefix, line_suffix, max_lines=max_lines)
+    for index, char in enumerate(raw):
+        if suggestion.feed(char):
+            return suggestion.end(), index < len(raw) - 1
+    return suggestion.end(), False
+
+
+@pytest.mark.parametrize(
+    ("line_prefix", "line_suffix", "raw", "kept", "early"),
+    [
+        # mid-line: one line only
+        ("print(", "x)", "a, \nmore\n", "a, ", True),
+        ("x = ", " + 1", "42", "42", False),
+        # end of a statement line inside a block: same-indent lines continue, a dedent ends
+        ("    x = ", "", "1\n    y = 2\nz = 3\nw = 4\n", "1\n    y = 2", True),
+        # block opener (Python): deeper lines belong, the first line back at its level ends it
+        (
+            "def f():",
+            "",
+            "\n    a = 1\n\n    return a\ndef g():\n    pass\n",
+            "\n    a = 1\n\n    return a",
+            True,
+        ),
+        # block opener with braces: the closing brace at the opener's level is kept, then stop
+        (
+            "function f() {",
+            "",
+            "\n  return 1;\n}\n\nfunction g() {}\n",
+            "\n  return 1;\n}",
+            True,
+        ),
+        # empty line in a block: a dedent ends it
+        ("    ", "", "a()\n    b()\n  c()\n  d()\n", "a()\n    b()", True),
+        # two blank lines after content end a top-level block
+        ("", "", "a = 1\nb = 2\n\n\nclass X:\n", "a = 1\nb = 2\n", True),
+        # max lines
+        ("    ", "", "a\n    b\n    c\n    d\n", "a\n    b", True),
+        # the stream ends without a line break: the last line is still judged
+        ("def f():", "", "\n    return 1", "\n    return 1", False),
+        ("def f():", "", "\n    a = 1\nprint()", "\n    a = 1", False),
+        # CRLF from the model is read as line breaks
+        ("    x = ", "", "1\r\n    y = 2\r\nz", "1\n    y = 2", False),
+        # tabs count as indentation
+        ("\tif x:", "", "\n\t\ty()\n\tz()\n\tw()\n", "\n\t\ty()", True),
+    ],
+)
+def test_where_a_suggestion_ends(
+    line_prefix: str, line_suffix: str, raw: str, kept: str, early: bool
+) -> None:
+    max_lines = 2 if raw.startswith("a\n    b\n    c") else 12
+    assert _run(line_prefix, line_suffix, raw, max_lines) == (kept, early)
+
+
+def test_text_so_far_grows_with_the_stream() -> None:
+    suggestion = Suggestion("x = ", "", max_lines=12)
+    suggestion.feed("comp")
+    assert suggestion.text == "comp"
+    suggestion.feed("ute()\ny")
+    assert suggestion.text == "compute()\ny"
+
+
+@pytest.mark.parametrize(
+    ("raw", "eol", "text"),
+    [
+        ("return a  \n\n", "\n", "return a"),
+        ("  \n\t ", "\n", None),
+        ("", "\n", None),
+        ("a\nb", "\r\n", "a\r\nb"),
+        ("a\r\nb", "\r\n", "a\r\nb"),
+        ("a\r\nb", "\n", "a\nb"),
+        ("  x", "\n", "  x"),
+    ],
+)
+def test_finish(raw: str, eol: str, text: str | None) -> None:
+    assert finish(raw, eol=eol) == text
