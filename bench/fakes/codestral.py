@@ -77,6 +77,20 @@ class _Fault:
     headers: dict[str, str]
 
 
+class _Hold:
+    """One ``hold_after`` gate: streams that started while it was armed wait on it."""
+
+    def __init__(self, after: int) -> None:
+        self.after = after
+        self.released = False
+        self.waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+
+
+def _open_gate(gate: asyncio.Future[None]) -> None:
+    if not gate.done():
+        gate.set_result(None)
+
+
 @dataclass
 class _Request:
     method: str
@@ -185,6 +199,13 @@ class _Watch:
         if seconds is not None and seconds <= 0:
             return True
         await asyncio.wait({self._task}, timeout=seconds)
+        return not self.gone
+
+    async def wait(self, gate: asyncio.Future[None]) -> bool:
+        """Wait until ``gate`` is done; False as soon as the client disconnects."""
+        if self.gone:
+            return False
+        await asyncio.wait({self._task, gate}, return_when=asyncio.FIRST_COMPLETED)
         return not self.gone
 
     async def stop(self) -> None:
@@ -371,7 +392,13 @@ class FakeCodestral:
       A ``stop`` string cuts the text before its first occurrence (``finish_reason: "stop"``,
       which is also the reason when nothing was cut).
     - ``chunk_delay``: seconds before each content event (non-streaming: the sum, before the
-      response is sent).
+      response is sent). One piece is one token, so this is the time per token.
+    - ``tokens_per_second``: the same knob as a rate: setting it (> 0) sets ``chunk_delay`` to
+      ``1 / tokens_per_second``; reading it gives ``1 / chunk_delay`` (``math.inf`` when 0).
+    - ``first_token_delay``: seconds between the role-only first event and the first content
+      event (time to first token), in addition to that event's ``chunk_delay``: the first
+      content event comes ``first_token_delay + chunk_delay`` after the headers. Non-streaming:
+      added to the wait before the response.
     - ``known_models``: other models get ``400`` ``invalid_model`` (``INVALID_MODEL_STATUS``).
     - ``mode`` / ``set_mode(mode, count)``: in-stream fault for successful FIM requests:
       ``"finish_error"`` (the first half of the pieces, then a final event with
@@ -385,6 +412,12 @@ class FakeCodestral:
       line).
     - ``fail_next(status, body, headers, count)``: the next ``count`` requests to the FIM route
       get this response instead, before auth and validation (like a gateway).
+    - ``hold_after(n)`` / ``release()``: a gate for deterministic tests. Every streaming
+      response that starts after ``hold_after(n)`` and before ``release()`` sends the role event
+      and its first ``n`` content events (fewer if it has fewer: then it holds before
+      ``[DONE]``), then waits, still connected and watching for a disconnect, until
+      ``release()`` (from any thread) lets it finish normally. ``release()`` also disarms the
+      gate, so later responses are not held.
 
     Order of checks: route (404) -> method (405) -> injected fault -> auth (401) -> JSON (422
     ``json_invalid``) -> fields (422) -> model (400) -> completion.
@@ -392,8 +425,12 @@ class FakeCodestral:
     Observations (thread-safe): ``requests`` (snapshot list of ``RecordedRequest``, every
     route), ``last_body()``, ``connections`` (accepted TCP connections), ``disconnects``
     (clients that closed before a FIM response was completely sent), ``wait_for_requests``,
-    ``wait_for_disconnect``. ``reset()`` restores the constructor settings and clears modes,
-    faults, recordings and counters.
+    ``wait_for_disconnect``; for streaming responses: ``chunks_sent`` (content events written:
+    every event after the role event and before ``[DONE]``), ``chunks_aborted`` (those of them
+    written on streams the client then abandoned), ``completed`` (streams that wrote
+    ``[DONE]``), ``held`` (streams waiting at a ``hold_after`` gate), ``wait_for_chunks``,
+    ``wait_for_completed``, ``wait_for_held``. ``reset()`` restores the constructor settings and
+    clears modes, faults, the gate (releasing held streams), recordings and counters.
     """
 
     def __init__(
@@ -404,19 +441,26 @@ class FakeCodestral:
         known_models: frozenset[str] | set[str] = DEFAULT_MODELS,
         chunk_chars: int = 4,
         chunk_delay: float = 0.0,
+        first_token_delay: float = 0.0,
+        tokens_per_second: float | None = None,
         slow_headers_delay: float = 5.0,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
+        """``tokens_per_second``, when given, overrides ``chunk_delay``."""
+        if tokens_per_second is not None:
+            chunk_delay = _per_token(tokens_per_second)
         self._api_key = api_key
         self._host = host
         self._port = port
         self._defaults = (completion, frozenset(known_models), chunk_chars, chunk_delay)
         self._defaults_slow = slow_headers_delay
+        self._defaults_first = first_token_delay
         self.completion: Completion = completion
         self.known_models: frozenset[str] = frozenset(known_models)
         self.chunk_chars = chunk_chars
         self.chunk_delay = chunk_delay
+        self.first_token_delay = first_token_delay
         self.slow_headers_delay = slow_headers_delay
         self.mode: Mode | None = None
         self._mode_left: int | None = None
@@ -427,6 +471,11 @@ class FakeCodestral:
         self._faults: deque[_Fault] = deque()
         self._connections = 0
         self._disconnects = 0
+        self._chunks_sent = 0
+        self._chunks_aborted = 0
+        self._completed = 0
+        self._held = 0
+        self._hold: _Hold | None = None
 
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -531,14 +580,49 @@ class FakeCodestral:
             self.mode = mode
             self._mode_left = count if mode is not None else None
 
+    @property
+    def tokens_per_second(self) -> float:
+        """Streaming rate: ``1 / chunk_delay`` (``math.inf`` when ``chunk_delay`` is 0)."""
+        return math.inf if self.chunk_delay <= 0 else 1 / self.chunk_delay
+
+    @tokens_per_second.setter
+    def tokens_per_second(self, rate: float) -> None:
+        self.chunk_delay = _per_token(rate)
+
+    def hold_after(self, n_chunks: int) -> None:
+        """Hold the next streaming responses after ``n_chunks`` content events until ``release()``."""
+        if n_chunks < 0:
+            raise ValueError("n_chunks must be >= 0")
+        with self._lock:
+            old, self._hold = self._hold, _Hold(n_chunks)
+        if old is not None:
+            self._release(old)
+
+    def release(self) -> None:
+        """Let every held stream go on to its end and disarm the gate (thread-safe, idempotent)."""
+        with self._lock:
+            hold, self._hold = self._hold, None
+        if hold is not None:
+            self._release(hold)
+
+    def _release(self, hold: _Hold) -> None:
+        with self._lock:
+            hold.released = True
+            waiters, hold.waiters = hold.waiters, []
+        for loop, gate in waiters:
+            with contextlib.suppress(RuntimeError):  # the loop is already closed
+                loop.call_soon_threadsafe(_open_gate, gate)
+
     def reset(self) -> None:
-        """Restore constructor settings; clear modes, faults, recordings and counters."""
+        """Restore constructor settings; clear modes, faults, the gate, recordings and counters."""
+        self.release()
         completion, models, chunk_chars, chunk_delay = self._defaults
         with self._cond:
             self.completion = completion
             self.known_models = models
             self.chunk_chars = chunk_chars
             self.chunk_delay = chunk_delay
+            self.first_token_delay = self._defaults_first
             self.slow_headers_delay = self._defaults_slow
             self.mode = None
             self._mode_left = None
@@ -546,6 +630,9 @@ class FakeCodestral:
             self._requests.clear()
             self._connections = 0
             self._disconnects = 0
+            self._chunks_sent = 0
+            self._chunks_aborted = 0
+            self._completed = 0
             self._cond.notify_all()
 
     # ------------------------------------------------------------------ observations
@@ -570,6 +657,45 @@ class FakeCodestral:
     def disconnects(self) -> int:
         with self._lock:
             return self._disconnects
+
+    @property
+    def chunks_sent(self) -> int:
+        """Content events written on streaming responses since start/reset."""
+        with self._lock:
+            return self._chunks_sent
+
+    @property
+    def chunks_aborted(self) -> int:
+        """Content events written on streams the client closed before ``[DONE]``."""
+        with self._lock:
+            return self._chunks_aborted
+
+    @property
+    def completed(self) -> int:
+        """Streaming responses that wrote ``[DONE]``."""
+        with self._lock:
+            return self._completed
+
+    @property
+    def held(self) -> int:
+        """Streams waiting at a ``hold_after`` gate right now."""
+        with self._lock:
+            return self._held
+
+    def wait_for_chunks(self, n: int, timeout: float = 5.0) -> bool:
+        """True once at least ``n`` content events were written in total."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._chunks_sent >= n, timeout)
+
+    def wait_for_completed(self, n: int, timeout: float = 5.0) -> bool:
+        """True once at least ``n`` streams reached ``[DONE]``."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._completed >= n, timeout)
+
+    def wait_for_held(self, n: int, timeout: float = 5.0) -> bool:
+        """True once at least ``n`` streams are waiting at the gate at the same time."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._held >= n, timeout)
 
     def wait_for_requests(self, n: int, timeout: float = 5.0) -> bool:
         """True once at least ``n`` requests were recorded."""
@@ -812,7 +938,7 @@ class FakeCodestral:
                 return False
             if mode == "drop":
                 return False
-            delay = self.chunk_delay * len(pieces)
+            delay = self.first_token_delay + self.chunk_delay * len(pieces)
             if not await watch.sleep(delay):
                 self._note_disconnect()
                 return False
@@ -886,23 +1012,72 @@ class FakeCodestral:
             else:
                 last = pieces[-1] if pieces else ""
                 events = [event(p) for p in pieces[:-1]] + [event(last, finish)]
-        if not await write_chunk(event("", role=True)):
-            self._note_disconnect()
+        with self._lock:
+            hold = self._hold
+        sent = 0
+
+        def gone() -> bool:
+            with self._cond:
+                self._disconnects += 1
+                self._chunks_aborted += sent
+                self._cond.notify_all()
             return False
+
+        if not await write_chunk(event("", role=True)):
+            return gone()
         if mode == "stall":
             await watch.sleep(None)
-            self._note_disconnect()
-            return False
-        for data in events:
+            return gone()
+        if not await watch.sleep(self.first_token_delay):
+            return gone()
+        for index, data in enumerate(events):
+            if index == (hold.after if hold is not None else -1) and not await self._wait_at(
+                hold, watch
+            ):
+                return gone()
             if not await watch.sleep(self.chunk_delay) or not await write_chunk(data):
-                self._note_disconnect()
-                return False
+                return gone()
+            sent += 1
+            with self._cond:
+                self._chunks_sent += 1
+                self._cond.notify_all()
         if mode == "drop":
             return False
+        if hold is not None and hold.after >= len(events) and not await self._wait_at(hold, watch):
+            return gone()
         if not await write_chunk(b"data: [DONE]\n\n") or not await write_chunk(b""):
-            self._note_disconnect()
-            return False
+            return gone()
+        with self._cond:
+            self._completed += 1
+            self._cond.notify_all()
         return req.keep_alive
+
+    async def _wait_at(self, hold: _Hold | None, watch: _Watch) -> bool:
+        """Wait at ``hold`` until it is released; False if the client disconnects first."""
+        if hold is None:
+            return True
+        loop = asyncio.get_running_loop()
+        gate: asyncio.Future[None] = loop.create_future()
+        with self._cond:
+            if hold.released:
+                return not watch.gone
+            hold.waiters.append((loop, gate))
+            self._held += 1
+            self._cond.notify_all()
+        try:
+            return await watch.wait(gate)
+        finally:
+            with self._cond:
+                self._held -= 1
+                if (loop, gate) in hold.waiters:
+                    hold.waiters.remove((loop, gate))
+                self._cond.notify_all()
+
+
+def _per_token(rate: float) -> float:
+    if not rate > 0:
+        raise ValueError(f"tokens_per_second must be > 0, got {rate!r}")
+    return 1 / rate
 
 
 def _default_error_body(status: int) -> Json:
@@ -932,9 +1107,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--key", default=DEFAULT_KEY, help="accepted bearer key")
     parser.add_argument("--completion", default=DEFAULT_COMPLETION, help="completion text")
     parser.add_argument("--chunk-delay", type=float, default=0.0, help="seconds between events")
+    parser.add_argument(
+        "--first-token-delay", type=float, default=0.0, help="seconds before the first token"
+    )
     args = parser.parse_args(argv)
     fake = FakeCodestral(
-        api_key=args.key, completion=args.completion, chunk_delay=args.chunk_delay, port=args.port
+        api_key=args.key,
+        completion=args.completion,
+        chunk_delay=args.chunk_delay,
+        first_token_delay=args.first_token_delay,
+        port=args.port,
     )
     with fake:
         print(fake.base_url, flush=True)

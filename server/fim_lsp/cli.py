@@ -140,18 +140,18 @@ def _probe_cut() -> cursor.Cut:
     return cursor.cut(probe, 1, 11, budget=200, prefix_share=0.75)
 
 
-def _serve(address: str | None) -> None:
-    from fim_lsp.app import create_server  # pygls is only needed to serve
+def _serve(address: str | None) -> int:
+    from fim_lsp.app import create_server, serve_stdio  # pygls is only needed to serve
 
     server = create_server()
     if address is None:
-        server.start_io()
-        return
+        return serve_stdio(server)
     host, _, port = address.rpartition(":")
     try:
         server.start_tcp(host or "127.0.0.1", int(port))
     except ValueError:
         raise Failure(f"expected --tcp HOST:PORT, got {address!r}") from None
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         elif arguments.command == "check":
             asyncio.run(_check())
         else:
-            _serve(arguments.tcp)
+            return _serve(arguments.tcp)
     except Failure as failure:
         print(f"fim-lsp: {failure}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,33 @@ async def test_readme_run_command_serves_lsp(start: Start, fake: FakeCodestral) 
     result = await inline(client, uri, 0, 4)
     assert isinstance(result, types.InlineCompletionList)
     assert [item.insert_text for item in result.items] == ["return a + b"]
+
+
+@pytest.mark.parametrize(("shutdown_first", "status"), [(True, 0), (False, 1)])
+def test_exit_status_follows_the_spec(
+    fake: FakeCodestral, shutdown_first: bool, status: int
+) -> None:
+    def frame(message: str) -> bytes:
+        body = message.encode()
+        return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+    messages = [
+        '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}',
+        '{"jsonrpc":"2.0","method":"initialized","params":{}}',
+    ]
+    if shutdown_first:
+        messages.append('{"jsonrpc":"2.0","id":2,"method":"shutdown"}')
+    messages.append('{"jsonrpc":"2.0","method":"exit"}')
+    server = subprocess.Popen(
+        FIM_LSP, env=server_env(fake), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert server.stdin is not None
+    for message in messages:
+        server.stdin.write(frame(message))
+        server.stdin.flush()
+        time.sleep(0.05)  # let each message be handled before the next (exit ends the process)
+    assert server.wait(timeout=20) == status
+    server.stdin.close()
+    assert server.stdout is not None
+    answered = server.stdout.read()
+    assert b'"id": 1' in answered or b'"id":1' in answered

@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 import httpx_sse
 import pytest
-from bench.fakes.codestral import DEFAULT_KEY, FIM_PATH, FakeCodestral
 from mistralai.client import Mistral, errors
+
+from bench.fakes.codestral import DEFAULT_KEY, FIM_PATH, FakeCodestral
 
 REPO = Path(__file__).resolve().parents[2]
 AUTH = {"Authorization": f"Bearer {DEFAULT_KEY}"}
