@@ -28,7 +28,7 @@ def _lines_before(document: Document, line: int, head: str, budget: int) -> str:
     used = len(head)
     index = line - 1
     while index >= 0:
-        piece = document.line(index) + document.line_ending(index)
+        piece = document.line_with_ending(index)
         if used + len(piece) > budget:
             break
         parts.append(piece)
@@ -46,7 +46,7 @@ def _lines_after(document: Document, line: int, tail: str, budget: int) -> str:
     used = len(tail)
     index = line + 1
     while index < document.line_count:
-        piece = document.line(index) + document.line_ending(index)
+        piece = document.line_with_ending(index)
         if used + len(piece) > budget:
             break
         parts.append(piece)

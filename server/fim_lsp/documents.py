@@ -111,6 +111,10 @@ class Document:
             raise IndexError(f"line {index} out of range 0..{len(self._lines) - 1}")
         return self._lines[index].rstrip("\r\n")
 
+    def line_with_ending(self, index: int) -> str:
+        """Line `index` as stored: its content followed by its terminator."""
+        return self._lines[index]
+
     def line_ending(self, index: int) -> str:
         """The terminator of line `index`: "\\n", "\\r\\n", "\\r", or "" for the last line."""
         return self._lines[index][len(self.line(index)) :]
