@@ -19,11 +19,12 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from fim_lsp import __version__, config, cursor
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
-from fim_lsp.engine import Engine
+from fim_lsp.engine import Engine, Status
 from fim_lsp.notices import Notices
 from fim_lsp.providers import create_http_client, create_provider
 
 log = logging.getLogger(__name__)
+STATUS_NOTIFICATION = "fimLsp/status"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -80,13 +81,23 @@ class FimServer(LanguageServer):
         self._tasks: set[asyncio.Task[Any]] = set()
         settings, self._problems = config.resolve(self.environ)
         self.engine = Engine(
-            settings, create_provider(settings, self.environ, self.http), show=self.warn
+            settings,
+            create_provider(settings, self.environ, self.http),
+            show=self.warn,
+            on_status=self.send_status,
         )
 
     def warn(self, message: str) -> None:
         """Show a warning in the editor."""
         self.window_show_message(
             types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        )
+
+    def send_status(self, status: Status) -> None:
+        """Tell the editor the new status (`fimLsp/status`, documented in the README)."""
+        self.protocol.notify(
+            STATUS_NOTIFICATION,
+            {"kind": status.kind, "busy": status.busy, "message": status.message},
         )
 
     def background(self, work: Coroutine[Any, Any, Any]) -> None:
@@ -183,6 +194,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
     @server.feature(types.INITIALIZED)
     def on_initialized(ls: FimServer, params: types.InitializedParams) -> None:
         ls.apply_settings()
+        ls.send_status(ls.engine.status)
         ls.background(ls.pull_configuration())
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -114,6 +114,19 @@ class Counters:
     early_stops: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What the editor's status indicator shows: sent as the `fimLsp/status` notification."""
+
+    kind: str  # "normal", "warning", "error" or "inactive"
+    busy: bool
+    message: str
+
+
+READY = Status("normal", False, "ready")
+_SEVERE = {ErrorKind.CONFIG, ErrorKind.AUTH, ErrorKind.BAD_REQUEST}
+
+
 class Superseded(Exception):
     """A newer request for the same document arrived."""
 
@@ -127,6 +140,7 @@ class Engine:
         provider: Provider,
         *,
         show: Callable[[str], None],
+        on_status: Callable[[Status], None] = lambda status: None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
@@ -138,6 +152,9 @@ class Engine:
         self._notices = Notices()
         self._documents: dict[str, DocumentState] = {}
         self._paused_until = 0.0
+        self._on_status = on_status
+        self.status = READY if settings.enable else Status("inactive", False, "disabled")
+        self._streams = 0  # provider streams running now
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
@@ -150,6 +167,20 @@ class Engine:
             self.cache = SuggestionCache(settings.cache_size)
         self.settings = settings
         self.provider = provider
+        if not settings.enable:
+            self._set_status(Status("inactive", False, "disabled in the fimLsp.enable setting"))
+        elif self.status.kind == "inactive":
+            self._set_status(READY)
+
+    def _set_status(self, status: Status) -> None:
+        if status != self.status:
+            self.status = status
+            self._on_status(status)
+
+    def _set_busy(self, change: int) -> None:
+        self._streams += change
+        current = self.status
+        self._set_status(Status(current.kind, self._streams > 0, current.message))
 
     def _params(self, request: FimRequest) -> Hashable:
         """Everything but the text that changes what the model answers."""
@@ -226,6 +257,7 @@ class Engine:
 
     async def _fetch(self, fetch: Fetch, request: FimRequest) -> str | None:
         started = self._clock()
+        self._set_busy(+1)
         try:
             await read_stream(
                 self.provider, request, self.settings.timeout_ms, fetch.suggestion.feed
@@ -236,10 +268,13 @@ class Engine:
         except Exception:
             log.exception("unexpected failure while getting a suggestion")
             return None
+        finally:
+            self._set_busy(-1)
         if fetch.suggestion.complete:
             self.counters.early_stops += 1
         for kind in ErrorKind:
             self._notices.clear(kind)
+        self._set_status(Status("normal", self._streams > 0, "ready"))
         text = postprocess.finish(fetch.suggestion.end(), eol=fetch.eol)
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
@@ -321,5 +356,7 @@ class Engine:
         if error.kind is ErrorKind.RATE_LIMITED:
             self._paused_until = now + (error.retry_after if error.retry_after is not None else 30)
         log.warning("%s: %s", self.provider.name, error.message)
+        kind = "error" if error.kind in _SEVERE else "warning"
+        self._set_status(Status(kind, self._streams > 0, error.message))
         if self._notices.should_show(error.kind, now):
             self._show(f"fim-lsp: {error.message}")

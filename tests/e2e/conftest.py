@@ -40,6 +40,10 @@ def server_env(fake: FakeCodestral, **extra: str) -> dict[str, str]:
 
 
 Start = Callable[..., Awaitable[LanguageClient]]
+STATUS = "fimLsp/status"
+STATUSES: weakref.WeakKeyDictionary[LanguageClient, list[dict[str, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 INITIALIZE_RESULTS: weakref.WeakKeyDictionary[LanguageClient, types.InitializeResult] = (
     weakref.WeakKeyDictionary()
 )
@@ -59,6 +63,12 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
         command: list[str] | None = None,
     ) -> LanguageClient:
         lsp = make_test_lsp_client()
+        STATUSES[lsp] = statuses = []
+
+        @lsp.feature(STATUS)
+        def on_status(params: Any) -> None:
+            statuses.append({"kind": params.kind, "busy": params.busy, "message": params.message})
+
         if configuration is not None:
             lsp.set_configuration(configuration, section="fimLsp")
         await lsp.start_io(*(command or SERVER), env=env if env is not None else server_env(fake))
