@@ -179,6 +179,10 @@ class Server:
         def log_message(params: types.LogMessageParams) -> None:
             pass
 
+        @client.feature("fimLsp/status")  # type: ignore[untyped-decorator]
+        def status(params: Any) -> None:
+            pass
+
         started = time.perf_counter()
         await client.start_io(*self.command, env=self.env)
         process = client._server

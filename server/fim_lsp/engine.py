@@ -23,6 +23,7 @@ _T = TypeVar("_T")
 SINGLE_LINE_MAX_TOKENS = 64
 ORPHAN_GRACE_SECONDS = 0.25  # how long a stream nobody waits for may wait to be joined
 MAX_DOCUMENTS = 512
+BUSY_AFTER_SECONDS = 0.1
 
 
 def build_request(settings: Settings, cut: Cut) -> FimRequest:
@@ -179,6 +180,13 @@ class Engine:
 
     def _set_busy(self, change: int) -> None:
         self._streams += change
+        if change > 0 and self._streams == 1:
+            # only streams that take a while show as busy: no flicker, no chatter on fast answers
+            asyncio.get_running_loop().call_later(BUSY_AFTER_SECONDS, self._show_busy)
+        elif self._streams == 0:
+            self._show_busy()
+
+    def _show_busy(self) -> None:
         current = self.status
         self._set_status(Status(current.kind, self._streams > 0, current.message))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 
 from bench.fakes.codestral import FakeCodestral
@@ -13,6 +15,7 @@ async def test_ready_then_busy_then_ready(start: Start, fake: FakeCodestral) -> 
     statuses = STATUSES[client]
     assert await wait_for(lambda: len(statuses) >= 1)
     assert statuses[0] == {"kind": "normal", "busy": False, "message": "ready"}
+    fake.first_token_delay = 0.3  # busy shows only for streams that take a while
     uri = open_document(client, "x = \n")
     await inline(client, uri, 0, 4)
     assert await wait_for(lambda: len(statuses) >= 3)
@@ -33,6 +36,15 @@ async def test_rejected_key_is_an_error_until_it_works_again(
     error = next(s for s in statuses if s["kind"] == "error")
     assert "MISTRAL_API_KEY was rejected" in error["message"]
     assert "fake-wrong-key" not in error["message"]
+
+
+async def test_fast_answers_do_not_flicker(start: Start, fake: FakeCodestral) -> None:
+    client = await start()
+    statuses = STATUSES[client]
+    uri = open_document(client, "x = \n")
+    await inline(client, uri, 0, 4)
+    await asyncio.sleep(0.3)
+    assert statuses == [{"kind": "normal", "busy": False, "message": "ready"}]
 
 
 async def test_rate_limit_is_a_warning(start: Start, fake: FakeCodestral) -> None:

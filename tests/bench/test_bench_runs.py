@@ -1,0 +1,27 @@
+"""The benchmark commands of README and BENCHMARKS.md still run (quick form; no timing is judged)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_latency_benchmark_runs() -> None:
+    done = _run("bench/bench_latency.py", "--quick")
+    assert done.returncode == 0, done.stderr[-2000:]
+    for scenario in ("### 1.", "### 2.", "### 3.", "### 4.", "### 5.", "### 6."):
+        assert scenario in done.stdout
+    assert "Wrong answers: 0" in done.stdout
+
+
+def test_document_benchmark_runs() -> None:
+    done = _run("bench/bench_documents.py")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| 100,000 | insert 1 char |" in done.stdout
