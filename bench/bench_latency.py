@@ -623,12 +623,17 @@ def fake_codestral() -> Iterator[FakeCodestral]:
 
 
 async def run(arguments: argparse.Namespace) -> int:
+    global KEY_INTERVAL
     plan = QUICK if arguments.quick else FULL
+    if arguments.key_interval_ms is not None:
+        KEY_INTERVAL = arguments.key_interval_ms / 1000
     wall = time.perf_counter()
     with fake_codestral() as fake:
         extra = {}
         if arguments.debounce_ms is not None:
             extra["FIM_LSP_DEBOUNCE_MS"] = str(arguments.debounce_ms)
+        if arguments.fixed_debounce:
+            extra["FIM_LSP_ADAPTIVE_DEBOUNCE"] = "false"
         env = server_env(fake, **extra)
         command = shlex.split(arguments.server_command) if arguments.server_command else None
         bench = Bench(plan, fake, env, command or list(SERVER_COMMAND))
@@ -645,6 +650,8 @@ async def run(arguments: argparse.Namespace) -> int:
                 ("5. Keystroke cost on a big document", bench.s5_documents),
                 ("6. Start-up and memory", bench.s6_start_and_memory),
             ]
+            if arguments.only:
+                scenarios = [s for s in scenarios if s[0].split(".")[0] in arguments.only]
             try:
                 for title, body in scenarios:
                     await bench.scenario(title, body)
@@ -690,6 +697,20 @@ def main() -> None:
         help="set FIM_LSP_DEBOUNCE_MS for the server (default: the server's default)",
     )
 
+    parser.add_argument(
+        "--key-interval-ms",
+        type=int,
+        default=None,
+        help=f"time between keystrokes in scenario 3 (default {KEY_INTERVAL * 1000:.0f})",
+    )
+    parser.add_argument(
+        "--fixed-debounce",
+        action="store_true",
+        help="turn the server's adaptive debounce off (FIM_LSP_ADAPTIVE_DEBOUNCE=false)",
+    )
+    parser.add_argument(
+        "--only", action="append", metavar="N", help="run only scenario N (repeatable)"
+    )
     sys.exit(asyncio.run(run(parser.parse_args())))
 
 

@@ -64,6 +64,13 @@ class Settings:
         default=150,
         metadata=_doc("Wait after a keystroke before calling the provider (automatic triggers)."),
     )
+    adaptive_debounce: bool = field(
+        default=True,
+        metadata=_doc(
+            "Fit the debounce to the typing rhythm: a bit over the usual gap between keys, "
+            "from a third to three times `debounceMs`."
+        ),
+    )
     timeout_ms: int = field(
         default=10000, metadata=_doc("Give up on a provider request after this long.")
     )
@@ -170,6 +177,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "context_chars": _integer(100, 1_000_000),
     "prefix_share": _number(0.0, 1.0),
     "debounce_ms": _integer(0, 10_000),
+    "adaptive_debounce": _boolean,
     "timeout_ms": _integer(100, 600_000),
     "disabled_languages": _strings,
 }

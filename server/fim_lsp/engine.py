@@ -16,6 +16,7 @@ from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
 from fim_lsp.notices import Notices
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
+from fim_lsp.rhythm import Rhythm
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -156,6 +157,7 @@ class Engine:
         self._on_status = on_status
         self.status = READY if settings.enable else Status("inactive", False, "disabled")
         self._streams = 0  # provider streams running now
+        self._rhythm = Rhythm()
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
@@ -213,6 +215,8 @@ class Engine:
         if not settings.enable or language_id in settings.disabled_languages:
             return None
         self.counters.requests += 1
+        if not invoked:
+            self._rhythm.keystroke(self._clock())
         state = self._state(key)
         if state.newest is not None:
             state.newest.set()
@@ -244,12 +248,17 @@ class Engine:
                 return None  # the stream had nothing for this place; asking again will not help
         elif fetch is not None and fetch.task is not None:
             fetch.task.cancel()  # the user went elsewhere: stop paying for this stream
-        if not invoked and self.settings.debounce_ms > 0:
-            await self._until_superseded(asyncio.sleep(self.settings.debounce_ms / 1000), newest)
+        if not invoked and (delay := self.debounce_seconds()) > 0:
+            await self._until_superseded(asyncio.sleep(delay), newest)
         if self._clock() < self._paused_until:
             return None
         fetch = self._start(state, request, params, cut)
         return await self._wait_for(fetch, newest)
+
+    def debounce_seconds(self) -> float:
+        """How long an automatic request waits before calling the provider."""
+        base = self.settings.debounce_ms / 1000
+        return self._rhythm.debounce(base) if self.settings.adaptive_debounce else base
 
     def _start(
         self, state: DocumentState, request: FimRequest, params: Hashable, cut: Cut
