@@ -345,7 +345,11 @@ class Engine:
         return state
 
     def _forget_idle(self) -> None:
-        for key in [k for k, s in self._documents.items() if s.newest is None and s.fetch is None]:
+        def idle(state: DocumentState) -> bool:
+            task = state.fetch.task if state.fetch is not None else None
+            return state.newest is None and (task is None or task.done())
+
+        for key in [key for key, state in self._documents.items() if idle(state)]:
             del self._documents[key]
 
     def forget(self, key: str) -> None:
@@ -360,6 +364,7 @@ class Engine:
 
     def cancel_all(self) -> None:
         """Stop all work (shutdown)."""
+        log.info("this session: %s", self.counters)
         for key in list(self._documents):
             self.forget(key)
 
