@@ -20,10 +20,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
-from bench.fakes.codestral import FakeCodestral
-
 SERVER_COMMAND = [sys.executable, "-m", "fim_lsp", "--stdio"]
-KEY_VARIABLES = ("MISTRAL_API_KEY", "CODESTRAL_API_KEY")
 REQUEST_TIMEOUT = 15.0  # seconds; a request slower than this is a failure
 
 # --------------------------------------------------------------------------- the document
@@ -76,23 +73,6 @@ assert all(len(target(i)) == 40 for i in (0, 9999))
 
 class Failure(Exception):
     """A request failed, timed out, or the server died."""
-
-
-def server_env(fake: FakeCodestral, **extra: str) -> dict[str, str]:
-    """This environment without real keys or FIM_LSP_* settings, pointed at the fake."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in KEY_VARIABLES and not k.startswith("FIM_LSP_")
-    }
-    env.update(
-        FIM_LSP_BASE_URL=fake.base_url,
-        MISTRAL_API_KEY=fake.api_key,
-        NO_PROXY="127.0.0.1",
-        no_proxy="127.0.0.1",
-    )
-    env.update(extra)
-    return env
 
 
 def capabilities() -> types.ClientCapabilities:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -15,9 +14,9 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
+from bench.fakes.env import server_env as fake_env
 
 SERVER = [sys.executable, "-m", "fim_lsp", "--stdio", "--log-level", "DEBUG"]
-KEY_VARIABLES = ("MISTRAL_API_KEY", "CODESTRAL_API_KEY")
 
 
 @pytest.fixture
@@ -27,16 +26,8 @@ def fake() -> Iterator[FakeCodestral]:
 
 
 def server_env(fake: FakeCodestral, **extra: str) -> dict[str, str]:
-    """The environment the server runs in: no real keys, the fake's address and key, no debounce."""
-    env = {k: v for k, v in os.environ.items() if k not in KEY_VARIABLES}
-    env.update(
-        FIM_LSP_BASE_URL=fake.base_url,
-        MISTRAL_API_KEY=fake.api_key,
-        FIM_LSP_DEBOUNCE_MS="0",
-        NO_PROXY="127.0.0.1",
-    )
-    env.update(extra)
-    return env
+    """The server's environment for most tests: pointed at the fake, with no debounce."""
+    return fake_env(fake, **{"FIM_LSP_DEBOUNCE_MS": "0", **extra})
 
 
 Start = Callable[..., Awaitable[LanguageClient]]
