@@ -37,12 +37,12 @@ from pygls.workspace import TextDocument
 
 from bench.bench_documents import code_like
 from bench.fakes.codestral import FIM_PATH, FakeCodestral
+from bench.fakes.env import server_env
 from bench.lsp_driver import (
     SERVER_COMMAND,
     Failure,
     Server,
     model,
-    server_env,
     slot_document,
     slot_head,
     slot_line,
