@@ -10,7 +10,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TypeVar
 
-from fim_lsp import postprocess
+from fim_lsp import fitting, postprocess
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
@@ -71,6 +71,20 @@ async def read_stream(
     return "".join(parts)
 
 
+def around_of(cut: Cut, language_id: str) -> fitting.Around:
+    """What the fitting rules need to know of the code around the cursor."""
+    above = fitting.lines_of(cut.prefix[: len(cut.prefix) - len(cut.line_prefix)])
+    below = fitting.lines_of(cut.suffix[len(cut.line_suffix) :])[1:6]
+    return fitting.Around(
+        line_prefix=cut.line_prefix,
+        line_suffix=cut.line_suffix,
+        line_above=above[-2] if len(above) >= 2 else "",
+        lines_below=tuple(below),
+        indent_unit=fitting.indent_unit(above[-200:]),
+        language_id=language_id,
+    )
+
+
 @dataclass
 class Fetch:
     """One provider stream for one document, which later requests may join."""
@@ -79,6 +93,7 @@ class Fetch:
     prefix: str
     suffix: str
     eol: str
+    around: fitting.Around
     suggestion: postprocess.Suggestion
     task: asyncio.Task[str | None] | None = None
     waiters: int = 0
@@ -222,7 +237,7 @@ class Engine:
             state.newest.set()
         newest = state.newest = asyncio.Event()
         try:
-            return await self._complete(state, newest, cut, invoked)
+            return await self._complete(state, newest, cut, invoked, language_id)
         except Superseded:
             self.counters.superseded += 1
             return None
@@ -231,7 +246,12 @@ class Engine:
                 state.newest = None
 
     async def _complete(
-        self, state: DocumentState, newest: asyncio.Event, cut: Cut, invoked: bool
+        self,
+        state: DocumentState,
+        newest: asyncio.Event,
+        cut: Cut,
+        invoked: bool,
+        language_id: str,
     ) -> str | None:
         request = build_request(self.settings, cut)
         params = self._params(request)
@@ -252,7 +272,7 @@ class Engine:
             await self._until_superseded(asyncio.sleep(delay), newest)
         if self._clock() < self._paused_until:
             return None
-        fetch = self._start(state, request, params, cut)
+        fetch = self._start(state, request, params, cut, language_id)
         return await self._wait_for(fetch, newest)
 
     def debounce_seconds(self) -> float:
@@ -261,12 +281,21 @@ class Engine:
         return self._rhythm.debounce(base) if self.settings.adaptive_debounce else base
 
     def _start(
-        self, state: DocumentState, request: FimRequest, params: Hashable, cut: Cut
+        self,
+        state: DocumentState,
+        request: FimRequest,
+        params: Hashable,
+        cut: Cut,
+        language_id: str,
     ) -> Fetch:
+        around = around_of(cut, language_id)
         suggestion = postprocess.Suggestion(
-            cut.line_prefix, cut.line_suffix, max_lines=self.settings.max_lines
+            cut.line_prefix,
+            cut.line_suffix,
+            max_lines=self.settings.max_lines,
+            stop_at=fitting.first_line_below(around),
         )
-        fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, suggestion)
+        fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)
         fetch.task = asyncio.create_task(self._fetch(fetch, request))
         state.fetch = fetch
         self.counters.fetches += 1
@@ -292,7 +321,8 @@ class Engine:
         for kind in ErrorKind:
             self._notices.clear(kind)
         self._set_status(Status("normal", self._streams > 0, "ready"))
-        text = postprocess.finish(fetch.suggestion.end(), eol=fetch.eol)
+        fitted = fitting.fit(fetch.suggestion.end(), fetch.around)
+        text = postprocess.finish(fitted or "", eol=fetch.eol)
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
             self.provider.host,

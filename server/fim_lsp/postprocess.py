@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from fim_lsp.fitting import same_line
+
 SINGLE_LINE = "single-line"
 MULTI_LINE = "multi-line"
 _CLOSERS = ")]}"
@@ -33,12 +35,15 @@ def _is_closing_line(line: str) -> bool:
 class Suggestion:
     """Reads a stream of deltas and keeps the part that fits the hole: one line, or one block."""
 
-    def __init__(self, line_prefix: str, line_suffix: str, *, max_lines: int) -> None:
+    def __init__(
+        self, line_prefix: str, line_suffix: str, *, max_lines: int, stop_at: str | None = None
+    ) -> None:
         self.mode = line_mode(line_suffix)
         self._single = self.mode == SINGLE_LINE
         self._max_lines = max_lines
         self._base = indent_width(line_prefix + line_suffix)
         self._opener = bool(_OPENER.search(line_prefix))
+        self._stop_at = stop_at  # the first line below the cursor: rewriting it means done
         self._pending = ""  # text of the current, unfinished line
         self._carry = ""  # a "\r" at the end of the last delta
         self._lines: list[str] = []  # finished lines kept so far
@@ -87,6 +92,9 @@ class Suggestion:
             self._lines.append(line)
             return
         self._blank_run = 0
+        if self._stop_at is not None and same_line(line, self._stop_at):
+            self._finish()
+            return
         indent = indent_width(line)
         if self._opener and indent <= self._base:
             if indent == self._base and _is_closing_line(line):

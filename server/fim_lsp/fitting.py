@@ -1,0 +1,266 @@
+"""Rules that make a finished suggestion fit the code around the cursor, each a small pure function."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+OPENERS = {"(": ")", "[": "]", "{": "}"}
+CLOSERS = {closer: opener for opener, closer in OPENERS.items()}
+QUOTES = "\"'`"
+_CONTROL_TOKENS = re.compile(
+    r"<\|(?:fim_prefix|fim_suffix|fim_middle|fim_pad|endoftext|file_sep|repo_name)\|>"
+    r"|\[(?:PREFIX|SUFFIX|MIDDLE)\]|<(?:PRE|SUF|MID|EOT)>|</s>"
+    r"|<\uff5cfim\u2581(?:begin|hole|end)\uff5c>|<\uff5cend\u2581of\u2581sentence\uff5c>"  # DeepSeek
+)
+_FENCE_OPEN = re.compile(r"^\s*```[\w+-]*[ \t]*\n")
+_FENCE_CLOSE = re.compile(r"\n?```\s*$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Around:
+    """The code around the hole, as the rules need it ("\\n" line breaks)."""
+
+    line_prefix: str  # the cursor's line before the cursor
+    line_suffix: str  # the cursor's line after the cursor
+    line_above: str  # the line before the cursor's line ("" at the top)
+    lines_below: tuple[str, ...]  # a few lines after the cursor's line
+    indent_unit: str  # the file's indentation step: "\t" or some spaces
+    language_id: str = ""
+
+
+Rule = Callable[[str, Around], str | None]
+
+
+def lines_of(text: str) -> list[str]:
+    """Split on LSP line breaks only."""
+    return _LINE_BREAK.split(text)
+
+
+# ---------------------------------------------------------------------------- cleaning
+
+
+def strip_control_tokens(text: str, around: Around) -> str | None:
+    """Cut at the first FIM control token a model leaked: what follows it is not code."""
+    match = _CONTROL_TOKENS.search(text)
+    return text if match is None else text[: match.start()]
+
+
+def strip_markdown_fence(text: str, around: Around) -> str | None:
+    """Drop a ```lang fence a chat-tuned model wrapped the code in (not in Markdown files)."""
+    if around.language_id in ("markdown", "mdx") or not _FENCE_OPEN.match(text):
+        return text
+    return _FENCE_CLOSE.sub("", _FENCE_OPEN.sub("", text, count=1))
+
+
+def fix_leading_whitespace(text: str, around: Around) -> str | None:
+    """No doubled space after a space, no re-indentation when the cursor already sits in the indent."""
+    end = text.find("\n")
+    first, tail = (text, "") if end < 0 else (text[:end], text[end:])
+    if around.line_prefix and not around.line_prefix.strip():
+        first = first.lstrip(" \t")
+    elif around.line_prefix.endswith((" ", "\t")) and first.startswith(" "):
+        first = first[1:]
+    return first + tail
+
+
+def match_indentation(text: str, around: Around) -> str | None:
+    """Re-indent the suggestion's lines with the file's unit (tabs or N spaces)."""
+    unit = around.indent_unit
+    lines = text.split("\n")
+    fixed = [lines[0]]
+    for line in lines[1:]:
+        stripped = line.lstrip(" \t")
+        indent = line[: len(line) - len(stripped)]
+        if unit == "\t" and " " in indent:
+            width = 4 if "\t" not in indent else 8
+            columns = len(indent.expandtabs(width))
+            indent = "\t" * (columns // width) + " " * (columns % width)
+        elif unit != "\t" and "\t" in indent:
+            indent = indent.expandtabs(len(unit))
+        fixed.append(indent + stripped)
+    return "\n".join(fixed)
+
+
+# ---------------------------------------------------------------------------- overlap
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+def same_line(line: str, other: str) -> bool:
+    """Equal but for whitespace inside; short lines (like a lone closer) also need the same indent."""
+    if _norm(line) != _norm(other) or not _norm(line):
+        return False
+    return len(_norm(line)) >= 10 or _indent(line) == _indent(other)
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+
+
+def first_line_below(around: Around) -> str | None:
+    """The first non-blank line after the cursor's line, if any."""
+    return next((line for line in around.lines_below if line.strip()), None)
+
+
+def cut_suffix_overlap_lines(text: str, around: Around) -> str | None:
+    """Stop where the suggestion starts rewriting the lines already below the cursor."""
+    target = first_line_below(around)
+    if target is None:
+        return text
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if same_line(lines[index], target):
+            return "\n".join(lines[:index]).rstrip()
+    return text
+
+
+def cut_line_suffix_overlap(text: str, around: Around) -> str | None:
+    """Drop closers and quotes at the end of the suggestion that the text right of the cursor already has."""
+    suffix = around.line_suffix.lstrip()
+    if not suffix or "\n" in text:
+        return text
+    body = text.rstrip()
+    for size in range(min(len(suffix), len(body)), 0, -1):
+        tail = suffix[:size]
+        if body.endswith(tail) and _only_unmatched(body[: len(body) - size], tail):
+            return body[: len(body) - size]
+    return text
+
+
+def _only_unmatched(head: str, tail: str) -> bool:
+    """True if every closer and quote in `tail` is left unmatched by `head`."""
+    if any(char.isalnum() or char == "_" for char in tail):
+        return False
+    open_count = Counter(_unclosed(head))
+    for char in tail:
+        if char in CLOSERS:
+            if open_count[CLOSERS[char]] > 0:
+                return False  # it closes something the suggestion opened
+        elif char in QUOTES and head.count(char) % 2 == 1:
+            return False
+    return True
+
+
+def drop_suffix_repeat(text: str, around: Around) -> str | None:
+    """A suggestion that only repeats what follows the cursor adds nothing."""
+    following = around.line_suffix + "\n" + "\n".join(around.lines_below)
+    if _norm(following).startswith(_norm(text)) and _norm(text):
+        return None
+    return text
+
+
+# ---------------------------------------------------------------------------- brackets
+
+
+def _unclosed(text: str) -> list[str]:
+    """Openers of `text` left open, innermost last (quotes and their contents skipped)."""
+    stack: list[str] = []
+    quote = ""
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in QUOTES:
+            quote = char
+        elif char in OPENERS:
+            stack.append(char)
+        elif char in CLOSERS and stack and stack[-1] == CLOSERS[char]:
+            stack.pop()
+    return stack
+
+
+def close_single_line_brackets(text: str, around: Around) -> str | None:
+    """A one-line suggestion must not leave a bracket open that the rest of the line does not close."""
+    if "\n" in text:
+        return text
+    missing = _unclosed(text)
+    if not missing:
+        return text
+    closers = "".join(OPENERS[opener] for opener in reversed(missing))
+    already = around.line_suffix.lstrip()
+    provided = max(
+        k for k in range(len(closers) + 1) if already.startswith(closers[len(closers) - k :])
+    )
+    return text.rstrip() + closers[: len(closers) - provided]
+
+
+# ---------------------------------------------------------------------------- repetition
+
+
+def drop_looping_lines(text: str, around: Around) -> str | None:
+    """Keep one round of a block of lines the model repeats three times or more."""
+    lines = text.split("\n")
+    for period in range(1, 6):
+        for start in range(len(lines) - 3 * period + 1):
+            block = lines[start : start + period]
+            if not any(line.strip() for line in block):
+                continue
+            repeats = 1
+            while lines[start + repeats * period : start + (repeats + 1) * period] == block:
+                repeats += 1
+            if repeats >= 3:
+                return "\n".join(lines[: start + period])
+    return text
+
+
+def drop_copy_of_neighbour(text: str, around: Around) -> str | None:
+    """A suggestion that makes the line equal to the one above or below is a copy, not a completion."""
+    first = text.split("\n")[0]
+    line = _norm(around.line_prefix + first + ("" if "\n" in text else around.line_suffix))
+    if len(line) < 4:
+        return text
+    neighbours = [around.line_above, *(around.lines_below[:1])]
+    if any(_norm(neighbour) == line for neighbour in neighbours):
+        return None
+    return text
+
+
+RULES: tuple[Rule, ...] = (
+    strip_control_tokens,
+    strip_markdown_fence,
+    fix_leading_whitespace,
+    cut_suffix_overlap_lines,
+    drop_looping_lines,
+    cut_line_suffix_overlap,
+    close_single_line_brackets,
+    match_indentation,
+    drop_suffix_repeat,
+    drop_copy_of_neighbour,
+)
+
+
+def fit(text: str, around: Around) -> str | None:
+    """Apply every rule in order; None when nothing worth showing is left."""
+    current: str | None = text.replace("\r\n", "\n").replace("\r", "\n")
+    for rule in RULES:
+        if current is None or not current.strip():
+            return None
+        current = rule(current, around)
+    if current is None or not current.strip():
+        return None
+    return current.rstrip()
+
+
+def indent_unit(lines: list[str]) -> str:
+    """The indentation step the lines use: a tab, or the most common difference in spaces."""
+    tabbed = sum(1 for line in lines if line.startswith("\t"))
+    spaced = sum(1 for line in lines if line.startswith(" "))
+    if tabbed > spaced:
+        return "\t"
+    steps: Counter[int] = Counter()
+    previous = 0
+    for line in lines:
+        if not line.strip() or line.startswith("\t"):
+            continue
+        width = len(line) - len(line.lstrip(" "))
+        if width != previous:
+            steps[abs(width - previous)] += 1
+        previous = width
+    step = steps.most_common(1)[0][0] if steps else 4
+    return " " * (step if 1 < step <= 8 else 4)

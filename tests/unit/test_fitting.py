@@ -1,0 +1,217 @@
+"""Each fitting rule with its own table: (suggestion, surroundings) -> what is shown, negatives included."""
+
+import pytest
+
+from fim_lsp.fitting import (
+    Around,
+    close_single_line_brackets,
+    cut_line_suffix_overlap,
+    cut_suffix_overlap_lines,
+    drop_copy_of_neighbour,
+    drop_looping_lines,
+    drop_suffix_repeat,
+    fit,
+    fix_leading_whitespace,
+    indent_unit,
+    match_indentation,
+    strip_control_tokens,
+    strip_markdown_fence,
+)
+
+
+def around(
+    line_prefix: str = "",
+    line_suffix: str = "",
+    above: str = "",
+    below: tuple[str, ...] = (),
+    unit: str = "    ",
+    language: str = "python",
+) -> Around:
+    return Around(line_prefix, line_suffix, above, below, unit, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("return x<|endoftext|>garbage", "return x"),
+        ("a = 1<|fim_suffix|>b", "a = 1"),
+        ("x[SUFFIX]y", "x"),
+        ("f()<EOT>", "f()"),
+        ("g()<｜fim▁end｜>", "g()"),
+        ("plain <b>html</b> stays", "plain <b>html</b> stays"),
+        ("list[PREFIXES]", "list[PREFIXES]"),
+    ],
+)
+def test_strip_control_tokens(text: str, expected: str) -> None:
+    assert strip_control_tokens(text, around()) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("```python\nx = 1\n```", "python", "x = 1"),
+        ("```\nx = 1\ny = 2\n```\n", "python", "x = 1\ny = 2"),
+        ("```js\nf();", "javascript", "f();"),
+        ("x = 1", "python", "x = 1"),
+        ("```python\nx = 1\n```", "markdown", "```python\nx = 1\n```"),
+        ("s = '```'", "python", "s = '```'"),
+    ],
+)
+def test_strip_markdown_fence(text: str, language: str, expected: str) -> None:
+    assert strip_markdown_fence(text, around(language=language)) == expected
+
+
+@pytest.mark.parametrize(
+    ("line_prefix", "text", "expected"),
+    [
+        ("x = ", " 1", "1"),  # the doubled space
+        ("x =", " 1", " 1"),  # needed space kept
+        ("    ", "    return x", "return x"),  # already in the indentation
+        ("    ", "return x\n    y", "return x\n    y"),
+        ("def f():", "\n    return 1", "\n    return 1"),
+        ("", "  x", "  x"),
+    ],
+)
+def test_fix_leading_whitespace(line_prefix: str, text: str, expected: str) -> None:
+    assert fix_leading_whitespace(text, around(line_prefix)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("x\n    y\n        z", "\t", "x\n\ty\n\t\tz"),
+        ("x\n\ty", "  ", "x\n  y"),
+        ("x\n\ty", "    ", "x\n    y"),
+        ("x\n    y", "    ", "x\n    y"),
+        ("x\n\ty", "\t", "x\n\ty"),
+        ("x\n  y", "\t", "x\n  y"),  # less than a tab stays as it is
+    ],
+)
+def test_match_indentation(text: str, unit: str, expected: str) -> None:
+    assert match_indentation(text, around(unit=unit)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "below", "expected"),
+    [
+        # the model rewrote the existing next line: cut there
+        ("x = 1\n    y = compute(x)\n    return y", ("    return y",), "x = 1\n    y = compute(x)"),
+        # whitespace differences inside the line are tolerated for long lines
+        ("a\nprint( 'total:',  t )", ("print('total:', t)",), "a\nprint( 'total:',  t )"),
+        ("a\nprint('total:',  t)", ("print('total:', t)",), "a"),
+        # a duplicate closing brace at the same indentation
+        ("\n  return 1;\n}", ("}",), "\n  return 1;"),
+        # an inner closer at another indentation is not the duplicate
+        ("\n  if (x) {\n    y();\n  }\n  z();", ("}",), "\n  if (x) {\n    y();\n  }\n  z();"),
+        # blank lines below are skipped; the cursor's own line is never compared
+        ("return y\nz", ("", "return y"), "return y\nz"),
+        ("a\nb", (), "a\nb"),
+    ],
+)
+def test_cut_suffix_overlap_lines(text: str, below: tuple[str, ...], expected: str) -> None:
+    assert cut_suffix_overlap_lines(text, around(below=below)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "line_suffix", "expected"),
+    [
+        ("a, b)", ")", "a, b"),
+        ('hello")', '")', "hello"),
+        ("x]);", "]);", "x"),
+        ("foo()", ")", "foo()"),  # the ")" closes its own "("
+        ("f(a))", ")", "f(a)"),
+        ("a, b", ")", "a, b"),
+        ("name)", ") + 1", "name"),
+        ("x + 1", " + 1", "x + 1"),  # not just closers: left alone
+        ("a)\nb", ")", "a)\nb"),  # multi-line: not this rule
+        ("'s'", "'", "'s'"),  # the quote closes its own string
+    ],
+)
+def test_cut_line_suffix_overlap(text: str, line_suffix: str, expected: str) -> None:
+    assert cut_line_suffix_overlap(text, around(line_suffix=line_suffix)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "line_suffix", "below", "expected"),
+    [
+        ("return x", "", ("    return x",), None),
+        (")", ")", (), None),
+        ("x = 1", "", ("y = 2",), "x = 1"),
+        ("return", "", ("    return x",), None),  # a prefix of what follows
+        ("return x + 1", "", ("    return x",), "return x + 1"),
+    ],
+)
+def test_drop_suffix_repeat(
+    text: str, line_suffix: str, below: tuple[str, ...], expected: str | None
+) -> None:
+    assert drop_suffix_repeat(text, around(line_suffix=line_suffix, below=below)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "line_suffix", "expected"),
+    [
+        ("foo(a, b", "", "foo(a, b)"),
+        ("f(g(x", "", "f(g(x))"),
+        ("f(g(x", ")", "f(g(x)"),  # the text right of the cursor closes the inner one
+        ("f(g(x", "))", "f(g(x"),
+        ("d = {'a': [1", "", "d = {'a': [1]}"),
+        ("s = '(' + x", "", "s = '(' + x"),  # brackets inside strings do not count
+        ("foo(", "\n", "foo()"),
+        ("if x:\n    (", "", "if x:\n    ("),  # blocks are not this rule's business
+    ],
+)
+def test_close_single_line_brackets(text: str, line_suffix: str, expected: str) -> None:
+    assert close_single_line_brackets(text, around(line_suffix=line_suffix)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\nx = 1\nx = 1\nx = 1\nx = 1", "a\nx = 1"),
+        ("f()\ng()\nf()\ng()\nf()\ng()", "f()\ng()"),
+        ("x = 1\nx = 1", "x = 1\nx = 1"),  # twice is not a loop
+        ("a\n\n\n\nb", "a\n\n\n\nb"),  # blank lines are not a loop
+        ("a\nb\nc", "a\nb\nc"),
+    ],
+)
+def test_drop_looping_lines(text: str, expected: str) -> None:
+    assert drop_looping_lines(text, around()) == expected
+
+
+@pytest.mark.parametrize(
+    ("line_prefix", "text", "above", "below", "expected"),
+    [
+        ("    ", "total += x", "    total += x", (), None),
+        ("    total ", "+= x", "", ("    total += x",), None),
+        ("    ", "total += y", "    total += x", (), "total += y"),
+        ("", "}", "}", (), "}"),  # too short to judge
+    ],
+)
+def test_drop_copy_of_neighbour(
+    line_prefix: str, text: str, above: str, below: tuple[str, ...], expected: str | None
+) -> None:
+    assert drop_copy_of_neighbour(text, around(line_prefix, above=above, below=below)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "unit"),
+    [
+        (["def f():", "    x", "        y"], "    "),
+        (["f() {", "  x", "    y", "  z"], "  "),
+        (["f() {", "\tx", "\t\ty"], "\t"),
+        (["x", "y"], "    "),
+    ],
+)
+def test_indent_unit(lines: list[str], unit: str) -> None:
+    assert indent_unit(lines) == unit
+
+
+def test_fit_applies_the_rules_in_order() -> None:
+    raw = "```python\n    total = a + b\n    return total\ndef other():\n```"
+    surroundings = around("    ", "", "def add(a, b):", ("def other():",))
+    assert fit(raw, surroundings) == "total = a + b\n    return total"
+
+
+def test_fit_drops_what_becomes_empty() -> None:
+    assert fit("<|endoftext|>", around()) is None
+    assert fit("   \n  ", around()) is None
