@@ -10,14 +10,16 @@ import stat
 import sys
 import threading
 from collections.abc import Coroutine, Mapping
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from lsprotocol import types
 from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from fim_lsp import __version__, config, cursor
+from fim_lsp import __version__, config, cursor, languages
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine, Status
 from fim_lsp.notices import Notices
@@ -93,6 +95,22 @@ class FimServer(LanguageServer):
             types.ShowMessageParams(type=types.MessageType.Warning, message=message)
         )
 
+    def header_for(self, document: Document) -> str:
+        """The comment line that names the file for the model, by its path in the workspace."""
+        return languages.path_comment(document.language_id, self._workspace_path(document.uri))
+
+    def _workspace_path(self, uri: str) -> str:
+        """The path of `uri` inside a workspace folder, else its file name (never the home path)."""
+        path = unquote(urlsplit(uri).path)
+        roots = [folder.uri for folder in self.workspace.folders.values()]
+        if self.workspace.root_uri:
+            roots.append(self.workspace.root_uri)
+        for root in roots:
+            base = unquote(urlsplit(root).path).rstrip("/") + "/"
+            if path.startswith(base):
+                return path[len(base) :]
+        return PurePosixPath(path).name
+
     def send_status(self, status: Status) -> None:
         """Tell the editor the new status (`fimLsp/status`, documented in the README)."""
         self.protocol.notify(
@@ -150,10 +168,10 @@ def _position(value: types.Position) -> Position:
     return Position(value.line, value.character)
 
 
-def _cut_at(
-    server: FimServer, uri: str, position: types.Position
-) -> tuple[Document, cursor.Cut] | None:
-    """Snapshot the text around the cursor (synchronously, before any await)."""
+async def _suggest(
+    server: FimServer, uri: str, position: types.Position, *, invoked: bool
+) -> tuple[str, types.Range] | None:
+    """The suggestion at `position` and the zero-width range it goes to, or None."""
     document = server.documents.get(uri)
     if document is None:
         log.warning("completion asked for %s, which is not open", uri)
@@ -169,9 +187,15 @@ def _cut_at(
         )
     line, column = document.index_of(where)
     settings = server.engine.settings
-    return document, cursor.cut(
+    # the snapshot is taken here, before the first await: later edits cannot shift it
+    cut = cursor.cut(
         document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
     )
+    header = server.header_for(document) if settings.file_header else ""
+    text = await server.engine.complete(
+        uri, cut, invoked=invoked, language_id=document.language_id, header=header
+    )
+    return None if text is None else (text, _echo(document, cut))
 
 
 def _echo(document: Document, cut: cursor.Cut) -> types.Range:
@@ -216,41 +240,29 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
     async def on_inline_completion(
         ls: FimServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList:
-        found = _cut_at(ls, params.text_document.uri, params.position)
+        invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+        found = await _suggest(ls, params.text_document.uri, params.position, invoked=invoked)
         if found is None:
             return types.InlineCompletionList(items=[])
-        document, cut = found
-        invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
-        text = await ls.engine.complete(
-            document.uri, cut, invoked=invoked, language_id=document.language_id
-        )
-        if text is None:
-            return types.InlineCompletionList(items=[])
-        item = types.InlineCompletionItem(insert_text=text, range=_echo(document, cut))
-        return types.InlineCompletionList(items=[item])
+        text, at = found
+        return types.InlineCompletionList(items=[types.InlineCompletionItem(text, range=at)])
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
     async def on_completion(ls: FimServer, params: types.CompletionParams) -> types.CompletionList:
-        empty = types.CompletionList(is_incomplete=True, items=[])
-        found = _cut_at(ls, params.text_document.uri, params.position)
-        if found is None:
-            return empty
-        document, cut = found
         invoked = (
             params.context is not None
             and params.context.trigger_kind == types.CompletionTriggerKind.Invoked
         )
-        text = await ls.engine.complete(
-            document.uri, cut, invoked=invoked, language_id=document.language_id
-        )
-        if text is None:
-            return empty
+        found = await _suggest(ls, params.text_document.uri, params.position, invoked=invoked)
+        if found is None:
+            return types.CompletionList(is_incomplete=True, items=[])
+        text, at = found
         label = next((line.strip() for line in _LINE_BREAK.split(text) if line.strip()), text)
         item = types.CompletionItem(
             label=label,
             kind=types.CompletionItemKind.Text,
             detail=f"fim-lsp · {ls.engine.settings.model}",
-            text_edit=types.TextEdit(range=_echo(document, cut), new_text=text),
+            text_edit=types.TextEdit(range=at, new_text=text),
             insert_text_format=types.InsertTextFormat.PlainText,
         )
         return types.CompletionList(is_incomplete=True, items=[item])

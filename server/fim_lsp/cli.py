@@ -14,6 +14,7 @@ from pathlib import Path
 from fim_lsp import __version__, config, cursor
 from fim_lsp.documents import Document
 from fim_lsp.engine import build_request, read_stream
+from fim_lsp.languages import path_comment
 from fim_lsp.providers import (
     ProviderError,
     create_http_client,
@@ -95,11 +96,18 @@ async def _complete(where: str) -> None:
     snapshot = cursor.cut(
         document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
     )
+    header = ""
+    if settings.file_header:
+        file = path.resolve()
+        inside = file.is_relative_to(Path.cwd())
+        header = path_comment(
+            _language_of(file), str(file.relative_to(Path.cwd())) if inside else file.name
+        )
     async with create_http_client() as http:
         provider = create_provider(settings, os.environ, http)
         try:
             await read_stream(
-                provider, build_request(settings, snapshot), settings.timeout_ms, _write
+                provider, build_request(settings, snapshot, header), settings.timeout_ms, _write
             )
         except ProviderError as error:
             raise Failure(error.message) from None
@@ -128,6 +136,42 @@ async def _check() -> None:
     if problems:
         raise Failure("the provider answered, but some settings are invalid (see above)")
     print("verdict:  ready")
+
+
+def _language_of(path: Path) -> str:
+    """The LSP language id for a file, from its extension (enough for the header)."""
+    return _LANGUAGE_OF_SUFFIX.get(path.suffix.lower(), "")
+
+
+_LANGUAGE_OF_SUFFIX = {
+    ".py": "python",
+    ".js": "javascript",
+    ".ts": "typescript",
+    ".tsx": "typescriptreact",
+    ".jsx": "javascriptreact",
+    ".go": "go",
+    ".rs": "rust",
+    ".c": "c",
+    ".h": "c",
+    ".cpp": "cpp",
+    ".java": "java",
+    ".kt": "kotlin",
+    ".rb": "ruby",
+    ".lua": "lua",
+    ".sh": "shellscript",
+    ".sql": "sql",
+    ".html": "html",
+    ".css": "css",
+    ".php": "php",
+    ".cs": "csharp",
+    ".swift": "swift",
+    ".scala": "scala",
+    ".hs": "haskell",
+    ".md": "markdown",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".toml": "toml",
+}
 
 
 def _write(delta: str) -> None:

@@ -47,6 +47,13 @@ class Settings:
         default=(), metadata=_doc("Extra stop strings sent with every request.")
     )
     random_seed: int | None = field(default=None, metadata=_doc("Seed; unset: not sent."))
+    file_header: bool = field(
+        default=True,
+        metadata=_doc(
+            "Start the prompt with a comment naming the file (its path in the workspace), "
+            "as Codestral's users do."
+        ),
+    )
     max_lines: int = field(
         default=12, metadata=_doc("Most lines of a multi-line suggestion (a block ends sooner).")
     )
@@ -172,6 +179,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "top_p": _optional(_number(0.0, 1.0)),
     "stop": _strings,
     "random_seed": _optional(_integer(0, 2**63 - 1)),
+    "file_header": _boolean,
     "max_lines": _integer(1, 200),
     "cache_size": _integer(1, 100_000),
     "context_chars": _integer(100, 1_000_000),

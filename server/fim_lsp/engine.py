@@ -27,11 +27,11 @@ MAX_DOCUMENTS = 512
 BUSY_AFTER_SECONDS = 0.1
 
 
-def build_request(settings: Settings, cut: Cut) -> FimRequest:
-    """What to ask the model for this cut: one line mid-line, else a block."""
+def build_request(settings: Settings, cut: Cut, header: str = "") -> FimRequest:
+    """What to ask the model for this cut: one line mid-line, else a block; `header` leads the prompt."""
     single = postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
     return FimRequest(
-        prompt=cut.prefix,
+        prompt=header + cut.prefix,
         suffix=cut.suffix,
         model=settings.model,
         max_tokens=min(settings.max_tokens, SINGLE_LINE_MAX_TOKENS)
@@ -223,7 +223,7 @@ class Engine:
         )
 
     async def complete(
-        self, key: str, cut: Cut, *, invoked: bool, language_id: str = ""
+        self, key: str, cut: Cut, *, invoked: bool, language_id: str = "", header: str = ""
     ) -> str | None:
         """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None."""
         settings = self.settings
@@ -237,7 +237,7 @@ class Engine:
             state.newest.set()
         newest = state.newest = asyncio.Event()
         try:
-            return await self._complete(state, newest, cut, invoked, language_id)
+            return await self._complete(state, newest, cut, invoked, language_id, header)
         except Superseded:
             self.counters.superseded += 1
             return None
@@ -252,8 +252,9 @@ class Engine:
         cut: Cut,
         invoked: bool,
         language_id: str,
+        header: str,
     ) -> str | None:
-        request = build_request(self.settings, cut)
+        request = build_request(self.settings, cut, header)
         params = self._params(request)
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             self.counters.cache_hits += 1

@@ -26,8 +26,8 @@ def fake() -> Iterator[FakeCodestral]:
 
 
 def server_env(fake: FakeCodestral, **extra: str) -> dict[str, str]:
-    """The server's environment for most tests: pointed at the fake, with no debounce."""
-    return fake_env(fake, **{"FIM_LSP_DEBOUNCE_MS": "0", **extra})
+    """The server's environment for most tests: pointed at the fake, no debounce, no file header."""
+    return fake_env(fake, **{"FIM_LSP_DEBOUNCE_MS": "0", "FIM_LSP_FILE_HEADER": "false", **extra})
 
 
 Start = Callable[..., Awaitable[LanguageClient]]
@@ -52,6 +52,7 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
         initialization_options: Any = None,
         configuration: dict[str, Any] | None = None,
         command: list[str] | None = None,
+        workspace: str | None = None,
     ) -> LanguageClient:
         lsp = make_test_lsp_client()
         STATUSES[lsp] = statuses = []
@@ -68,6 +69,9 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
             types.InitializeParams(
                 capabilities=client_capabilities(client),
                 initialization_options=initialization_options,
+                workspace_folders=(
+                    [types.WorkspaceFolder(uri=workspace, name="project")] if workspace else None
+                ),
             )
         )
         return lsp

@@ -245,3 +245,25 @@ async def test_one_keep_alive_connection_serves_many_requests(
         assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
     assert len(fake.requests) == 3
     assert fake.connections == 1
+
+
+async def test_file_header_names_the_file_by_its_workspace_path(
+    start: Start, fake: FakeCodestral
+) -> None:
+    client = await start(env=server_env(fake, FIM_LSP_FILE_HEADER="true"))
+    uri = open_document(client, "x = \n", uri="file:///home/someone/project/src/app.py")
+    await inline(client, uri, 0, 4)
+    # the test client names no workspace folder: only the file name leaves the machine
+    assert fake.last_body()["prompt"] == "# path: app.py\nx = "
+
+
+async def test_file_header_uses_the_path_inside_the_workspace(
+    start: Start, fake: FakeCodestral
+) -> None:
+    client = await start(
+        env=server_env(fake, FIM_LSP_FILE_HEADER="true"),
+        workspace="file:///home/someone/project",
+    )
+    uri = open_document(client, "x = \n", uri="file:///home/someone/project/src/app.py")
+    await inline(client, uri, 0, 4)
+    assert fake.last_body()["prompt"] == "# path: src/app.py\nx = "
