@@ -37,7 +37,7 @@ def around(
         ("a = 1<|fim_suffix|>b", "a = 1"),
         ("x[SUFFIX]y", "x"),
         ("f()<EOT>", "f()"),
-        ("g()<｜fim▁end｜>", "g()"),
+        ("g()<\uff5cfim\u2581end\uff5c>", "g()"),  # DeepSeek's tokens
         ("plain <b>html</b> stays", "plain <b>html</b> stays"),
         ("list[PREFIXES]", "list[PREFIXES]"),
     ],
