@@ -22,6 +22,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from fim_lsp import __version__, config, cursor, languages
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine, Status
+from fim_lsp.exclusions import is_excluded
 from fim_lsp.notices import Notices
 from fim_lsp.providers import create_http_client, create_provider
 
@@ -185,8 +186,11 @@ async def _suggest(
             uri,
             document.line_count,
         )
-    line, column = document.index_of(where)
     settings = server.engine.settings
+    if is_excluded(unquote(urlsplit(uri).path), settings.exclude):
+        log.info("not sending %s: it matches an exclusion pattern", PurePosixPath(uri).name)
+        return None
+    line, column = document.index_of(where)
     # the snapshot is taken here, before the first await: later edits cannot shift it
     cut = cursor.cut(
         document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share

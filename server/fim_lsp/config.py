@@ -81,6 +81,13 @@ class Settings:
     timeout_ms: int = field(
         default=10000, metadata=_doc("Give up on a provider request after this long.")
     )
+    exclude: tuple[str, ...] = field(
+        default=(),
+        metadata=_doc(
+            "Glob patterns of files never sent, on top of the built-in ones for secrets "
+            "(`.env*`, `*.pem`, `*.key`, `id_rsa*`, ...); a pattern with `/` matches the path."
+        ),
+    )
     disabled_languages: tuple[str, ...] = field(
         default=(), metadata=_doc("Language ids (e.g. `markdown`) that get no suggestions.")
     )
@@ -187,6 +194,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "debounce_ms": _integer(0, 10_000),
     "adaptive_debounce": _boolean,
     "timeout_ms": _integer(100, 600_000),
+    "exclude": _strings,
     "disabled_languages": _strings,
 }
 FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
@@ -240,7 +248,7 @@ def env_layer(environ: Mapping[str, str]) -> dict[str, object]:
             value = json.loads(raw)
         except ValueError:
             value = raw
-        if name in ("stop", "disabled_languages") and isinstance(value, str):
+        if name in ("stop", "exclude", "disabled_languages") and isinstance(value, str):
             value = [item for item in value.split(",") if item]
         layer[wire_name(name)] = value
     return layer

@@ -267,3 +267,26 @@ async def test_file_header_uses_the_path_inside_the_workspace(
     uri = open_document(client, "x = \n", uri="file:///home/someone/project/src/app.py")
     await inline(client, uri, 0, 4)
     assert fake.last_body()["prompt"] == "# path: src/app.py\nx = "
+
+
+@pytest.mark.parametrize(
+    "uri", ["file:///p/.env", "file:///p/certs/server.pem", "file:///home/u/.ssh/id_rsa"]
+)
+async def test_secret_files_are_never_sent(
+    client: LanguageClient, fake: FakeCodestral, uri: str
+) -> None:
+    uri = open_document(client, "API_KEY=", uri=uri, language="plaintext")
+    result = await inline(client, uri, 0, 8)
+    assert isinstance(result, types.InlineCompletionList) and result.items == ()
+    assert fake.requests == []
+
+
+async def test_user_exclusion_patterns(start: Start, fake: FakeCodestral) -> None:
+    client = await start(initialization_options={"exclude": ["internal/*"]})
+    secret = open_document(client, "x = ", uri="file:///p/internal/plan.py")
+    public = open_document(client, "x = ", uri="file:///p/src/app.py")
+    result = await inline(client, secret, 0, 4)
+    assert isinstance(result, types.InlineCompletionList) and result.items == ()
+    result = await inline(client, public, 0, 4)
+    assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
+    assert len(fake.requests) == 1

@@ -6,7 +6,18 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "server" / "fim_lsp"
-PURE = {"documents", "cursor", "cache", "postprocess", "fitting", "config", "notices", "rhythm"}
+PURE = {
+    "documents",
+    "cursor",
+    "cache",
+    "postprocess",
+    "fitting",
+    "config",
+    "notices",
+    "rhythm",
+    "exclusions",
+    "languages",
+}
 ENTRY_POINTS = {"cli", "__main__"}
 IO_MODULES = {"httpx", "httpx_sse", "socket", "asyncio", "subprocess", "urllib.request", "time"}
 
