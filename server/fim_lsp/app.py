@@ -9,6 +9,7 @@ import re
 import stat
 import sys
 import threading
+import time
 from collections.abc import Coroutine, Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -19,7 +20,7 @@ from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from fim_lsp import __version__, config, cursor, languages
+from fim_lsp import __version__, config, cursor, languages, snippets
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine, Status
 from fim_lsp.exclusions import is_excluded
@@ -57,11 +58,16 @@ class FimProtocol(LanguageServerProtocol):
         uri = params.text_document.uri
         if self._server.documents.change(uri, params.text_document.version, changes) is None:
             log.warning("didChange for %s, which is not open; ignored", uri)
+            return
+        for where, _ in changes[-1:]:
+            if where is not None:
+                self._server.recent_edits.note(uri, where.start.line)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         self._server.documents.close(uri)
+        self._server.recent_edits.forget(uri)
         self._server.engine.forget(uri)
 
 
@@ -77,6 +83,7 @@ class FimServer(LanguageServer):
         )
         self.environ = dict(os.environ if environ is None else environ)
         self.documents = DocumentStore()
+        self.recent_edits = snippets.RecentEdits()
         self.http = create_http_client()
         self.notices = Notices()
         self.init_layer: Mapping[str, object] = {}  # from initializationOptions
@@ -99,6 +106,30 @@ class FimServer(LanguageServer):
     def header_for(self, document: Document) -> str:
         """The comment line that names the file for the model, by its path in the workspace."""
         return languages.path_comment(document.language_id, self._workspace_path(document.uri))
+
+    def related_code(self, document: Document, cut: cursor.Cut) -> str:
+        """Code from other open files and recent edits like the code at the cursor, as comments."""
+        settings = self.engine.settings
+        comment = languages.line_comment(document.language_id)
+        if settings.extra_context_chars <= 0 or comment is None:
+            return ""
+        started = time.perf_counter()
+        query = cut.prefix[-1500:] + cut.suffix[:500]
+        chunks = snippets.related(
+            document,
+            self.documents,
+            self.recent_edits,
+            query,
+            settings.extra_context_chars,
+            self._workspace_path,
+            lambda uri: not is_excluded(unquote(urlsplit(uri).path), settings.exclude),
+        )
+        log.debug(
+            "related code: %d chunks in %.1f ms",
+            len(chunks),
+            (time.perf_counter() - started) * 1000,
+        )
+        return snippets.render(chunks, comment)
 
     def _workspace_path(self, uri: str) -> str:
         """The path of `uri` inside a workspace folder, else its file name (never the home path)."""
@@ -195,9 +226,13 @@ async def _suggest(
     cut = cursor.cut(
         document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
     )
-    header = server.header_for(document) if settings.file_header else ""
+
+    def preamble() -> str:
+        header = server.header_for(document) if settings.file_header else ""
+        return server.related_code(document, cut) + header
+
     text = await server.engine.complete(
-        uri, cut, invoked=invoked, language_id=document.language_id, header=header
+        uri, cut, invoked=invoked, language_id=document.language_id, preamble=preamble
     )
     return None if text is None else (text, _echo(document, cut))
 

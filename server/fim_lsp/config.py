@@ -54,6 +54,13 @@ class Settings:
             "as Codestral's users do."
         ),
     )
+    extra_context_chars: int = field(
+        default=1000,
+        metadata=_doc(
+            "Characters of related code from other open files and recent edits put before the "
+            "prompt as comments (about 3.5 characters a token); 0 turns it off."
+        ),
+    )
     max_lines: int = field(
         default=12, metadata=_doc("Most lines of a multi-line suggestion (a block ends sooner).")
     )
@@ -187,6 +194,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "stop": _strings,
     "random_seed": _optional(_integer(0, 2**63 - 1)),
     "file_header": _boolean,
+    "extra_context_chars": _integer(0, 100_000),
     "max_lines": _integer(1, 200),
     "cache_size": _integer(1, 100_000),
     "context_chars": _integer(100, 1_000_000),

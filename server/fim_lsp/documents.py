@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -182,6 +182,10 @@ class DocumentStore:
 
     def __len__(self) -> int:
         return len(self._documents)
+
+    def __iter__(self) -> Iterator[Document]:
+        """The open documents, in the order they were opened."""
+        return iter(list(self._documents.values()))
 
     def open(self, uri: str, text: str, *, version: int, language_id: str) -> Document:
         document = Document(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
@@ -223,7 +224,13 @@ class Engine:
         )
 
     async def complete(
-        self, key: str, cut: Cut, *, invoked: bool, language_id: str = "", header: str = ""
+        self,
+        key: str,
+        cut: Cut,
+        *,
+        invoked: bool,
+        language_id: str = "",
+        preamble: Callable[[], str] = str,
     ) -> str | None:
         """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None."""
         settings = self.settings
@@ -237,7 +244,7 @@ class Engine:
             state.newest.set()
         newest = state.newest = asyncio.Event()
         try:
-            return await self._complete(state, newest, cut, invoked, language_id, header)
+            return await self._complete(state, newest, cut, invoked, language_id, preamble)
         except Superseded:
             self.counters.superseded += 1
             return None
@@ -252,9 +259,9 @@ class Engine:
         cut: Cut,
         invoked: bool,
         language_id: str,
-        header: str,
+        preamble: Callable[[], str],
     ) -> str | None:
-        request = build_request(self.settings, cut, header)
+        request = build_request(self.settings, cut)
         params = self._params(request)
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             self.counters.cache_hits += 1
@@ -273,6 +280,9 @@ class Engine:
             await self._until_superseded(asyncio.sleep(delay), newest)
         if self._clock() < self._paused_until:
             return None
+        # what goes before the prefix (file header, related code) is only worked out for requests
+        # that really reach the provider
+        request = dataclasses.replace(request, prompt=preamble() + request.prompt)
         fetch = self._start(state, request, params, cut, language_id)
         return await self._wait_for(fetch, newest)
 

@@ -93,6 +93,12 @@ _COMMENTS: dict[str, tuple[str, str]] = {
 }
 
 
+def line_comment(language_id: str) -> str | None:
+    """The marker that starts a comment running to the end of the line, if the language has one."""
+    opening, closing = _COMMENTS.get(language_id.lower(), ("", ""))
+    return opening if opening and not closing else None
+
+
 def path_comment(language_id: str, path: str) -> str:
     """A comment line naming the file, e.g. `# path: src/app.py`; empty for unknown languages."""
     opening, closing = _COMMENTS.get(language_id.lower(), ("", ""))

@@ -290,3 +290,32 @@ async def test_user_exclusion_patterns(start: Start, fake: FakeCodestral) -> Non
     result = await inline(client, public, 0, 4)
     assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
     assert len(fake.requests) == 1
+
+
+async def test_related_code_from_other_open_files_leads_the_prompt(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    open_document(
+        client,
+        "def compute_invoice(customer, items, tax_rate):\n    return sum(items) * tax_rate\n",
+        uri="file:///p/billing.py",
+    )
+    open_document(client, "def render_button(label, color):\n    pass\n", uri="file:///p/ui.py")
+    open_document(client, "customer_items_tax_rate = 'x'\n", uri="file:///p/.env")
+    uri = open_document(client, "invoice = compute_invoice(customer, items, \n")
+    await inline(client, uri, 0, 43)
+    prompt = fake.last_body()["prompt"]
+    assert prompt == (
+        "# from billing.py:\n"
+        "# def compute_invoice(customer, items, tax_rate):\n"
+        "#     return sum(items) * tax_rate\n"
+        "invoice = compute_invoice(customer, items, "
+    )
+
+
+async def test_related_code_can_be_turned_off(start: Start, fake: FakeCodestral) -> None:
+    client = await start(initialization_options={"extraContextChars": 0})
+    open_document(client, "def compute_invoice(customer, items):\n", uri="file:///p/billing.py")
+    uri = open_document(client, "invoice = compute_invoice(customer, items)\n")
+    await inline(client, uri, 0, 10)
+    assert fake.last_body()["prompt"] == "invoice = "
