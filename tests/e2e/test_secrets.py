@@ -1,0 +1,39 @@
+"""The key never leaves through logs, messages, statuses or answers, even at DEBUG and on errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from lsprotocol import types
+
+from bench.fakes.codestral import FakeCodestral
+from tests.e2e.conftest import STATUSES, Start, inline, open_document, server_env
+
+KEY = "fake-secret-key-7f3a9c"
+
+
+async def test_the_key_appears_nowhere(start: Start, tmp_path: Path) -> None:
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "fim_lsp", "--log-level", "DEBUG", "--log-file", str(log)]
+    with FakeCodestral(api_key=KEY, completion="1") as fake:
+        client = await start(command=command, env=server_env(fake))
+        fake.fail_next(401, {"message": "Unauthorized"})
+        uri = open_document(client, "x = \n")
+        rejected = await inline(client, uri, 0, 4)
+        accepted = await inline(client, uri, 0, 4, invoked=True)
+        client_side = [
+            repr(rejected),
+            repr(accepted),
+            *(m.message for m in client.messages),
+            *(m.message for m in client.log_messages),
+            *(str(status) for status in STATUSES[client]),
+        ]
+        headers = [request.header("authorization") for request in fake.requests]
+    logged = log.read_text(encoding="utf-8")
+    assert "was rejected" in logged and "DEBUG" in logged  # the failure was logged, verbosely ...
+    assert KEY not in logged  # ... but never the key
+    assert all(KEY not in text for text in client_side)
+    assert any("was rejected" in text for text in client_side)
+    assert headers == [f"Bearer {KEY}"] * 2  # the key went to the provider, and only there
+    assert isinstance(accepted, types.InlineCompletionList) and len(accepted.items) == 1
