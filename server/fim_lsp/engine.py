@@ -305,6 +305,7 @@ class Engine:
             cut.line_suffix,
             max_lines=self.settings.max_lines,
             stop_at=fitting.first_line_below(around),
+            strip_fences=language_id not in ("markdown", "mdx"),
         )
         fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)
         fetch.task = asyncio.create_task(self._fetch(fetch, request))

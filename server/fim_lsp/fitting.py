@@ -15,6 +15,8 @@ _CONTROL_TOKENS = re.compile(
     r"|\[(?:PREFIX|SUFFIX|MIDDLE)\]|<(?:PRE|SUF|MID|EOT)>|</s>"
     r"|<\uff5cfim\u2581(?:begin|hole|end)\uff5c>|<\uff5cend\u2581of\u2581sentence\uff5c>"  # DeepSeek
 )
+OPENER = re.compile(r"(?:[:{(\[]|=>|->|\bdo|\bthen|\belse|\bbegin|\bfunction\s*\(.*\))\s*$")
+FENCE = re.compile(r"^\s*```[\w+-]*\s*$")
 _FENCE_OPEN = re.compile(r"^\s*```[\w+-]*[ \t]*\n")
 _FENCE_CLOSE = re.compile(r"\n?```\s*$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -28,7 +30,7 @@ class Around:
     line_suffix: str  # the cursor's line after the cursor
     line_above: str  # the line before the cursor's line ("" at the top)
     lines_below: tuple[str, ...]  # a few lines after the cursor's line
-    indent_unit: str  # the file's indentation step: "\t" or some spaces
+    indent_unit: str  # the file's indentation step: "\t", some spaces, or "" when mixed
     language_id: str = ""
 
 
@@ -51,7 +53,7 @@ def strip_control_tokens(text: str, around: Around) -> str | None:
 
 def strip_markdown_fence(text: str, around: Around) -> str | None:
     """Drop a ```lang fence a chat-tuned model wrapped the code in (not in Markdown files)."""
-    if around.language_id in ("markdown", "mdx") or not _FENCE_OPEN.match(text):
+    if around.language_id in ("markdown", "mdx"):
         return text
     return _FENCE_CLOSE.sub("", _FENCE_OPEN.sub("", text, count=1))
 
@@ -68,8 +70,10 @@ def fix_leading_whitespace(text: str, around: Around) -> str | None:
 
 
 def match_indentation(text: str, around: Around) -> str | None:
-    """Re-indent the suggestion's lines with the file's unit (tabs or N spaces)."""
+    """Re-indent the suggestion's lines in the file's style: tabs or spaces, and its step width."""
     unit = around.indent_unit
+    if not unit:
+        return text  # the file mixes tabs and spaces: better not touch it
     lines = text.split("\n")
     fixed = [lines[0]]
     for line in lines[1:]:
@@ -82,7 +86,26 @@ def match_indentation(text: str, around: Around) -> str | None:
         elif unit != "\t" and "\t" in indent:
             indent = indent.expandtabs(len(unit))
         fixed.append(indent + stripped)
+    if unit != "\t" and OPENER.search(around.line_prefix):
+        fixed = _rescale_steps(fixed, _indent(around.line_prefix), len(unit))
     return "\n".join(fixed)
+
+
+def _rescale_steps(lines: list[str], base: int, step: int) -> list[str]:
+    """A block body indented in steps of 2 in a file of 4 (or the other way) gets the file's step."""
+    deeper = [_indent(line) - base for line in lines[1:] if line.strip() and _indent(line) > base]
+    if not deeper:
+        return lines
+    theirs = min(deeper)
+    if theirs == step or theirs not in (2, 3, 4, 8) or any(d % theirs for d in deeper):
+        return lines
+    rescaled = [lines[0]]
+    for line in lines[1:]:
+        width = _indent(line)
+        if line.strip() and width > base:
+            line = " " * (base + (width - base) // theirs * step) + line.lstrip(" ")
+        rescaled.append(line)
+    return rescaled
 
 
 # ---------------------------------------------------------------------------- overlap
@@ -93,10 +116,8 @@ def _norm(line: str) -> str:
 
 
 def same_line(line: str, other: str) -> bool:
-    """Equal but for whitespace inside; short lines (like a lone closer) also need the same indent."""
-    if _norm(line) != _norm(other) or not _norm(line):
-        return False
-    return len(_norm(line)) >= 10 or _indent(line) == _indent(other)
+    """Equal but for whitespace inside, at the same indentation."""
+    return bool(_norm(line)) and _norm(line) == _norm(other) and _indent(line) == _indent(other)
 
 
 def _indent(line: str) -> int:
@@ -121,37 +142,69 @@ def cut_suffix_overlap_lines(text: str, around: Around) -> str | None:
 
 
 def cut_line_suffix_overlap(text: str, around: Around) -> str | None:
-    """Drop closers and quotes at the end of the suggestion that the text right of the cursor already has."""
-    suffix = around.line_suffix.lstrip()
-    if not suffix or "\n" in text:
-        return text
+    """Drop the end of a one-line suggestion that the text right of the cursor already has.
+
+    The whole rest of the line repeated is dropped; a shorter repeat only when it is closers or
+    quotes, and only when dropping it balances the line better.
+    """
+    suffix = around.line_suffix.strip()
     body = text.rstrip()
+    if not suffix or "\n" in body:
+        return text
+    before = imbalance(around.line_prefix + body + around.line_suffix)
     for size in range(min(len(suffix), len(body)), 0, -1):
         tail = suffix[:size]
-        if body.endswith(tail) and _only_unmatched(body[: len(body) - size], tail):
-            return body[: len(body) - size]
+        if not body.endswith(tail):
+            continue
+        if size < len(suffix) and any(char.isalnum() or char == "_" for char in tail):
+            continue
+        kept = (
+            body[: len(body) - size].rstrip() if size == len(suffix) else body[: len(body) - size]
+        )
+        if imbalance(around.line_prefix + kept + around.line_suffix) <= before and kept.strip():
+            return kept
     return text
 
 
-def _only_unmatched(head: str, tail: str) -> bool:
-    """True if every closer and quote in `tail` is left unmatched by `head`."""
-    if any(char.isalnum() or char == "_" for char in tail):
-        return False
-    open_count = Counter(_unclosed(head))
-    for char in tail:
-        if char in CLOSERS:
-            if open_count[CLOSERS[char]] > 0:
-                return False  # it closes something the suggestion opened
-        elif char in QUOTES and head.count(char) % 2 == 1:
-            return False
-    return True
+def _scan(text: str) -> tuple[list[str], int, str]:
+    """Openers left open (innermost last), closers without an opener, and the quote left open."""
+    stack: list[str] = []
+    stray = 0
+    quote = ""
+    escaped = False
+    for char in text:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in QUOTES:
+            quote = char
+        elif char in OPENERS:
+            stack.append(char)
+        elif char in CLOSERS:
+            if stack and stack[-1] == CLOSERS[char]:
+                stack.pop()
+            else:
+                stray += 1
+    return stack, stray, quote
+
+
+def imbalance(line: str) -> int:
+    """Brackets left open or closed without an opener, plus one for a string left open."""
+    stack, stray, quote = _scan(line)
+    return len(stack) + stray + (1 if quote else 0)
 
 
 def drop_suffix_repeat(text: str, around: Around) -> str | None:
-    """A suggestion that only repeats what follows the cursor adds nothing."""
-    following = around.line_suffix + "\n" + "\n".join(around.lines_below)
-    if _norm(following).startswith(_norm(text)) and _norm(text):
-        return None
+    """A suggestion that is just the rest of the line, or the next lines, repeated adds nothing."""
+    said = _norm(text)
+    following = [around.line_suffix, *around.lines_below]
+    for count in range(1, len(following) + 1):
+        if said and said == _norm("\n".join(following[:count])):
+            return None
     return text
 
 
@@ -160,34 +213,28 @@ def drop_suffix_repeat(text: str, around: Around) -> str | None:
 
 def _unclosed(text: str) -> list[str]:
     """Openers of `text` left open, innermost last (quotes and their contents skipped)."""
-    stack: list[str] = []
-    quote = ""
-    for char in text:
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in QUOTES:
-            quote = char
-        elif char in OPENERS:
-            stack.append(char)
-        elif char in CLOSERS and stack and stack[-1] == CLOSERS[char]:
-            stack.pop()
-    return stack
+    return _scan(text)[0]
 
 
 def close_single_line_brackets(text: str, around: Around) -> str | None:
     """A one-line suggestion must not leave a bracket open that the rest of the line does not close."""
-    if "\n" in text:
+    body = text.rstrip()
+    if "\n" in body or _in_string(around.line_prefix + body):
         return text
-    missing = _unclosed(text)
+    missing = _unclosed(body)
     if not missing:
         return text
     closers = "".join(OPENERS[opener] for opener in reversed(missing))
-    already = around.line_suffix.lstrip()
-    provided = max(
-        k for k in range(len(closers) + 1) if already.startswith(closers[len(closers) - k :])
+    line = around.line_prefix + body
+    best = min(
+        range(len(closers) + 1),
+        key=lambda k: (imbalance(line + closers[:k] + around.line_suffix), k),
     )
-    return text.rstrip() + closers[: len(closers) - provided]
+    return body + closers[:best]
+
+
+def _in_string(text: str) -> bool:
+    return bool(_scan(text)[2])
 
 
 # ---------------------------------------------------------------------------- repetition
@@ -212,6 +259,8 @@ def drop_looping_lines(text: str, around: Around) -> str | None:
 def drop_copy_of_neighbour(text: str, around: Around) -> str | None:
     """A suggestion that makes the line equal to the one above or below is a copy, not a completion."""
     first = text.split("\n")[0]
+    if not first.strip():
+        return text  # the cursor's line stays as it is: nothing copied
     line = _norm(around.line_prefix + first + ("" if "\n" in text else around.line_suffix))
     if len(line) < 4:
         return text
@@ -248,9 +297,11 @@ def fit(text: str, around: Around) -> str | None:
 
 
 def indent_unit(lines: list[str]) -> str:
-    """The indentation step the lines use: a tab, or the most common difference in spaces."""
+    """The indentation step the lines use: a tab, the most common difference in spaces, or "" if unknown."""
     tabbed = sum(1 for line in lines if line.startswith("\t"))
-    spaced = sum(1 for line in lines if line.startswith(" "))
+    spaced = sum(1 for line in lines if line.startswith(" ") and line.strip())
+    if tabbed and spaced and min(tabbed, spaced) * 5 >= tabbed + spaced:
+        return ""  # mixed: tabs for some levels, spaces for others
     if tabbed > spaced:
         return "\t"
     steps: Counter[int] = Counter()
@@ -262,5 +313,7 @@ def indent_unit(lines: list[str]) -> str:
         if width != previous:
             steps[abs(width - previous)] += 1
         previous = width
-    step = steps.most_common(1)[0][0] if steps else 4
+    if not steps:
+        return ""  # no indented lines: nothing to go by
+    step = steps.most_common(1)[0][0]
     return " " * (step if 1 < step <= 8 else 4)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from fim_lsp.fitting import same_line
+from fim_lsp.fitting import FENCE, OPENER, same_line
 
 SINGLE_LINE = "single-line"
 MULTI_LINE = "multi-line"
 _CLOSERS = ")]}"
 _CLOSING_WORDS = ("end", "fi", "done", "esac", "endif", "endfor", "endwhile", "endfunction")
-_OPENER = re.compile(r"(?:[:{(\[]|=>|->|\bdo|\bthen|\belse|\bbegin)\s*$")
 _CLOSERS_ONLY = re.compile(r"[\s)\]}'\"`;,]*")
 
 
@@ -36,13 +35,22 @@ class Suggestion:
     """Reads a stream of deltas and keeps the part that fits the hole: one line, or one block."""
 
     def __init__(
-        self, line_prefix: str, line_suffix: str, *, max_lines: int, stop_at: str | None = None
+        self,
+        line_prefix: str,
+        line_suffix: str,
+        *,
+        max_lines: int,
+        stop_at: str | None = None,
+        strip_fences: bool = True,
     ) -> None:
         self.mode = line_mode(line_suffix)
         self._single = self.mode == SINGLE_LINE
         self._max_lines = max_lines
         self._base = indent_width(line_prefix + line_suffix)
-        self._opener = bool(_OPENER.search(line_prefix))
+        self._opener = bool(OPENER.search(line_prefix))
+        self._statement = bool(line_prefix.strip()) and not self._opener
+        self._strip_fences = strip_fences
+        self._fenced = False
         self._stop_at = stop_at  # the first line below the cursor: rewriting it means done
         self._pending = ""  # text of the current, unfinished line
         self._carry = ""  # a "\r" at the end of the last delta
@@ -80,13 +88,19 @@ class Suggestion:
         return self.text
 
     def _take(self, line: str) -> None:
+        if self._strip_fences and FENCE.match(line):
+            if self._fenced or self._lines:  # a closing fence: the code is over
+                self._finish()
+            self._fenced = True  # an opening fence: drop it, the code follows
+            return
         if not self._lines:  # the cursor's own line is always kept
             self._lines.append(line)
             self.complete = self._single
             return
         if not line.strip():
             self._blank_run += 1
-            if self._blank_run >= 2 and any(kept.strip() for kept in self._lines):
+            ends_here = self._blank_run >= 2 or (self._statement and self._base == 0)
+            if ends_here and any(kept.strip() for kept in self._lines):
                 self._finish()
                 return
             self._lines.append(line)

@@ -25,3 +25,12 @@ def test_document_benchmark_runs() -> None:
     done = _run("bench/bench_documents.py")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| 100,000 | insert 1 char |" in done.stdout
+
+
+def test_quality_benchmark_runs() -> None:
+    done = _run("bench/bench_quality.py", "--quick")
+    assert done.returncode == 0, done.stderr[-2000:]
+    for table in ("### Overall", "### Per language", "### Per hole kind", "### Per overrun kind"):
+        assert table in done.stdout
+    assert "| python |" in done.stdout
+    assert "| block_body |" in done.stdout

@@ -55,6 +55,7 @@ def test_strip_control_tokens(text: str, expected: str) -> None:
         ("x = 1", "python", "x = 1"),
         ("```python\nx = 1\n```", "markdown", "```python\nx = 1\n```"),
         ("s = '```'", "python", "s = '```'"),
+        ("42\n```", "python", "42"),  # the opening fence was dropped while streaming
     ],
 )
 def test_strip_markdown_fence(text: str, language: str, expected: str) -> None:
@@ -92,6 +93,24 @@ def test_match_indentation(text: str, unit: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("line_prefix", "text", "unit", "expected"),
+    [
+        # a block body in steps of 2 in a file of 4, relative to the opener's indentation
+        ("    if x:", "\n      a()\n        b()", "    ", "\n        a()\n            b()"),
+        ("if (x) {", "\n    a();\n}", "  ", "\n  a();\n}"),
+        # the file's own step: untouched
+        ("if x:", "\n    a()", "    ", "\n    a()"),
+        # not after a block opener (e.g. aligned continuation lines): untouched
+        ("x = f(a,", "\n      b)", "    ", "\n      b)"),
+        # a file that mixes tabs and spaces: untouched
+        ("if x then", "\n\t  y()", "", "\n\t  y()"),
+    ],
+)
+def test_match_indentation_steps(line_prefix: str, text: str, unit: str, expected: str) -> None:
+    assert match_indentation(text, around(line_prefix, unit=unit)) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "below", "expected"),
     [
         # the model rewrote the existing next line: cut there
@@ -113,22 +132,31 @@ def test_cut_suffix_overlap_lines(text: str, below: tuple[str, ...], expected: s
 
 
 @pytest.mark.parametrize(
-    ("text", "line_suffix", "expected"),
+    ("line_prefix", "text", "line_suffix", "expected"),
     [
-        ("a, b)", ")", "a, b"),
-        ('hello")', '")', "hello"),
-        ("x]);", "]);", "x"),
-        ("foo()", ")", "foo()"),  # the ")" closes its own "("
-        ("f(a))", ")", "f(a)"),
-        ("a, b", ")", "a, b"),
-        ("name)", ") + 1", "name"),
-        ("x + 1", " + 1", "x + 1"),  # not just closers: left alone
-        ("a)\nb", ")", "a)\nb"),  # multi-line: not this rule
-        ("'s'", "'", "'s'"),  # the quote closes its own string
+        ("print(", "a, b)", ")", "a, b"),
+        ('print("', 'hello")', '")', "hello"),
+        ("f(g([", "x]);", "]);", "x"),
+        ("print(", "foo()", ")", "foo()"),  # the ")" closes its own "("
+        ("print(", "f(a))", ")", "f(a)"),
+        ("raise ValueError(", '"{!r}".format(mode))', "))", '"{!r}".format(mode'),
+        ("desc = ", "'Toggle display',", "',", "'Toggle display"),
+        ("print(", "a, b", ")", "a, b"),
+        ("y = (", "name)", ") + 1", "name"),
+        ("y = ", "x + 1", " + 1", "x"),  # the whole rest of the line, repeated
+        ("n = len(", "items) + 1", ") + 1", "items"),
+        ("n = len(", "items) + 2", ") + 1", "items) + 2"),  # different: left alone
+        ("print(", "a)\nb", ")", "a)\nb"),  # multi-line: not this rule
+        ("x = '", "s'", "'", "s"),  # the editor closed the quote already
+        ("x = ", "'s'", "", "'s'"),
+        ("f(", "a)\n\n", ")", "a"),  # trailing blank lines do not hide the repeat
     ],
 )
-def test_cut_line_suffix_overlap(text: str, line_suffix: str, expected: str) -> None:
-    assert cut_line_suffix_overlap(text, around(line_suffix=line_suffix)) == expected
+def test_cut_line_suffix_overlap(
+    line_prefix: str, text: str, line_suffix: str, expected: str
+) -> None:
+    surroundings = around(line_prefix, line_suffix=line_suffix)
+    assert cut_line_suffix_overlap(text, surroundings) == expected
 
 
 @pytest.mark.parametrize(
@@ -137,7 +165,9 @@ def test_cut_line_suffix_overlap(text: str, line_suffix: str, expected: str) -> 
         ("return x", "", ("    return x",), None),
         (")", ")", (), None),
         ("x = 1", "", ("y = 2",), "x = 1"),
-        ("return", "", ("    return x",), None),  # a prefix of what follows
+        ("return", "", ("    return x",), "return"),  # only part of a line: not a repeat
+        ("handle", "", ("handle:start(path)",), "handle"),
+        ("a()\nb()", "", ("a()", "", "b()"), None),  # blank lines between do not matter
         ("return x + 1", "", ("    return x",), "return x + 1"),
     ],
 )
@@ -148,20 +178,25 @@ def test_drop_suffix_repeat(
 
 
 @pytest.mark.parametrize(
-    ("text", "line_suffix", "expected"),
+    ("line_prefix", "text", "line_suffix", "expected"),
     [
-        ("foo(a, b", "", "foo(a, b)"),
-        ("f(g(x", "", "f(g(x))"),
-        ("f(g(x", ")", "f(g(x)"),  # the text right of the cursor closes the inner one
-        ("f(g(x", "))", "f(g(x"),
-        ("d = {'a': [1", "", "d = {'a': [1]}"),
-        ("s = '(' + x", "", "s = '(' + x"),  # brackets inside strings do not count
-        ("foo(", "\n", "foo()"),
-        ("if x:\n    (", "", "if x:\n    ("),  # blocks are not this rule's business
+        ("x = ", "foo(a, b", "", "foo(a, b)"),
+        ("x = ", "f(g(x", "", "f(g(x))"),
+        ("x = ", "f(g(x", ")", "f(g(x)"),  # the text right of the cursor closes the inner one
+        ("x = ", "f(g(x", "))", "f(g(x"),
+        ("", "d = {'a': [1", "", "d = {'a': [1]}"),
+        ("", "s = '(' + x", "", "s = '(' + x"),  # brackets inside strings do not count
+        ("", "foo(", "\n", "foo()"),
+        ("", "if x:\n    (", "", "if x:\n    ("),  # blocks are not this rule's business
+        ("raise ", 'RuntimeError("no stop', '")', 'RuntimeError("no stop'),  # inside a string
+        ("raise E(", '"%r" % (mode', ",))", '"%r" % (mode'),  # the line closes it already
     ],
 )
-def test_close_single_line_brackets(text: str, line_suffix: str, expected: str) -> None:
-    assert close_single_line_brackets(text, around(line_suffix=line_suffix)) == expected
+def test_close_single_line_brackets(
+    line_prefix: str, text: str, line_suffix: str, expected: str
+) -> None:
+    surroundings = around(line_prefix, line_suffix=line_suffix)
+    assert close_single_line_brackets(text, surroundings) == expected
 
 
 @pytest.mark.parametrize(
@@ -185,6 +220,7 @@ def test_drop_looping_lines(text: str, expected: str) -> None:
         ("    total ", "+= x", "", ("    total += x",), None),
         ("    ", "total += y", "    total += x", (), "total += y"),
         ("", "}", "}", (), "}"),  # too short to judge
+        ("    try:", "\n        x()", "    try:", (), "\n        x()"),  # the line stays as it was
     ],
 )
 def test_drop_copy_of_neighbour(
@@ -199,7 +235,8 @@ def test_drop_copy_of_neighbour(
         (["def f():", "    x", "        y"], "    "),
         (["f() {", "  x", "    y", "  z"], "  "),
         (["f() {", "\tx", "\t\ty"], "\t"),
-        (["x", "y"], "    "),
+        (["x", "y"], ""),  # nothing to go by
+        (["if x then", "\t  a", "  b", "\tc", "  d"], ""),  # mixed
     ],
 )
 def test_indent_unit(lines: list[str], unit: str) -> None:

@@ -68,6 +68,10 @@ def _run(line_prefix: str, line_suffix: str, raw: str, max_lines: int = 12) -> t
         ("    x = ", "", "1\r\n    y = 2\r\nz", "1\n    y = 2", False),
         # tabs count as indentation
         ("\tif x:", "", "\n\t\ty()\n\tz()\n\tw()\n", "\n\t\ty()", True),
+        # a markdown fence around the code is dropped, and its closing line ends it
+        ("    ", "", "```python\nx = 1\n    y = 2\n```\nmore\n", "x = 1\n    y = 2", True),
+        # a statement at the top level ends at its first blank line
+        ("const x = ", "", "require('x')\n\nfunction f() {}\n", "require('x')", True),
     ],
 )
 def test_where_a_suggestion_ends(
