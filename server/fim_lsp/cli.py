@@ -16,10 +16,13 @@ from fim_lsp.documents import Document
 from fim_lsp.engine import build_request, read_stream
 from fim_lsp.languages import path_comment
 from fim_lsp.providers import (
+    KEY_REQUIRED,
+    KEY_VARIABLES,
     ProviderError,
+    build,
+    choose,
     create_http_client,
     create_provider,
-    key_variable,
 )
 
 log = logging.getLogger("fim_lsp")
@@ -116,16 +119,30 @@ async def _complete(where: str) -> None:
 
 async def _check() -> None:
     settings, problems = config.resolve(os.environ)
-    print(f"provider: {settings.provider}")
-    print(f"model:    {settings.model}")
-    variable = key_variable(settings)
-    print(f"key:      {variable} is {'set' if os.environ.get(variable, '').strip() else 'NOT set'}")
-    for problem in problems:
-        print(f"setting:  {problem}")
     async with create_http_client() as http:
-        provider = create_provider(settings, os.environ, http)
+        try:
+            choice = await choose(settings, os.environ, http)
+        except ProviderError as error:
+            print(f"provider: none ({settings.provider}: no key set and no local Ollama found)")
+            raise Failure(error.message) from None
+        print(f"provider: {choice.provider} ({choice.reason})")
+        if choice.provider == "llamacpp":
+            print("model:    the one llama-server was started with")
+        else:
+            print(f"model:    {choice.model or settings.model}")
+        variable = KEY_VARIABLES[choice.provider]
+        is_set = bool(os.environ.get(variable, "").strip())
+        optional = "" if choice.provider in KEY_REQUIRED else " (optional)"
+        print(f"key:      {variable} is {'set' if is_set else 'NOT set'}{optional}")
+        for problem in problems:
+            print(f"setting:  {problem}")
+        provider = build(choice, settings, os.environ, http)
         print(f"address:  {provider.host}")
-        request = dataclasses.replace(build_request(settings, _probe_cut()), max_tokens=8)
+        request = dataclasses.replace(
+            build_request(settings, _probe_cut()),
+            max_tokens=8,
+            model=choice.model or settings.model,
+        )
         started = time.perf_counter()
         try:
             answer = await read_stream(provider, request, settings.timeout_ms)

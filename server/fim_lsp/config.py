@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-PROVIDERS = ("mistral", "codestral")
+PROVIDERS = ("mistral", "codestral", "ollama", "llamacpp", "openai", "auto")
 SECTION = "fimLsp"
 ENV_PREFIX = "FIM_LSP_"
 
@@ -24,10 +24,11 @@ class Settings:
 
     enable: bool = field(default=True, metadata=_doc("Turn suggestions on or off."))
     provider: str = field(
-        default="mistral",
+        default="auto",
         metadata=_doc(
-            "`mistral` (api.mistral.ai, key in `MISTRAL_API_KEY`) or `codestral` "
-            "(codestral.mistral.ai, key in `CODESTRAL_API_KEY`)."
+            "`auto` (`mistral` if `MISTRAL_API_KEY` is set, else `codestral` if "
+            "`CODESTRAL_API_KEY` is, else a local Ollama that answers), `mistral`, `codestral`, "
+            "`ollama`, `llamacpp` or `openai`: see [docs/providers.md](docs/providers.md)."
         ),
     )
     model: str = field(

@@ -21,6 +21,8 @@ class FimRequest:
     top_p: float | None = None
     stop: tuple[str, ...] = ()
     random_seed: int | None = None
+    # other files' text as (file name, text), for providers that take extra context (llama.cpp)
+    extra: tuple[tuple[str, str], ...] = ()
 
 
 class ErrorKind(enum.StrEnum):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,21 +12,21 @@ import httpx
 from httpx_sse import EventSource
 
 from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.http_errors import error_text as _error_text
+from fim_lsp.providers.http_errors import field_named as _field_named
+from fim_lsp.providers.http_errors import (
+    retry_after_seconds,
+    status_error,
+    stream_ended_early,
+    transport_errors,
+    unreadable,
+)
+
+__all__ = ["PRESETS", "MistralProvider", "_error_text", "_field_named", "retry_after_seconds"]
 
 # The request fields that map one to one onto FimRequest attributes; nothing else is ever sent,
 # because the API answers unknown fields with 422 extra_forbidden.
 _OPTIONAL_FIELDS = ("max_tokens", "min_tokens", "temperature", "top_p", "random_seed")
-_SETTING_OF_FIELD = {
-    "model": "model",
-    "prompt": "contextChars",
-    "suffix": "contextChars",
-    "max_tokens": "maxTokens",
-    "min_tokens": "minTokens",
-    "temperature": "temperature",
-    "top_p": "topP",
-    "stop": "stop",
-    "random_seed": "randomSeed",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,64 +81,6 @@ def request_body(request: FimRequest) -> dict[str, Any]:
     return body
 
 
-def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    """Read `retry-after-ms` or `Retry-After` (seconds or an HTTP date)."""
-    if (millis := headers.get("retry-after-ms")) is not None:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    if (value := headers.get("retry-after")) is not None:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        date = headers.get("date")
-        now = parsedate_to_datetime(date) if date else None
-        if now is not None:
-            return max(0.0, (moment - now).total_seconds())
-    return None
-
-
-def _error_text(body: object) -> str:
-    """Pull the human part out of the error bodies Mistral and its proxies send."""
-    if isinstance(body, dict):
-        for key in ("message", "detail", "error"):
-            value = body.get(key)
-            if isinstance(value, str):
-                return value
-            if isinstance(value, dict | list):
-                return _error_text(value)
-    if isinstance(body, list) and body and isinstance(body[0], dict):
-        first = body[0]
-        where = ".".join(str(part) for part in first.get("loc", []) if part != "body")
-        return f"{where}: {first.get('msg', '')}".strip(": ")
-    if isinstance(body, str):
-        return body.strip()[:200]
-    return ""
-
-
-def _field_named(body: object) -> str | None:
-    """The request field a 422 complains about, if any."""
-    if isinstance(body, dict):
-        for value in body.values():
-            if (found := _field_named(value)) is not None:
-                return found
-    if isinstance(body, list):
-        for item in body:
-            if isinstance(item, dict) and isinstance(item.get("loc"), list):
-                names = [part for part in item["loc"] if isinstance(part, str) and part != "body"]
-                if names:
-                    return names[0]
-            elif (found := _field_named(item)) is not None:
-                return found
-    return None
-
-
 class MistralProvider:
     """Streams FIM completions from one Mistral endpoint over a shared keep-alive client."""
 
@@ -165,7 +106,7 @@ class MistralProvider:
             "Authorization": f"Bearer {self._api_key}",
             "Accept": "text/event-stream",
         }
-        try:
+        with transport_errors(self.host, "Check the network or the fimLsp.baseUrl setting."):
             async with self._client.stream(
                 "POST", self._url, json=request_body(request), headers=headers
             ) as response:
@@ -186,25 +127,8 @@ class MistralProvider:
                     texts, finished = self._read_chunk(event.data)
                     for text in texts:
                         yield text
-            if not (finished or done):
-                raise ProviderError(
-                    ErrorKind.PROTOCOL, f"{self.host} ended the stream before it was complete."
-                )
-        except httpx.TimeoutException as error:
-            raise ProviderError(
-                ErrorKind.TIMEOUT,
-                f"{self.host} did not answer in time ({type(error).__name__}).",
-            ) from None
-        except httpx.ConnectError:
-            raise ProviderError(
-                ErrorKind.UNAVAILABLE,
-                f"cannot connect to {self.host}. Check the network or the fimLsp.baseUrl setting.",
-            ) from None
-        except httpx.HTTPError as error:
-            raise ProviderError(
-                ErrorKind.UNAVAILABLE,
-                f"the connection to {self.host} failed ({type(error).__name__}).",
-            ) from None
+        if not (finished or done):
+            raise stream_ended_early(self.host)
 
     def _read_chunk(self, data: str) -> tuple[list[str], bool]:
         """The texts of one stream event, and whether it is the one with the finish reason."""
@@ -212,9 +136,7 @@ class MistralProvider:
             chunk = json.loads(data)
             choice = chunk["choices"][0]
         except (ValueError, KeyError, IndexError, TypeError):
-            raise ProviderError(
-                ErrorKind.PROTOCOL, f"{self.host} sent a stream event fim-lsp cannot read."
-            ) from None
+            raise unreadable(self.host) from None
         if choice.get("finish_reason") == "error":
             raise ProviderError(ErrorKind.UNAVAILABLE, f"{self.host} stopped with an error.")
         content = (choice.get("delta") or {}).get("content")
@@ -232,49 +154,13 @@ class MistralProvider:
             ) from None
 
     def _status_error(self, response: httpx.Response, request: FimRequest) -> ProviderError:
-        status = response.status_code
-        try:
-            body: object = response.json()
-        except ValueError:
-            body = response.text
-        detail = _error_text(body)
-        said = f" ({detail})" if detail else ""
-        if status in (401, 403):
-            return ProviderError(
-                ErrorKind.AUTH,
-                f"the key in {self._preset.key_variable} was rejected by {self.host} ({status}). "
-                + self._preset.wrong_key_hint,
-                status=status,
-            )
-        if status == 429:
-            retry = retry_after_seconds(response.headers)
-            return ProviderError(
-                ErrorKind.RATE_LIMITED,
-                f"{self.host} is rate limiting requests{said}; suggestions pause "
-                + (f"for {retry:.0f} s." if retry is not None else "for a while."),
-                status=status,
-                retry_after=retry,
-            )
-        if status == 404 or (status == 400 and "model" in detail.lower()):
-            return ProviderError(
-                ErrorKind.BAD_REQUEST,
-                f"{self.host} does not know the model '{request.model}'{said}. "
-                "Set fimLsp.model to a FIM model such as codestral-latest.",
-                status=status,
-            )
-        if status == 422 or 400 <= status < 500:
-            field = _field_named(body)
-            setting = _SETTING_OF_FIELD.get(field or "")
-            hint = f" Check the fimLsp.{setting} setting." if setting else ""
-            return ProviderError(
-                ErrorKind.BAD_REQUEST,
-                f"{self.host} rejected the request ({status}){said}.{hint}",
-                status=status,
-            )
-        return ProviderError(
-            ErrorKind.UNAVAILABLE,
-            f"{self.host} answered {status}{said}; it may be down or overloaded.",
-            status=status,
+        return status_error(
+            response,
+            host=self.host,
+            auth=f"the key in {self._preset.key_variable} was rejected by {self.host}",
+            auth_advice=self._preset.wrong_key_hint,
+            unknown_model=f"does not know the model '{request.model}'",
+            model_advice="Set fimLsp.model to a FIM model such as codestral-latest.",
         )
 
 

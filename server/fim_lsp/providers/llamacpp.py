@@ -1,0 +1,136 @@
+"""llama.cpp server's FIM wire protocol (`POST /infill`, SSE ending with `stop: true`, no `[DONE]`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from httpx_sse import EventSource
+
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.http_errors import (
+    error_text,
+    response_body,
+    status_error,
+    stream_ended_early,
+    transport_errors,
+    unreadable,
+)
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8012"
+KEY_VARIABLE = "LLAMA_API_KEY"
+# Once a line break is out, stop generating after this long (llama.vim's default): a long block
+# is cut rather than kept waiting for.
+T_MAX_PREDICT_MS = 1500
+
+
+def request_body(request: FimRequest) -> dict[str, Any]:
+    """The JSON body for `/infill`.
+
+    As llama.vim does, only whole lines go in `input_prefix` and the start of the cursor's line
+    goes in `prompt` (after the FIM middle token), so the cached prefix stays the same while the
+    user types on one line.
+    """
+    head, newline, line = request.prompt.rpartition("\n")
+    body: dict[str, Any] = {
+        "input_prefix": head + newline,
+        "input_suffix": request.suffix,
+        "input_extra": [{"filename": name, "text": text} for name, text in request.extra],
+        "prompt": line,
+        "stream": True,
+        "cache_prompt": True,
+        "t_max_predict_ms": T_MAX_PREDICT_MS,
+    }
+    if request.max_tokens is not None:
+        body["n_predict"] = request.max_tokens
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.top_p is not None:
+        body["top_p"] = request.top_p
+    if request.stop:
+        body["stop"] = list(request.stop)
+    if request.random_seed is not None:
+        body["seed"] = request.random_seed
+    return body
+
+
+def read_event(data: str, host: str) -> tuple[str, bool]:
+    """The text of one stream event and whether it is the last (`stop: true`)."""
+    try:
+        chunk = json.loads(data)
+    except ValueError:
+        raise unreadable(host) from None
+    if not isinstance(chunk, dict):
+        raise unreadable(host)
+    if "error" in chunk:
+        raise ProviderError(
+            ErrorKind.UNAVAILABLE, f"{host} (llama.cpp) stopped with an error: {error_text(chunk)}."
+        )
+    text = chunk.get("content")
+    return (text if isinstance(text, str) else ""), chunk.get("stop") is True
+
+
+class LlamaCppProvider:
+    """Streams FIM completions from a llama.cpp server's `/infill` over a shared keep-alive client."""
+
+    name = "llamacpp"
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str | None) -> None:
+        self._client = client
+        self._url = (base_url or DEFAULT_BASE_URL).rstrip("/") + "/infill"
+        self._api_key = api_key
+        self.host = urlsplit(self._url).netloc
+
+    async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+        """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
+        headers = {"Accept": "text/event-stream"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        stopped = False
+        with transport_errors(
+            self.host, "Is llama-server running (e.g. `llama-server --fim-qwen-1.5b-default`)?"
+        ):
+            async with self._client.stream(
+                "POST", self._url, json=request_body(request), headers=headers
+            ) as response:
+                if response.status_code != 200:
+                    await response.aread()
+                    raise self._status_error(response)
+                if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                    await response.aread()
+                    text, stopped = read_event(response.text, self.host)
+                    if text:
+                        yield text
+                    return
+                async for event in EventSource(response).aiter_sse():
+                    # read on past the last event to the end of the body, so the connection is reused
+                    if stopped or not event.data:
+                        continue
+                    text, stopped = read_event(event.data, self.host)
+                    if text:
+                        yield text
+        if not stopped:
+            raise stream_ended_early(self.host)
+
+    def _status_error(self, response: httpx.Response) -> ProviderError:
+        detail = error_text(response_body(response))
+        if response.status_code == 501:
+            return ProviderError(
+                ErrorKind.BAD_REQUEST,
+                f"the model loaded in llama-server at {self.host} cannot fill in the middle "
+                f"({detail or 'infill is not supported'}). Start it with a FIM model, e.g. "
+                "`llama-server --fim-qwen-1.5b-default`.",
+                status=501,
+            )
+        key = f"the key in {KEY_VARIABLE}" if self._api_key else "a request without a key"
+        return status_error(
+            response,
+            host=self.host,
+            auth=f"{key} was rejected by {self.host}",
+            auth_advice=f"Set {KEY_VARIABLE} to the --api-key llama-server was started with.",
+            unknown_model="does not serve the requested model",
+            model_advice="Check the model llama-server was started with.",
+        )

@@ -1,0 +1,133 @@
+"""The OpenAI-style legacy completions protocol with `suffix` (`POST /v1/completions`, SSE, `[DONE]`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from httpx_sse import EventSource
+
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.http_errors import (
+    error_text,
+    response_body,
+    status_error,
+    stream_ended_early,
+    transport_errors,
+    unreadable,
+)
+
+DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"  # Ollama's OpenAI-compatible API
+KEY_VARIABLE = "OPENAI_API_KEY"
+
+
+def completions_url(base_url: str) -> str:
+    """`{base}/v1/completions` for a bare address; `{base}/completions` when the base has a path
+    (`…/v1`, DeepSeek's `…/beta`), as OpenAI clients take their base URL."""
+    base = (base_url or DEFAULT_BASE_URL).rstrip("/")
+    return base + ("/completions" if urlsplit(base).path else "/v1/completions")
+
+
+def request_body(request: FimRequest) -> dict[str, Any]:
+    """The JSON body: prompt and suffix, the usual sampling fields, streamed."""
+    body: dict[str, Any] = {
+        "model": request.model,
+        "prompt": request.prompt,
+        "suffix": request.suffix,
+        "stream": True,
+    }
+    if request.max_tokens is not None:
+        body["max_tokens"] = request.max_tokens
+    if request.temperature is not None:
+        body["temperature"] = request.temperature
+    if request.top_p is not None:
+        body["top_p"] = request.top_p
+    if request.stop:
+        body["stop"] = list(request.stop)
+    if request.random_seed is not None:
+        body["seed"] = request.random_seed
+    return body
+
+
+def read_event(data: str, host: str) -> tuple[str, bool]:
+    """The text of one stream event and whether it carries the finish reason."""
+    try:
+        chunk = json.loads(data)
+        if "error" in chunk:
+            raise ProviderError(
+                ErrorKind.UNAVAILABLE, f"{host} stopped with an error: {error_text(chunk)}."
+            )
+        choice = chunk["choices"][0]
+        text = choice.get("text")
+        finish = choice.get("finish_reason")
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        raise unreadable(host) from None
+    if finish == "error":
+        raise ProviderError(ErrorKind.UNAVAILABLE, f"{host} stopped with an error.")
+    return (text if isinstance(text, str) else ""), finish is not None
+
+
+class OpenAIProvider:
+    """Streams FIM completions from an OpenAI-style `/v1/completions` that honours `suffix`."""
+
+    name = "openai"
+
+    def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str | None) -> None:
+        self._client = client
+        self._url = completions_url(base_url)
+        self._api_key = api_key
+        self.host = urlsplit(self._url).netloc
+
+    async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+        """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
+        headers = {"Accept": "text/event-stream"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        finished = done = False
+        with transport_errors(self.host, "Check the server and the fimLsp.baseUrl setting."):
+            async with self._client.stream(
+                "POST", self._url, json=request_body(request), headers=headers
+            ) as response:
+                if response.status_code != 200:
+                    await response.aread()
+                    raise self._status_error(response, request)
+                if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                    await response.aread()
+                    text, finished = read_event(response.text, self.host)
+                    if text:
+                        yield text
+                    return
+                async for event in EventSource(response).aiter_sse():
+                    # read on past [DONE] to the end of the body, so the connection is reused
+                    done = done or event.data == "[DONE]"
+                    if done or not event.data:
+                        continue
+                    text, last = read_event(event.data, self.host)
+                    finished = finished or last
+                    if text:
+                        yield text
+        if not (finished or done):
+            raise stream_ended_early(self.host)
+
+    def _status_error(self, response: httpx.Response, request: FimRequest) -> ProviderError:
+        detail = error_text(response_body(response))
+        if response.status_code in (400, 422) and "suffix" in detail.lower():
+            return ProviderError(
+                ErrorKind.BAD_REQUEST,
+                f"{self.host} does not fill in the middle on /v1/completions ({detail}). "
+                "Use a server that honours `suffix` (Ollama, DeepSeek beta, llama-cpp-python); "
+                "for llama-server set fimLsp.provider to 'llamacpp'.",
+                status=response.status_code,
+            )
+        key = f"the key in {KEY_VARIABLE}" if self._api_key else "a request without a key"
+        return status_error(
+            response,
+            host=self.host,
+            auth=f"{key} was rejected by {self.host}",
+            auth_advice=f"Set {KEY_VARIABLE} to a key for this server.",
+            unknown_model=f"has no model '{request.model}'",
+            model_advice="Set fimLsp.model to a FIM-capable model the server has.",
+        )
