@@ -1,0 +1,230 @@
+-- Ghost text for Neovim 0.11, which has no built-in inline completion: request
+-- `textDocument/inlineCompletion` on every edit (the server debounces, caches and cancels) and
+-- draw the answer with an extmark. 0.12+ uses `vim.lsp.inline_completion` instead (see init.lua).
+local api = vim.api
+
+local M = {}
+
+M.ns = api.nvim_create_namespace('fim_lsp.ghost')
+M.enabled = true
+M.client_name = 'fim_lsp'
+
+local INVOKED, AUTOMATIC = 1, 2
+
+---@class fim_lsp.GhostState
+---@field item? {row: integer, col: integer, text: string} the suggestion, anchored where it starts
+---@field mark? integer
+---@field request? {client: vim.lsp.Client, id: integer}
+---@field scheduled? boolean
+
+---@type table<integer, fim_lsp.GhostState>
+local states = {}
+
+local function client_for(buf)
+  return vim.lsp.get_clients({ bufnr = buf, name = M.client_name })[1]
+end
+
+local function in_insert()
+  return api.nvim_get_mode().mode:sub(1, 1) == 'i'
+end
+
+--- The window showing `buf` if it is the current one (requests and drawing follow the cursor).
+local function cursor_of(buf)
+  if api.nvim_get_current_buf() ~= buf then
+    return nil
+  end
+  local pos = api.nvim_win_get_cursor(0)
+  return pos[1] - 1, pos[2]
+end
+
+local function hide(buf, s)
+  if s.mark then
+    pcall(api.nvim_buf_del_extmark, buf, M.ns, s.mark)
+    s.mark = nil
+  end
+end
+
+local function cancel(s)
+  local r = s.request
+  s.request = nil
+  if r then
+    pcall(r.client.cancel_request, r.client, r.id)
+  end
+end
+
+--- Forget the suggestion and any request for it.
+function M.clear(buf)
+  local s = states[buf]
+  if s then
+    cancel(s)
+    s.item = nil
+    hide(buf, s)
+  end
+end
+
+--- Show what is left of the suggestion after the text typed since it was made, or drop it if the
+--- typing went elsewhere. Returns the remaining text.
+---@return string?
+function M.refresh(buf)
+  local s = states[buf]
+  local item = s and s.item
+  if not item then
+    return nil
+  end
+  local row, col = cursor_of(buf)
+  if not row or row < item.row or (row == item.row and col < item.col) then
+    s.item = nil
+    hide(buf, s)
+    return nil
+  end
+  local ok, typed = pcall(api.nvim_buf_get_text, buf, item.row, item.col, row, col, {})
+  typed = ok and table.concat(typed, '\n') or nil
+  if not typed or not vim.startswith(item.text, typed) or #typed == #item.text then
+    s.item = nil
+    hide(buf, s)
+    return nil
+  end
+  local rest = item.text:sub(#typed + 1)
+  local lines = vim.split(rest, '\n', { plain = true })
+  local virt_lines = {}
+  for i = 2, #lines do
+    virt_lines[#virt_lines + 1] = { { lines[i], 'FimLspSuggestion' } }
+  end
+  s.mark = api.nvim_buf_set_extmark(buf, M.ns, row, col, {
+    id = s.mark,
+    virt_text = { { lines[1], 'FimLspSuggestion' } },
+    virt_text_pos = 'inline',
+    virt_lines = virt_lines,
+    hl_mode = 'combine',
+  })
+  return rest
+end
+
+--- The suggestion's remaining text at the cursor, or nil.
+---@return {row: integer, col: integer, text: string}?
+function M.current(buf)
+  local s = states[buf]
+  if not (s and s.item and s.mark) then
+    return nil
+  end
+  local row, col = cursor_of(buf)
+  local rest = M.refresh(buf)
+  return rest and { row = row, col = col, text = rest } or nil
+end
+
+local function on_result(buf, s, tick, row, col, err, result, ctx)
+  if s.request and s.request.id == ctx.request_id then
+    s.request = nil
+  end
+  if err or not api.nvim_buf_is_valid(buf) or not in_insert() then
+    return
+  end
+  local crow, ccol = cursor_of(buf)
+  if api.nvim_buf_get_changedtick(buf) ~= tick or crow ~= row or ccol ~= col then
+    return -- the buffer moved on; the newer request answers
+  end
+  local items = result and (result.items or result) or {}
+  local item = items[1]
+  local text = item and item.insertText
+  if type(text) == 'table' then
+    text = text.value
+  end
+  if type(text) ~= 'string' or text == '' then
+    s.item = nil
+    hide(buf, s)
+    return
+  end
+  local arow, acol = row, col
+  if item.range then
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    local line = api.nvim_buf_get_lines(buf, item.range.start.line, item.range.start.line + 1, false)[1]
+    if client and line then
+      arow = item.range.start.line
+      local ok, byte =
+        pcall(vim.str_byteindex, line, client.offset_encoding, item.range.start.character, false)
+      acol = ok and byte or col
+    end
+  end
+  s.item = { row = arow, col = acol, text = text }
+  M.refresh(buf)
+end
+
+--- Ask the server for a suggestion at the cursor, cancelling the previous request.
+---@param invoked? boolean a user request (the server skips its debounce)
+function M.request(buf, invoked)
+  local s = states[buf]
+  local client = client_for(buf)
+  if not (s and client and M.enabled and in_insert()) then
+    return
+  end
+  local row, col = cursor_of(buf)
+  if not row then
+    return
+  end
+  cancel(s)
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  ---@diagnostic disable-next-line: inject-field
+  params.context = { triggerKind = invoked and INVOKED or AUTOMATIC }
+  local tick = api.nvim_buf_get_changedtick(buf)
+  local ok, id = client:request('textDocument/inlineCompletion', params, function(err, result, ctx)
+    on_result(buf, s, tick, row, col, err, result, ctx)
+  end, buf)
+  if ok and id then
+    s.request = { client = client, id = id }
+  end
+end
+
+--- On every edit or cursor move: update what is shown now, and ask again once the burst of
+--- events for this keystroke is over (coalescing only; the server does the debouncing).
+function M.on_edit(buf)
+  local s = states[buf]
+  if not s or not M.enabled then
+    return
+  end
+  M.refresh(buf)
+  if not s.scheduled then
+    s.scheduled = true
+    vim.schedule(function()
+      s.scheduled = false
+      if states[buf] == s then
+        M.request(buf, false)
+      end
+    end)
+  end
+end
+
+function M.attach(buf)
+  if states[buf] then
+    return
+  end
+  states[buf] = {}
+  local group = api.nvim_create_augroup('fim_lsp.ghost.' .. buf, { clear = true })
+  api.nvim_create_autocmd({ 'InsertEnter', 'TextChangedI', 'CursorMovedI', 'TextChangedP' }, {
+    group = group,
+    buffer = buf,
+    callback = function()
+      M.on_edit(buf)
+    end,
+  })
+  api.nvim_create_autocmd({ 'InsertLeave', 'BufLeave' }, {
+    group = group,
+    buffer = buf,
+    callback = function()
+      M.clear(buf)
+    end,
+  })
+end
+
+function M.attached(buf)
+  return states[buf] ~= nil
+end
+
+function M.detach(buf)
+  if states[buf] then
+    M.clear(buf)
+    states[buf] = nil
+    pcall(api.nvim_del_augroup_by_name, 'fim_lsp.ghost.' .. buf)
+  end
+end
+
+return M

@@ -1,0 +1,82 @@
+-- `:checkhealth fim_lsp`: Neovim version, server executable, API key variable, attached client.
+local M = {}
+
+local KEY_VARIABLES = { mistral = 'MISTRAL_API_KEY', codestral = 'CODESTRAL_API_KEY' }
+
+local function provider_of(config)
+  local settings = vim.tbl_get(config, 'settings', 'fimLsp') or {}
+  return settings.provider or vim.env.FIM_LSP_PROVIDER or 'mistral'
+end
+
+function M.check()
+  local health = vim.health
+  local fim = require('fim_lsp')
+
+  health.start('Neovim')
+  local v = vim.version()
+  local version = ('%d.%d.%d'):format(v.major, v.minor, v.patch)
+  if vim.fn.has('nvim-0.11') == 0 then
+    health.error(('Neovim %s is too old; fim_lsp needs 0.11 or newer'):format(version))
+  elseif fim.builtin then
+    health.ok(('Neovim %s: ghost text by the built-in vim.lsp.inline_completion'):format(version))
+  else
+    health.ok(('Neovim %s: ghost text drawn by fim_lsp (0.12+ would use the built-in)'):format(version))
+  end
+  if fim.did_setup then
+    health.ok('setup() was called')
+  else
+    health.warn("setup() was not called", { "Call require('fim_lsp').setup() (lazy.nvim: opts = {})" })
+  end
+  if #fim.skipped_keys > 0 then
+    health.warn('keys not mapped because they were already mapped: ' .. table.concat(fim.skipped_keys, ', '), {
+      'Choose other keys in setup({ keys = ... }) or set override_keys = true',
+    })
+  end
+
+  health.start('Server')
+  local config = vim.lsp.config[fim.name] or {}
+  local cmd = config.cmd
+  if type(cmd) ~= 'table' then
+    health.info('cmd is a function; cannot check the executable')
+  elseif vim.fn.executable(cmd[1]) == 1 then
+    health.ok(('server executable found: %s'):format(vim.fn.exepath(cmd[1])))
+  else
+    health.error(('server executable not found: %s'):format(tostring(cmd[1])), {
+      'Install fim-lsp (pip install fim-lsp / pipx) or set setup({ cmd = { "/path/to/fim-lsp" } })',
+    })
+  end
+
+  local provider = provider_of(config)
+  local variable = KEY_VARIABLES[provider]
+  if not variable then
+    health.error(('unknown provider %q (mistral or codestral)'):format(tostring(provider)))
+  elseif (config.cmd_env or {})[variable] or (vim.env[variable] or '') ~= '' then
+    health.ok(('%s is set (provider %s)'):format(variable, provider))
+  else
+    health.error(('%s is not set: provider %s needs it'):format(variable, provider), {
+      ('Set %s in the environment Neovim starts in (the key is never a setting)'):format(variable),
+    })
+  end
+
+  health.start('Client')
+  local clients = fim.clients()
+  if #clients == 0 then
+    health.warn('no fim_lsp client is running', {
+      'Open a file; if it still does not start, see :FimLsp log',
+    })
+  end
+  local status = require('fim_lsp.status')
+  for _, client in ipairs(clients) do
+    local attached = client.attached_buffers[vim.api.nvim_get_current_buf()] and 'attached to this buffer'
+      or 'not attached to this buffer'
+    health.ok(('client %d %s; status %s'):format(client.id, attached, status.describe(client.id)))
+    local s = status.by_client[client.id]
+    if s and s.kind == 'error' then
+      health.error('server reports: ' .. s.message)
+    elseif s and s.kind == 'warning' then
+      health.warn('server reports: ' .. s.message)
+    end
+  end
+end
+
+return M

@@ -1,0 +1,474 @@
+-- fim-lsp for Neovim: starts the server through `vim.lsp.enable('fim_lsp')`, shows its suggestions
+-- as ghost text (built-in `vim.lsp.inline_completion` on 0.12+, our own extmarks on 0.11) and adds
+-- keys to accept all, a word or a line of a suggestion.
+local api = vim.api
+
+local M = {}
+
+M.name = 'fim_lsp'
+M.builtin = vim.lsp.inline_completion ~= nil
+
+---@class fim_lsp.Keys
+---@field accept string|false
+---@field accept_word string|false
+---@field accept_line string|false
+---@field dismiss string|false
+---@field request string|false
+
+---@class fim_lsp.Options
+---@field cmd? string[] server command
+---@field filetypes? string[] nil: every filetype
+---@field root_markers? string[]
+---@field settings? table sent to the server as `settings.fimLsp`
+---@field inline? boolean show ghost text (false: completion menu only)
+---@field keys? fim_lsp.Keys
+---@field override_keys? boolean map keys even where a mapping already exists
+
+---@type fim_lsp.Options
+M.defaults = {
+  cmd = nil,
+  filetypes = nil,
+  root_markers = nil,
+  settings = {},
+  inline = true,
+  keys = {
+    accept = '<M-l>',
+    accept_word = '<M-Right>',
+    accept_line = '<M-Down>',
+    dismiss = '<C-]>',
+    request = '<M-\\>',
+  },
+  override_keys = false,
+}
+
+M.options = vim.deepcopy(M.defaults)
+M.skipped_keys = {} ---@type string[] keys left alone because the user had mapped them
+M.mapped_keys = {} ---@type string[] keys this plugin mapped
+M.did_setup = false
+M.enabled = true -- ghost text on (`:FimLsp toggle`)
+
+local function fail(msg)
+  msg = tostring(msg):gsub('^[^\n]-:%d+: ', '') -- drop vim.validate's "file:line: "
+  error('fim_lsp.setup: ' .. msg, 0)
+end
+
+local function check_unknown(tbl, allowed, where)
+  for key in pairs(tbl) do
+    if allowed[key] == nil then
+      local names = vim.tbl_keys(allowed)
+      table.sort(names)
+      fail(('unknown option %s%s (known: %s)'):format(where, key, table.concat(names, ', ')))
+    end
+  end
+end
+
+local function is_list_of_strings(v)
+  return v == nil or (vim.islist(v) and #v > 0 and vim.iter(v):all(function(s)
+    return type(s) == 'string'
+  end))
+end
+
+--- Validate and merge the user's options over the defaults.
+---@param opts? fim_lsp.Options
+---@return fim_lsp.Options
+function M.validate(opts)
+  local ok, err = pcall(function()
+    vim.validate('opts', opts, 'table', true)
+  end)
+  if not ok then
+    fail(err)
+  end
+  opts = opts or {}
+  check_unknown(opts, {
+    cmd = true,
+    filetypes = true,
+    root_markers = true,
+    settings = true,
+    inline = true,
+    keys = true,
+    override_keys = true,
+  }, '')
+  if opts.keys ~= nil and type(opts.keys) == 'table' then
+    check_unknown(opts.keys, M.defaults.keys --[[@as table]], 'keys.')
+  end
+  ok, err = pcall(function()
+    vim.validate('cmd', opts.cmd, is_list_of_strings, 'non-empty list of strings')
+    vim.validate('filetypes', opts.filetypes, is_list_of_strings, 'non-empty list of strings')
+    vim.validate('root_markers', opts.root_markers, is_list_of_strings, 'non-empty list of strings')
+    vim.validate('settings', opts.settings, 'table', true)
+    vim.validate('inline', opts.inline, 'boolean', true)
+    vim.validate('keys', opts.keys, 'table', true)
+    vim.validate('override_keys', opts.override_keys, 'boolean', true)
+    for name, lhs in pairs(opts.keys or {}) do
+      vim.validate('keys.' .. name, lhs, function(v)
+        return v == false or (type(v) == 'string' and v ~= '')
+      end, 'a key like "<M-l>" or false')
+    end
+    local settings = opts.settings or {}
+    for _, secret in ipairs({ 'apiKey', 'api_key', 'key', 'MISTRAL_API_KEY', 'CODESTRAL_API_KEY' }) do
+      if settings[secret] ~= nil then
+        error(('settings.%s: the API key is never a setting; set MISTRAL_API_KEY or CODESTRAL_API_KEY in the environment'):format(secret), 0)
+      end
+    end
+  end)
+  if not ok then
+    fail(err)
+  end
+  return vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts)
+end
+
+--- Clients of this plugin's server, optionally only those attached to `buf`.
+---@param buf? integer
+---@return vim.lsp.Client[]
+function M.clients(buf)
+  return vim.lsp.get_clients({ bufnr = buf, name = M.name })
+end
+
+--- Is ghost text on (`:FimLsp toggle` flips it)?
+function M.is_enabled()
+  return M.enabled
+end
+
+--- Is ghost text set up for `buf` (the built-in's trigger, or ours on 0.11)?
+---@param buf? integer
+---@return boolean
+function M.ready(buf)
+  buf = (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
+  if M.builtin then
+    local ok, autocmds = pcall(api.nvim_get_autocmds, { group = 'nvim.lsp.inline_completion:' .. buf })
+    return ok and #autocmds > 0
+  end
+  return require('fim_lsp.ghost').attached(buf)
+end
+
+-- Neovim 0.12+: the built-in draws into this namespace; we read it for partial accepts.
+local builtin_ns = api.nvim_create_namespace('nvim.lsp.inline_completion')
+
+local function chunks_text(chunks)
+  local parts = {}
+  for _, chunk in ipairs(chunks or {}) do
+    if chunk[2] ~= 'ComplHintMore' then -- the " (1/3)" index hint is not suggestion text
+      parts[#parts + 1] = chunk[1]
+    end
+  end
+  return table.concat(parts)
+end
+
+--- The suggestion shown in `buf`: where its remaining text starts and what it is.
+---@param buf? integer
+---@return {row: integer, col: integer, text: string}?
+function M.suggestion(buf)
+  buf = (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
+  if not M.builtin then
+    return require('fim_lsp.ghost').current(buf)
+  end
+  local mark = api.nvim_buf_get_extmarks(buf, builtin_ns, 0, -1, { details = true, limit = 1 })[1]
+  if not mark then
+    return nil
+  end
+  local lines = { chunks_text(mark[4].virt_text) }
+  for _, line in ipairs(mark[4].virt_lines or {}) do
+    lines[#lines + 1] = chunks_text(line)
+  end
+  local text = table.concat(lines, '\n')
+  return text ~= '' and { row = mark[2], col = mark[3], text = text } or nil
+end
+
+--- The part of `text` one partial accept takes.
+---@param text string
+---@param kind 'all'|'word'|'line'
+---@return string
+function M.part(text, kind)
+  if kind == 'word' then
+    return text:match('^%s*[%w_\128-\255]+') or text:match('^%s*[^%w_\128-\255%s]+') or text
+  elseif kind == 'line' then
+    return text:match('^\n?[^\n]*')
+  end
+  return text
+end
+
+local function insert_at(buf, row, col, text)
+  local lines = vim.split(text, '\n', { plain = true })
+  api.nvim_buf_set_text(buf, row, col, row, col, lines)
+  local last = #lines == 1 and col + #text or #lines[#lines]
+  api.nvim_win_set_cursor(0, { row + #lines, last })
+end
+
+--- Ask for a suggestion now (the server skips its debounce for this one on 0.11).
+function M.request()
+  local buf = api.nvim_get_current_buf()
+  if M.builtin then
+    -- the built-in has no public trigger: run its own insert-mode trigger for this buffer
+    pcall(api.nvim_exec_autocmds, 'CursorMovedI', {
+      group = 'nvim.lsp.inline_completion:' .. buf,
+      buffer = buf,
+      modeline = false,
+    })
+  else
+    require('fim_lsp.ghost').request(buf, true)
+  end
+end
+
+--- Accept all, the next word or the rest of the line of the suggestion; the rest stays as ghost
+--- text. Returns false when there is nothing to accept (so a key can fall back to itself).
+---@param kind? 'all'|'word'|'line'
+---@return boolean
+function M.accept(kind)
+  kind = kind or 'all'
+  local buf = api.nvim_get_current_buf()
+  local s = M.suggestion(buf)
+  if not s then
+    return false
+  end
+  local part = M.part(s.text, kind)
+  local rest = s.text:sub(#part + 1)
+  if not M.builtin then
+    insert_at(buf, s.row, s.col, part)
+    require('fim_lsp.ghost').refresh(buf)
+  elseif rest ~= '' and not part:find('\n', 1, true) then
+    -- the built-in keeps its item and redraws what is left of it after our insertion
+    insert_at(buf, s.row, s.col, part)
+  else
+    -- close the built-in's item first; what is left comes back from the server's cache
+    vim.lsp.inline_completion.get({
+      bufnr = buf,
+      on_accept = function()
+        insert_at(buf, s.row, s.col, part)
+        if rest ~= '' then
+          M.request()
+        end
+        return nil
+      end,
+    })
+  end
+  return true
+end
+
+--- Hide the suggestion; returns false if none was shown.
+---@return boolean
+function M.dismiss()
+  local buf = api.nvim_get_current_buf()
+  local shown = M.suggestion(buf) ~= nil
+  if M.builtin then
+    vim.lsp.inline_completion.get({
+      bufnr = buf,
+      on_accept = function()
+        return nil
+      end,
+    })
+  else
+    require('fim_lsp.ghost').clear(buf)
+  end
+  return shown
+end
+
+--- Turn ghost text on or off (all buffers).
+---@param enable? boolean nil: flip
+function M.toggle(enable)
+  if enable == nil then
+    enable = not M.enabled
+  end
+  M.enabled = enable
+  if M.builtin then
+    for _, client in ipairs(M.clients()) do
+      for buf in pairs(client.attached_buffers) do
+        vim.lsp.inline_completion.enable(enable, { bufnr = buf })
+      end
+    end
+  else
+    local ghost = require('fim_lsp.ghost')
+    ghost.enabled = enable
+    if not enable then
+      for _, b in ipairs(api.nvim_list_bufs()) do
+        ghost.clear(b)
+      end
+    end
+  end
+  return enable
+end
+
+local function on_attach(buf)
+  if not M.options.inline then
+    return
+  end
+  if M.builtin then
+    if M.enabled then
+      vim.lsp.inline_completion.enable(true, { bufnr = buf })
+    end
+  else
+    require('fim_lsp.ghost').attach(buf)
+  end
+end
+
+--- Neovim's own completion inserts only the first word (0.11) or line (0.12) of a plain-text
+--- item; when the user picks our item, put in the whole suggestion it stands for.
+local function complete_done()
+  local item = vim.tbl_get(vim.v.completed_item, 'user_data', 'nvim', 'lsp') or {}
+  local edit = vim.tbl_get(item, 'completion_item', 'textEdit')
+  local client = item.client_id and vim.lsp.get_client_by_id(item.client_id)
+  if not (edit and edit.range and client and client.name == M.name) then
+    return
+  end
+  local buf = api.nvim_get_current_buf()
+  local tick = api.nvim_buf_get_changedtick(buf)
+  vim.schedule(function()
+    if api.nvim_get_current_buf() ~= buf or api.nvim_buf_get_changedtick(buf) ~= tick then
+      return
+    end
+    local row = edit.range.start.line
+    local cursor = api.nvim_win_get_cursor(0)
+    local line = api.nvim_buf_get_lines(buf, row, row + 1, false)[1] or ''
+    local ok, col = pcall(vim.str_byteindex, line, client.offset_encoding, edit.range.start.character, false)
+    if not ok or cursor[1] - 1 ~= row or cursor[2] < col then
+      return
+    end
+    local inserted = line:sub(col + 1, cursor[2])
+    if inserted ~= edit.newText and vim.startswith(edit.newText, inserted) then
+      api.nvim_buf_set_text(buf, row, col, row, cursor[2], { '' })
+      insert_at(buf, row, col, edit.newText)
+    end
+  end)
+end
+
+local function set_keys(keys, override)
+  local actions = {
+    accept = function()
+      return M.accept('all')
+    end,
+    accept_word = function()
+      return M.accept('word')
+    end,
+    accept_line = function()
+      return M.accept('line')
+    end,
+    dismiss = M.dismiss,
+    request = function()
+      M.request()
+      return true
+    end,
+  }
+  for _, lhs in ipairs(M.mapped_keys) do -- from an earlier setup(), if still ours
+    if (vim.fn.maparg(lhs, 'i', false, true).desc or ''):find('^fim%-lsp: ') then
+      vim.keymap.del('i', lhs)
+    end
+  end
+  M.skipped_keys, M.mapped_keys = {}, {}
+  for name, action in pairs(actions) do
+    local lhs = keys[name]
+    if lhs then
+      if not override and vim.fn.maparg(lhs, 'i') ~= '' then
+        M.skipped_keys[#M.skipped_keys + 1] = ('%s (%s)'):format(lhs, name)
+      else
+        vim.keymap.set('i', lhs, function()
+          if not action() then -- nothing to act on: the key does what it did before
+            api.nvim_feedkeys(vim.keycode(lhs), 'n', false)
+          end
+        end, { desc = 'fim-lsp: ' .. name:gsub('_', ' ') })
+        M.mapped_keys[#M.mapped_keys + 1] = lhs
+      end
+    end
+  end
+  table.sort(M.skipped_keys)
+end
+
+--- Configure and start: validates `opts`, registers the server config, enables it, maps keys.
+---@param opts? fim_lsp.Options
+function M.setup(opts)
+  M.options = M.validate(opts)
+  local o = M.options
+  local config = { settings = { fimLsp = vim.empty_dict() } }
+  if next(o.settings) then
+    config.settings.fimLsp = o.settings
+  end
+  config.cmd = o.cmd
+  config.filetypes = o.filetypes
+  if o.root_markers then
+    local markers = o.root_markers
+    config.root_dir = function(bufnr, on_dir)
+      local name = api.nvim_buf_get_name(bufnr)
+      if name ~= '' and vim.bo[bufnr].buftype == '' then
+        on_dir(vim.fs.root(bufnr, markers) or vim.fs.dirname(name))
+      end
+    end
+  end
+  vim.lsp.config(M.name, config)
+  vim.lsp.handlers['fimLsp/status'] = vim.lsp.handlers['fimLsp/status']
+    or function(err, params, ctx)
+      require('fim_lsp.status').on_status(err, params, ctx)
+    end
+
+  api.nvim_set_hl(0, 'FimLspSuggestion', { link = 'Comment', default = true })
+  local group = api.nvim_create_augroup('fim_lsp', { clear = true })
+  api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      if client and client.name == M.name then
+        on_attach(args.buf)
+      end
+    end,
+  })
+  api.nvim_create_autocmd('LspDetach', {
+    group = group,
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      local others = vim.tbl_filter(function(c)
+        return c.id ~= args.data.client_id
+      end, M.clients(args.buf))
+      if client and client.name == M.name and not M.builtin and #others == 0 then
+        require('fim_lsp.ghost').detach(args.buf)
+      end
+    end,
+  })
+  api.nvim_create_autocmd('CompleteDone', { group = group, callback = complete_done })
+  set_keys(o.keys, o.override_keys)
+  M.did_setup = true
+  vim.lsp.enable(M.name)
+  for _, client in ipairs(M.clients()) do -- already running (setup called twice)
+    for buf in pairs(client.attached_buffers) do
+      on_attach(buf)
+    end
+  end
+end
+
+--- `:FimLsp restart`: stop the server and start it again for the same buffers.
+function M.restart()
+  vim.lsp.enable(M.name, false)
+  local function again() -- once the old clients have detached everywhere
+    if #M.clients() > 0 then
+      return vim.defer_fn(again, 50)
+    end
+    vim.lsp.enable(M.name, true)
+  end
+  again()
+end
+
+--- `:FimLsp status`: one line per client, or why there is none.
+---@return string[]
+function M.status_lines()
+  local status = require('fim_lsp.status')
+  local lines = {
+    ('ghost text: %s (%s), %s in this buffer'):format(
+      M.is_enabled() and 'on' or 'off',
+      M.builtin and 'built-in vim.lsp.inline_completion' or 'fim_lsp extmarks',
+      M.ready(0) and 'active' or 'not active'
+    ),
+  }
+  local clients = M.clients()
+  if #clients == 0 then
+    lines[#lines + 1] = 'server: not running (run :checkhealth fim_lsp)'
+  end
+  for _, client in ipairs(clients) do
+    local bufs = vim.tbl_keys(client.attached_buffers)
+    lines[#lines + 1] = ('server: %s (id %d, %d buffer%s), status %s'):format(
+      client.name,
+      client.id,
+      #bufs,
+      #bufs == 1 and '' or 's',
+      status.describe(client.id)
+    )
+  end
+  return lines
+end
+
+return M

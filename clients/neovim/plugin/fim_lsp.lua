@@ -1,0 +1,38 @@
+-- Defines `:FimLsp status|toggle|restart|log`; everything else starts with require('fim_lsp').setup().
+if vim.g.loaded_fim_lsp then
+  return
+end
+vim.g.loaded_fim_lsp = true
+
+local subcommands = {
+  status = function()
+    vim.api.nvim_echo({ { table.concat(require('fim_lsp').status_lines(), '\n') } }, false, {})
+  end,
+  toggle = function()
+    local on = require('fim_lsp').toggle()
+    vim.notify('fim-lsp ghost text ' .. (on and 'on' or 'off'))
+  end,
+  restart = function()
+    require('fim_lsp').restart()
+  end,
+  log = function()
+    vim.cmd.tabnew(vim.fn.fnameescape(vim.lsp.log.get_filename()))
+  end,
+}
+
+vim.api.nvim_create_user_command('FimLsp', function(cmd)
+  local run = subcommands[cmd.fargs[1] or 'status']
+  if not run then
+    vim.notify('FimLsp: unknown subcommand ' .. cmd.fargs[1] .. ' (status, toggle, restart, log)', vim.log.levels.ERROR)
+    return
+  end
+  run()
+end, {
+  nargs = '?',
+  desc = 'fim-lsp: status, toggle, restart or log',
+  complete = function(arg)
+    return vim.tbl_filter(function(name)
+      return vim.startswith(name, arg)
+    end, { 'log', 'restart', 'status', 'toggle' })
+  end,
+})
