@@ -1,0 +1,57 @@
+/** Build the vscode-languageclient `LanguageClient` for a `ClientSpec`; inline completion is built into v11. */
+
+import type * as vscode from "vscode";
+import {
+  CloseAction,
+  type ConfigurationParams,
+  ErrorAction,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+import * as readline from "node:readline";
+import type { Client, ClientSpec } from "./controller";
+import { parseServerLine } from "./log";
+import { answerConfiguration } from "./settings";
+
+export const CLIENT_ID = "fimLsp";
+export const CLIENT_NAME = "fim-lsp";
+
+export function createClient(spec: ClientSpec, log: vscode.LogOutputChannel): Client {
+  const serverOptions: ServerOptions = {
+    command: spec.command,
+    args: spec.args,
+    transport: TransportKind.stdio,
+    options: { env: spec.env, ...(spec.cwd !== undefined ? { cwd: spec.cwd } : {}) },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+    outputChannel: log,
+    traceOutputChannel: log,
+    initializationOptions: { fimLsp: spec.section() },
+    stdioOptions: {
+      stdout: () => undefined, // stdout is the protocol; the library reads it itself
+      stderr: (input) => {
+        readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on("line", (line) => {
+          const { level, text } = parseServerLine(line);
+          log[level](text);
+        });
+      },
+    },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () =>
+        spec.onClosed()
+          ? { action: CloseAction.Restart, handled: true }
+          : { action: CloseAction.DoNotRestart, handled: true },
+    },
+    middleware: {
+      workspace: {
+        configuration: async (params: ConfigurationParams, token, next) =>
+          answerConfiguration(params.items, await next(params, token), spec.section) as unknown[],
+      },
+    },
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}

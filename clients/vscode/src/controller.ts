@@ -1,0 +1,335 @@
+/** The extension's behaviour: start, restart and stop the server, keys, status; editor calls go through `Host`. */
+
+import { type CommandContext, resolveCommand } from "./command";
+import { KEY_VARIABLE, PROVIDERS, type Provider, asProvider, cleanKey, secretName, serverEnv } from "./keys";
+import { type Inspect, SECTION, type Target, enableTarget, serverSection } from "./settings";
+import { type Look, type State, STATUS_NOTIFICATION, look, parseStatus } from "./status";
+
+export interface Disposable {
+  dispose(): unknown;
+}
+
+/** The part of vscode-languageclient's `LanguageClient` the controller uses. */
+export interface Client {
+  start(): Promise<void>;
+  stop(timeout?: number): Promise<void>;
+  onNotification(method: string, handler: (params: unknown) => void): Disposable;
+  sendNotification(method: string, params?: unknown): Promise<void>;
+}
+
+export interface ClientSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string | undefined;
+  /** Our settings section as the server should see it, computed when asked. */
+  section: () => Record<string, unknown>;
+  /** Called when the server process ends; returns whether the client library may restart it. */
+  onClosed: () => boolean;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  show(): void;
+}
+
+/** Everything the controller needs from the editor (implemented with vscode in `host.ts`). */
+export interface Host {
+  readonly log: Logger;
+  /** `fimLsp.*` configuration access. */
+  setting<T>(key: string): T | undefined;
+  inspect: Inspect;
+  update(key: string, value: unknown, target: Target): Promise<void>;
+  secrets: {
+    get(name: string): Promise<string | undefined>;
+    store(name: string, value: string): Promise<void>;
+    delete(name: string): Promise<void>;
+  };
+  commandContext(): CommandContext;
+  createClient(spec: ClientSpec): Client;
+  showStatus(look: Look): void;
+  showError(message: string, ...actions: string[]): Promise<string | undefined>;
+  showInfo(message: string): void;
+  askKey(provider: Provider, variable: string): Promise<string | undefined>;
+  openInstallHelp(): void;
+  openSettings(): void;
+}
+
+export const ACTION_INSTALL = "How to Install";
+export const ACTION_SETTINGS = "Open Settings";
+export const ACTION_LOG = "Show Log";
+
+/** Restarts allowed after crashes within `CRASH_WINDOW_MS` before giving up. */
+export const MAX_CRASHES = 3;
+export const CRASH_WINDOW_MS = 3 * 60 * 1000;
+/** Clicks on the status bar item closer together than this count as one. */
+export const CLICK_MS = 1000;
+
+/** True if another restart is allowed, given the times of recent crashes (now included). */
+export function mayRestart(crashes: readonly number[], now: number): boolean {
+  return crashes.filter((at) => now - at < CRASH_WINDOW_MS).length <= MAX_CRASHES;
+}
+
+export class Controller {
+  private client: Client | undefined;
+  private subscriptions: Disposable[] = [];
+  private state: State = { phase: "stopped" };
+  private started = false;
+  private crashes: number[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private keysInUse: Partial<Record<Provider, string>> = {};
+  private lastClick = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly host: Host,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get current(): State {
+    return this.state;
+  }
+
+  /** Start (or restart) the server; calls are serialized so restarts never overlap. */
+  restart(): Promise<void> {
+    this.queue = this.queue.then(() => this.doRestart()).catch((error: unknown) => {
+      this.host.log.error(`restart failed: ${String(error)}`);
+    });
+    return this.queue;
+  }
+
+  stop(): Promise<void> {
+    this.queue = this.queue.then(() => this.doStop());
+    return this.queue;
+  }
+
+  private async doStop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.started = false;
+    for (const subscription of this.subscriptions.splice(0)) {
+      subscription.dispose();
+    }
+    if (client !== undefined) {
+      try {
+        await client.stop(2000);
+      } catch (error) {
+        this.host.log.warn(`stopping the server: ${String(error)}`);
+      }
+    }
+    this.setState({ phase: "stopped" });
+  }
+
+  private async doRestart(): Promise<void> {
+    await this.doStop();
+    const resolved = resolveCommand(
+      this.host.setting<string>("server.command") ?? "fim-lsp",
+      this.host.setting<string[]>("server.args") ?? [],
+      this.host.commandContext(),
+    );
+    if (!resolved.ok) {
+      this.fail(`${resolved.reason}.`, true);
+      return;
+    }
+    const stored = await this.storedKeys();
+    this.keysInUse = stored;
+    const context = this.host.commandContext();
+    const spec: ClientSpec = {
+      command: resolved.command,
+      args: resolved.args,
+      env: serverEnv(context.env, stored),
+      cwd: context.workspaceFolder,
+      section: () => this.section(),
+      onClosed: () => this.closed(),
+    };
+    const keys = PROVIDERS.filter((provider) => stored[provider] !== undefined).map((provider) => KEY_VARIABLE[provider]);
+    this.host.log.info(
+      `starting ${[resolved.command, ...resolved.args].join(" ")} --stdio` +
+        (keys.length > 0 ? ` (stored key passed in ${keys.join(", ")})` : " (no stored key; the environment's is used)"),
+    );
+    this.setState({ phase: "starting" });
+    const client = this.host.createClient(spec);
+    this.client = client;
+    this.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params) => this.onStatus(params)));
+    try {
+      await client.start();
+    } catch (error) {
+      if (this.client === client) {
+        this.client = undefined;
+        this.fail(`the server did not start: ${errorText(error)}`, true);
+      }
+      return;
+    }
+    if (this.client === client) {
+      this.started = true;
+      if (this.state.phase === "starting") {
+        this.setState({ phase: "running", status: { kind: "normal", busy: false, message: "ready" } });
+      }
+    }
+  }
+
+  /** The server's process ended: restart a few times, unless it never got going. */
+  private closed(): boolean {
+    if (!this.started) {
+      return false;
+    }
+    this.crashes.push(this.now());
+    this.crashes = this.crashes.filter((at) => this.now() - at < CRASH_WINDOW_MS);
+    if (mayRestart(this.crashes, this.now())) {
+      this.host.log.warn("the server stopped unexpectedly; restarting it");
+      this.setState({ phase: "starting" });
+      return true;
+    }
+    this.started = false;
+    this.fail(`the server stopped ${MAX_CRASHES + 1} times in 3 minutes; use "fim-lsp: Restart Server" after fixing it.`, false);
+    return false;
+  }
+
+  private fail(message: string, offerInstall: boolean): void {
+    this.host.log.error(message);
+    this.setState({ phase: "failed", message });
+    const actions = offerInstall ? [ACTION_INSTALL, ACTION_SETTINGS, ACTION_LOG] : [ACTION_LOG];
+    void this.host.showError(`fim-lsp: ${message}`, ...actions).then((choice) => {
+      if (choice === ACTION_INSTALL) {
+        this.host.openInstallHelp();
+      } else if (choice === ACTION_SETTINGS) {
+        this.host.openSettings();
+      } else if (choice === ACTION_LOG) {
+        this.host.log.show();
+      }
+    });
+  }
+
+  private onStatus(params: unknown): void {
+    const status = parseStatus(params);
+    if (status === undefined) {
+      this.host.log.warn(`ignored a malformed ${STATUS_NOTIFICATION} notification`);
+      return;
+    }
+    const before = this.state;
+    const changedMessage =
+      before.phase !== "running" || before.status.kind !== status.kind || before.status.message !== status.message;
+    if (changedMessage && (status.kind === "error" || status.kind === "warning")) {
+      this.host.log.warn(`server status ${status.kind}: ${status.message}`);
+    }
+    this.setState({ phase: "running", status });
+  }
+
+  private setState(state: State): void {
+    this.state = state;
+    this.host.showStatus(look(state));
+  }
+
+  /** What the server is told: the settings the user set in `fimLsp`. */
+  section(): Record<string, unknown> {
+    return serverSection(this.host.inspect);
+  }
+
+  /** React to a configuration change; `affects` is `ConfigurationChangeEvent.affectsConfiguration`. */
+  async configurationChanged(affects: (section: string) => boolean): Promise<void> {
+    if (!affects(SECTION)) {
+      return;
+    }
+    if (affects(`${SECTION}.server`)) {
+      this.host.log.info("server settings changed; restarting the server");
+      await this.restart();
+      return;
+    }
+    const client = this.client;
+    if (client !== undefined && this.started) {
+      await client.sendNotification("workspace/didChangeConfiguration", { settings: { [SECTION]: this.section() } });
+    }
+  }
+
+  /** "fim-lsp: Set API Key": store the key for the current provider, then restart so the server gets it. */
+  async setApiKey(): Promise<void> {
+    const provider = asProvider(this.host.setting("provider"));
+    const variable = KEY_VARIABLE[provider];
+    const key = cleanKey(await this.host.askKey(provider, variable));
+    if (key === undefined) {
+      return;
+    }
+    await this.host.secrets.store(secretName(provider), key);
+    this.host.log.info(`API key for provider ${provider} stored`);
+    await this.restartIfKeysChanged();
+    this.host.showInfo(`fim-lsp: API key for ${provider} stored; the server gets it as ${variable}.`);
+  }
+
+  async clearApiKey(): Promise<void> {
+    for (const provider of PROVIDERS) {
+      await this.host.secrets.delete(secretName(provider));
+    }
+    this.host.log.info("stored API keys removed");
+    await this.restartIfKeysChanged();
+    this.host.showInfo("fim-lsp: stored API keys removed.");
+  }
+
+  /** Turn suggestions on or off by writing `fimLsp.enable` where it is set. */
+  async toggle(): Promise<void> {
+    const enabled = this.host.setting<boolean>("enable") !== false;
+    const target = enableTarget(this.host.inspect("enable"));
+    this.host.log.info(`turning suggestions ${enabled ? "off" : "on"} (fimLsp.enable in ${target} settings)`);
+    await this.host.update("enable", !enabled, target);
+  }
+
+  /** The status bar item was clicked. */
+  async statusClicked(): Promise<void> {
+    // code-server 1.139 was seen to run an item's command several times for one click
+    // once the item had been updated; one click toggles once
+    const now = this.now();
+    if (now - this.lastClick < CLICK_MS) {
+      return;
+    }
+    this.lastClick = now;
+    if (look(this.state).click === "toggle") {
+      await this.toggle();
+    } else {
+      this.host.log.show();
+    }
+  }
+
+  /** Secrets changed (also in another window): restart if one of ours differs from what the server has. */
+  async secretChanged(name: string): Promise<void> {
+    if (PROVIDERS.some((provider) => secretName(provider) === name)) {
+      await this.restartIfKeysChanged();
+    }
+  }
+
+  /**
+   * Restart once the stored keys differ from those the running server got. Queued behind any
+   * restart in progress, so the command and the secret-change event never restart twice.
+   */
+  restartIfKeysChanged(): Promise<void> {
+    this.queue = this.queue
+      .then(async () => {
+        const stored = await this.storedKeys();
+        if (PROVIDERS.some((provider) => stored[provider] !== this.keysInUse[provider])) {
+          this.host.log.info("the stored API keys changed; restarting the server");
+          await this.doRestart();
+        }
+      })
+      .catch((error: unknown) => {
+        this.host.log.error(`restart failed: ${String(error)}`);
+      });
+    return this.queue;
+  }
+
+  private async storedKeys(): Promise<Partial<Record<Provider, string>>> {
+    const stored: Partial<Record<Provider, string>> = {};
+    for (const provider of PROVIDERS) {
+      const key = await this.host.secrets.get(secretName(provider));
+      if (key !== undefined) {
+        stored[provider] = key;
+      }
+    }
+    return stored;
+  }
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,95 @@
+/** The `fimLsp` settings the server reads, and the part of them the extension sends it (no vscode import). */
+
+/** Wire names of the server's settings (README "Configuration"); client-only keys are not sent. */
+export const SERVER_KEYS = [
+  "enable",
+  "provider",
+  "model",
+  "baseUrl",
+  "maxTokens",
+  "minTokens",
+  "temperature",
+  "topP",
+  "stop",
+  "randomSeed",
+  "maxLines",
+  "cacheSize",
+  "contextChars",
+  "prefixShare",
+  "debounceMs",
+  "timeoutMs",
+  "disabledLanguages",
+] as const;
+
+export type ServerKey = (typeof SERVER_KEYS)[number];
+export const SECTION = "fimLsp";
+
+/** What `WorkspaceConfiguration.inspect` tells about one key (the fields we use). */
+export interface Inspected<T = unknown> {
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+  globalLanguageValue?: T;
+  workspaceLanguageValue?: T;
+  workspaceFolderLanguageValue?: T;
+}
+
+export type Inspect = (key: string) => Inspected | undefined;
+
+/** The effective value of a key if the user set it anywhere, else undefined (most specific wins). */
+export function explicitValue(found: Inspected | undefined): unknown {
+  if (found === undefined) {
+    return undefined;
+  }
+  for (const value of [found.workspaceFolderValue, found.workspaceValue, found.globalValue]) {
+    if (value !== undefined) {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The section sent to the server: only the settings the user set.
+ *
+ * Keys left at their defaults are not sent, so the server's own defaults and its `FIM_LSP_*`
+ * environment variables stay in force and cannot drift from the defaults declared here.
+ */
+export function serverSection(inspect: Inspect): Record<string, unknown> {
+  const section: Record<string, unknown> = {};
+  for (const key of SERVER_KEYS) {
+    const value = explicitValue(inspect(key));
+    if (value !== undefined) {
+      section[key] = value;
+    }
+  }
+  return section;
+}
+
+/** Where a toggle of `fimLsp.enable` is written: the most specific scope that already sets it. */
+export type Target = "global" | "workspace" | "workspaceFolder";
+
+export function enableTarget(found: Inspected | undefined): Target {
+  if (found?.workspaceFolderValue !== undefined) {
+    return "workspaceFolder";
+  }
+  if (found?.workspaceValue !== undefined) {
+    return "workspace";
+  }
+  return "global";
+}
+
+/**
+ * Answer a `workspace/configuration` request: our section gets `serverSection`, other items keep
+ * what the editor answered.
+ */
+export function answerConfiguration(
+  items: ReadonlyArray<{ section?: string }>,
+  answered: unknown,
+  section: () => Record<string, unknown>,
+): unknown {
+  if (!Array.isArray(answered)) {
+    return answered;
+  }
+  return items.map((item, index) => (item.section === SECTION ? section() : answered[index]));
+}

@@ -1,0 +1,237 @@
+import { describe, expect, it, vi } from "vitest";
+import type { CommandContext } from "../../src/command";
+import { ACTION_INSTALL, type Client, type ClientSpec, Controller, type Host, MAX_CRASHES, mayRestart } from "../../src/controller";
+import type { Look } from "../../src/status";
+
+const KEY = "sk-test-0123456789abcdef";
+
+class FakeClient implements Client {
+  handlers = new Map<string, (params: unknown) => void>();
+  sent: Array<[string, unknown]> = [];
+  stopped = false;
+  constructor(
+    readonly spec: ClientSpec,
+    private readonly starting: Promise<void>,
+  ) {}
+  start = () => this.starting;
+  stop = async () => {
+    this.stopped = true;
+  };
+  onNotification(method: string, handler: (params: unknown) => void) {
+    this.handlers.set(method, handler);
+    return { dispose: () => this.handlers.delete(method) };
+  }
+  sendNotification = async (method: string, params?: unknown) => {
+    this.sent.push([method, params]);
+  };
+  notify(params: unknown) {
+    this.handlers.get("fimLsp/status")?.(params);
+  }
+}
+
+function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolean; startFails?: boolean; choose?: string } = {}) {
+  const settings: Record<string, unknown> = { "server.command": "fim-lsp", ...options.settings };
+  const secrets = new Map<string, string>();
+  const logs: string[] = [];
+  const looks: Look[] = [];
+  const clients: FakeClient[] = [];
+  const errors: Array<[string, string[]]> = [];
+  const secretListeners: Array<(name: string) => void> = [];
+  const host = {
+    log: {
+      info: (m: string) => logs.push(m),
+      warn: (m: string) => logs.push(m),
+      error: (m: string) => logs.push(m),
+      show: vi.fn(),
+    },
+    setting: <T>(key: string) => settings[key] as T | undefined,
+    inspect: (key: string) => (key in settings ? { globalValue: settings[key] } : undefined),
+    update: vi.fn(async (key: string, value: unknown) => {
+      settings[key] = value;
+    }),
+    secrets: {
+      get: async (name: string) => secrets.get(name),
+      store: async (name: string, value: string) => {
+        secrets.set(name, value);
+        secretListeners.forEach((listener) => listener(name));
+      },
+      delete: async (name: string) => {
+        secrets.delete(name);
+      },
+    },
+    commandContext: (): CommandContext => ({
+      env: { PATH: "/bin", HOME: "/home/u" },
+      platform: "linux",
+      home: "/home/u",
+      workspaceFolder: "/ws",
+      isExecutable: (file) => options.onPath !== false && file === "/bin/fim-lsp",
+    }),
+    createClient: (spec: ClientSpec) => {
+      const client = new FakeClient(spec, options.startFails ? Promise.reject(new Error("spawn ENOENT")) : Promise.resolve());
+      clients.push(client);
+      return client;
+    },
+    showStatus: (shown: Look) => looks.push(shown),
+    showError: vi.fn(async (message: string, ...actions: string[]) => {
+      errors.push([message, actions]);
+      return options.choose;
+    }),
+    showInfo: vi.fn(),
+    askKey: vi.fn(async () => `  ${KEY}\n`),
+    openInstallHelp: vi.fn(),
+    openSettings: vi.fn(),
+  } satisfies Host;
+  return { host, settings, secrets, logs, looks, clients, errors, secretListeners };
+}
+
+describe("Controller", () => {
+  it("starts the resolved command and shows ready", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.restart();
+    expect(t.clients).toHaveLength(1);
+    expect(t.clients[0]?.spec.command).toBe("/bin/fim-lsp");
+    expect(t.clients[0]?.spec.cwd).toBe("/ws");
+    expect(t.looks.map((l) => l.label)).toEqual(["fim-lsp: the server is stopped", "fim-lsp: starting the server", "fim-lsp: ready; click to turn off"]);
+  });
+
+  it("follows the server's fimLsp/status notifications and logs problems once", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.restart();
+    const client = t.clients[0]!;
+    client.notify({ kind: "normal", busy: true, message: "ready" });
+    expect(t.looks.at(-1)?.label).toBe("fim-lsp: working");
+    client.notify({ kind: "error", busy: false, message: "the key in MISTRAL_API_KEY was rejected (401)" });
+    client.notify({ kind: "error", busy: true, message: "the key in MISTRAL_API_KEY was rejected (401)" });
+    expect(t.looks.at(-1)).toMatchObject({ text: "$(error) fim-lsp", tone: "error", click: "showLog" });
+    expect(t.looks.at(-1)?.label).toContain("rejected (401)");
+    expect(t.logs.filter((line) => line.includes("rejected"))).toHaveLength(1);
+    client.notify({ kind: "nonsense" });
+    expect(t.looks.at(-1)?.tone).toBe("error");
+    client.notify({ kind: "inactive", busy: false, message: "disabled" });
+    expect(t.looks.at(-1)?.label).toMatch(/^fim-lsp: disabled/);
+  });
+
+  it("explains a missing server and offers how to install it", async () => {
+    const t = makeHost({ onPath: false, choose: ACTION_INSTALL });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    await vi.waitFor(() => expect(t.host.openInstallHelp).toHaveBeenCalled());
+    expect(t.clients).toHaveLength(0);
+    expect(t.errors[0]?.[0]).toBe('fim-lsp: the server command "fim-lsp" was not found on PATH.');
+    expect(t.errors[0]?.[1]).toEqual(["How to Install", "Open Settings", "Show Log"]);
+    expect(controller.current).toMatchObject({ phase: "failed" });
+    expect(t.looks.at(-1)?.tone).toBe("error");
+  });
+
+  it("reports a server that fails to start", async () => {
+    const t = makeHost({ startFails: true });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    expect(controller.current).toEqual({ phase: "failed", message: "the server did not start: spawn ENOENT" });
+    expect(t.errors).toHaveLength(1);
+  });
+
+  it("stores the key in secret storage and passes it only in the server's environment", async () => {
+    const t = makeHost({ settings: { provider: "codestral" } });
+    const controller = new Controller(t.host);
+    t.secretListeners.push((name) => void controller.secretChanged(name));
+    await controller.restart();
+    await controller.setApiKey();
+    await controller.secretChanged("fimLsp.apiKey.codestral");
+    expect(t.secrets.get("fimLsp.apiKey.codestral")).toBe(KEY);
+    expect(t.clients).toHaveLength(2); // one restart, although the command and the event both asked
+    const spec = t.clients[1]!.spec;
+    expect(spec.env["CODESTRAL_API_KEY"]).toBe(KEY);
+    expect(spec.env["MISTRAL_API_KEY"]).toBeUndefined();
+    expect(t.clients[0]!.stopped).toBe(true);
+    // never in settings, arguments, the section sent to the server, or the log
+    expect(t.host.update).not.toHaveBeenCalled();
+    expect(JSON.stringify([spec.args, spec.command, spec.section(), t.logs, t.looks])).not.toContain(KEY);
+    expect(t.logs.join("\n")).toContain("stored key passed in CODESTRAL_API_KEY");
+  });
+
+  it("does nothing when the key prompt is cancelled", async () => {
+    const t = makeHost();
+    t.host.askKey.mockResolvedValueOnce(undefined as unknown as string);
+    const controller = new Controller(t.host);
+    await controller.setApiKey();
+    expect(t.secrets.size).toBe(0);
+    expect(t.clients).toHaveLength(0);
+  });
+
+  it("clears stored keys and restarts without them", async () => {
+    const t = makeHost();
+    t.secrets.set("fimLsp.apiKey.mistral", KEY);
+    const controller = new Controller(t.host);
+    await controller.restart();
+    expect(t.clients[0]!.spec.env["MISTRAL_API_KEY"]).toBe(KEY);
+    await controller.clearApiKey();
+    expect(t.clients).toHaveLength(2);
+    expect(t.clients[1]!.spec.env["MISTRAL_API_KEY"]).toBeUndefined();
+  });
+
+  it("pushes changed settings live and restarts only for server.* changes", async () => {
+    const t = makeHost({ settings: { debounceMs: 0, "server.args": [] } });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    const affects = (...sections: string[]) => (section: string) => sections.includes(section);
+    await controller.configurationChanged(affects("editor"));
+    await controller.configurationChanged(affects("fimLsp", "fimLsp.debounceMs"));
+    expect(t.clients[0]!.sent).toEqual([["workspace/didChangeConfiguration", { settings: { fimLsp: { debounceMs: 0 } } }]]);
+    expect(t.clients).toHaveLength(1);
+    await controller.configurationChanged(affects("fimLsp", "fimLsp.server", "fimLsp.server.args"));
+    expect(t.clients).toHaveLength(2);
+  });
+
+  it("toggles enable from the status bar when healthy, shows the log when not", async () => {
+    let now = 0;
+    const t = makeHost();
+    const controller = new Controller(t.host, () => now);
+    await controller.restart();
+    await controller.statusClicked();
+    await controller.statusClicked(); // the same click, delivered twice
+    expect(t.host.update).toHaveBeenCalledTimes(1);
+    expect(t.host.update).toHaveBeenCalledWith("enable", false, "global");
+    t.clients[0]!.notify({ kind: "inactive", busy: false, message: "disabled" });
+    now += 5000;
+    await controller.statusClicked();
+    now += 5000;
+    expect(t.host.update).toHaveBeenLastCalledWith("enable", true, "global");
+    t.clients[0]!.notify({ kind: "error", busy: false, message: "boom" });
+    await controller.statusClicked();
+    expect(t.host.log.show).toHaveBeenCalledTimes(1);
+    expect(t.host.update).toHaveBeenCalledTimes(2);
+  });
+
+  it("lets the library restart a crashed server a few times, then gives up", async () => {
+    let now = 0;
+    const t = makeHost();
+    const controller = new Controller(t.host, () => now);
+    await controller.restart();
+    const closed = t.clients[0]!.spec.onClosed;
+    const answers = [];
+    for (let i = 0; i <= MAX_CRASHES; i += 1) {
+      now += 1000;
+      answers.push(closed());
+    }
+    expect(answers).toEqual([true, true, true, false]);
+    expect(controller.current).toMatchObject({ phase: "failed" });
+  });
+
+  it("does not restart a server that never started", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    void controller.restart();
+    expect(t.clients).toHaveLength(0);
+    await controller.restart();
+    await controller.stop();
+    expect(t.clients.at(-1)!.spec.onClosed()).toBe(false);
+  });
+
+  it("forgets crashes older than the window", () => {
+    expect(mayRestart([0, 1, 2, 3], 4)).toBe(false);
+    expect(mayRestart([0, 1, 2, 200_000], 200_001)).toBe(true);
+  });
+});

@@ -1,0 +1,77 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import * as vscode from "vscode";
+import { activate, deactivate } from "../../src/extension";
+import { commands_, items, logLines, settings } from "./vscode.mock";
+
+// the library is CommonJS and requires the real `vscode`; these tests never start a server
+vi.mock("vscode-languageclient/node", () => ({
+  LanguageClient: vi.fn(),
+  TransportKind: { stdio: 0 },
+  CloseAction: { DoNotRestart: 1, Restart: 2 },
+  ErrorAction: { Continue: 1, Shutdown: 2 },
+}));
+
+function context() {
+  return {
+    subscriptions: [] as Array<{ dispose(): unknown }>,
+    extensionUri: { path: "/ext" },
+    secrets: {
+      get: vi.fn(async () => undefined),
+      store: vi.fn(async () => undefined),
+      delete: vi.fn(async () => undefined),
+      onDidChange: vi.fn(() => ({ dispose: vi.fn() })),
+    },
+  };
+}
+
+describe("activate (vscode mocked)", () => {
+  beforeEach(() => {
+    items.length = 0;
+    logLines.length = 0;
+    commands_.clear();
+    for (const key of Object.keys(settings)) {
+      delete settings[key];
+    }
+  });
+
+  it("registers the commands, a log channel and a status bar item; a missing server is explained", async () => {
+    settings["server.command"] = "/definitely/not/here/fim-lsp";
+    const ctx = context();
+    activate(ctx as unknown as vscode.ExtensionContext);
+    expect(vscode.window.createOutputChannel).toHaveBeenCalledWith("fim-lsp", { log: true });
+    expect([...commands_.keys()].sort()).toEqual([
+      "fimLsp.clearApiKey",
+      "fimLsp.restart",
+      "fimLsp.setApiKey",
+      "fimLsp.showLog",
+      "fimLsp.statusClicked",
+      "fimLsp.toggle",
+    ]);
+    await vi.waitFor(() => expect(vscode.window.showErrorMessage).toHaveBeenCalled());
+    expect(vscode.window.showErrorMessage).toHaveBeenCalledWith(
+      'fim-lsp: the server command "/definitely/not/here/fim-lsp" does not exist or is not executable.',
+      "How to Install",
+      "Open Settings",
+      "Show Log",
+    );
+    const item = items[0]!;
+    expect(item.command).toBe("fimLsp.statusClicked");
+    expect(item.text).toBe("$(error) fim-lsp");
+    expect((item.backgroundColor as unknown as { id: string }).id).toBe("statusBarItem.errorBackground");
+    expect(logLines.some((line) => line.startsWith("[error] the server command"))).toBe(true);
+    await deactivate();
+  });
+
+  it("the Set API Key command stores the key in SecretStorage, not in settings", async () => {
+    settings["server.command"] = "/definitely/not/here/fim-lsp";
+    const ctx = context();
+    activate(ctx as unknown as vscode.ExtensionContext);
+    vi.mocked(vscode.window.showInputBox).mockResolvedValueOnce("sk-secret-value");
+    await commands_.get("fimLsp.setApiKey")!();
+    expect(ctx.secrets.store).toHaveBeenCalledWith("fimLsp.apiKey.mistral", "sk-secret-value");
+    expect(vi.mocked(vscode.window.showInputBox).mock.calls[0]![0]).toMatchObject({ password: true, ignoreFocusOut: true });
+    expect(JSON.stringify(settings)).not.toContain("sk-secret-value");
+    expect(logLines.join("\n")).not.toContain("sk-secret-value");
+    await deactivate();
+  });
+});

@@ -1,0 +1,89 @@
+/** The parts of the `vscode` API the extension touches, as recording fakes (aliased in vitest.config.mts). */
+import { vi } from "vitest";
+
+export const StatusBarAlignment = { Left: 1, Right: 2 };
+export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3 };
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export const Uri = {
+  joinPath: (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join("/") }),
+  file: (path: string) => ({ path, fsPath: path }),
+};
+
+export interface FakeItem {
+  text: string;
+  tooltip: unknown;
+  command: unknown;
+  name: string;
+  backgroundColor: ThemeColor | undefined;
+  accessibilityInformation: unknown;
+  show: () => void;
+  dispose: () => void;
+}
+
+export const items: FakeItem[] = [];
+export const logLines: string[] = [];
+export const commands_: Map<string, (...args: unknown[]) => unknown> = new Map();
+export const settings: Record<string, unknown> = {};
+
+function channel() {
+  const record = (level: string) => (message: string) => logLines.push(`[${level}] ${message}`);
+  return {
+    name: "fim-lsp",
+    trace: record("trace"),
+    debug: record("debug"),
+    info: record("info"),
+    warn: record("warn"),
+    error: record("error"),
+    append: record("append"),
+    appendLine: record("appendLine"),
+    show: vi.fn(),
+    dispose: vi.fn(),
+  };
+}
+
+export const window = {
+  activeTextEditor: undefined,
+  createOutputChannel: vi.fn(() => channel()),
+  createStatusBarItem: vi.fn(() => {
+    const item: FakeItem = {
+      text: "",
+      tooltip: undefined,
+      command: undefined,
+      name: "",
+      backgroundColor: undefined,
+      accessibilityInformation: undefined,
+      show: vi.fn(),
+      dispose: vi.fn(),
+    };
+    items.push(item);
+    return item;
+  }),
+  showErrorMessage: vi.fn(async () => undefined),
+  showInformationMessage: vi.fn(async () => undefined),
+  showInputBox: vi.fn(async () => undefined),
+};
+
+export const workspace = {
+  workspaceFolders: undefined,
+  getWorkspaceFolder: () => undefined,
+  getConfiguration: vi.fn(() => ({
+    get: (key: string) => settings[key],
+    inspect: (key: string) => (key in settings ? { globalValue: settings[key] } : {}),
+    update: vi.fn(async (key: string, value: unknown) => {
+      settings[key] = value;
+    }),
+  })),
+  onDidChangeConfiguration: vi.fn(() => ({ dispose: vi.fn() })),
+};
+
+export const commands = {
+  registerCommand: vi.fn((name: string, run: (...args: unknown[]) => unknown) => {
+    commands_.set(name, run);
+    return { dispose: vi.fn() };
+  }),
+  executeCommand: vi.fn(async () => undefined),
+};
