@@ -10,5 +10,9 @@ python3 -m venv .venv
 echo "== ruff check";          .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
 echo "== mypy --strict";       .venv/bin/mypy --strict server bench/fakes
-echo "== pytest"
+echo "== neovim 0.12 for tests/editors (Debian sid)"; bash tools/install-nvim-sid.sh .cache/nvim-sid
+echo "== VS Code extension: build, package, unit tests, code-server end to end"
+FIM_LSP_PYTHON="$PWD/.venv/bin/python" bash clients/vscode/ci.sh
+
+echo "== pytest (server, end to end, benchmarks' quick runs, Neovim 0.11 and 0.12)"
 exec .venv/bin/pytest -p no:cacheprovider "$@"

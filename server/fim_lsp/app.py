@@ -201,7 +201,7 @@ def _position(value: types.Position) -> Position:
 
 
 async def _suggest(
-    server: FimServer, uri: str, position: types.Position, *, invoked: bool
+    server: FimServer, uri: str, position: types.Position, *, invoked: bool, lane: str
 ) -> tuple[str, types.Range] | None:
     """The suggestion at `position` and the zero-width range it goes to, or None."""
     document = server.documents.get(uri)
@@ -232,7 +232,7 @@ async def _suggest(
         return server.related_code(document, cut) + header
 
     text = await server.engine.complete(
-        uri, cut, invoked=invoked, language_id=document.language_id, preamble=preamble
+        uri, cut, invoked=invoked, language_id=document.language_id, preamble=preamble, lane=lane
     )
     return None if text is None else (text, _echo(document, cut))
 
@@ -280,7 +280,9 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         ls: FimServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList:
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
-        found = await _suggest(ls, params.text_document.uri, params.position, invoked=invoked)
+        found = await _suggest(
+            ls, params.text_document.uri, params.position, invoked=invoked, lane="inline"
+        )
         if found is None:
             return types.InlineCompletionList(items=[])
         text, at = found
@@ -292,7 +294,9 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
             params.context is not None
             and params.context.trigger_kind == types.CompletionTriggerKind.Invoked
         )
-        found = await _suggest(ls, params.text_document.uri, params.position, invoked=invoked)
+        found = await _suggest(
+            ls, params.text_document.uri, params.position, invoked=invoked, lane="menu"
+        )
         if found is None:
             return types.CompletionList(is_incomplete=True, items=[])
         text, at = found

@@ -168,7 +168,7 @@ class Engine:
         self._show = show
         self._clock = clock
         self._notices = Notices()
-        self._documents: dict[str, DocumentState] = {}
+        self._documents: dict[tuple[str, str], DocumentState] = {}  # by (document, lane)
         self._paused_until = 0.0
         self._on_status = on_status
         self.status = READY if settings.enable else Status("inactive", False, "disabled")
@@ -231,15 +231,19 @@ class Engine:
         invoked: bool,
         language_id: str = "",
         preamble: Callable[[], str] = str,
+        lane: str = "inline",
     ) -> str | None:
-        """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None."""
+        """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None.
+
+        Requests in different lanes (ghost text, completion menu) do not supersede each other.
+        """
         settings = self.settings
         if not settings.enable or language_id in settings.disabled_languages:
             return None
         self.counters.requests += 1
         if not invoked:
             self._rhythm.keystroke(self._clock())
-        state = self._state(key)
+        state = self._state((key, lane))
         if state.newest is not None:
             state.newest.set()
         newest = state.newest = asyncio.Event()
@@ -378,7 +382,7 @@ class Engine:
             raise Superseded
         return job.result()
 
-    def _state(self, key: str) -> DocumentState:
+    def _state(self, key: tuple[str, str]) -> DocumentState:
         state = self._documents.get(key)
         if state is None:
             if len(self._documents) >= MAX_DOCUMENTS:
@@ -395,19 +399,18 @@ class Engine:
             del self._documents[key]
 
     def forget(self, key: str) -> None:
-        """Stop work for a closed document and drop its state."""
-        state = self._documents.pop(key, None)
-        if state is None:
-            return
-        if state.newest is not None:
-            state.newest.set()
-        if state.fetch is not None and state.fetch.task is not None:
-            state.fetch.task.cancel()
+        """Stop work for a closed document and drop its state, in every lane."""
+        for lane_key in [lane_key for lane_key in self._documents if lane_key[0] == key]:
+            state = self._documents.pop(lane_key)
+            if state.newest is not None:
+                state.newest.set()
+            if state.fetch is not None and state.fetch.task is not None:
+                state.fetch.task.cancel()
 
     def cancel_all(self) -> None:
         """Stop all work (shutdown)."""
         log.info("this session: %s", self.counters)
-        for key in list(self._documents):
+        for key, _ in list(self._documents):
             self.forget(key)
 
     @property
