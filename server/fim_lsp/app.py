@@ -107,12 +107,11 @@ class FimServer(LanguageServer):
         """The comment line that names the file for the model, by its path in the workspace."""
         return languages.path_comment(document.language_id, self._workspace_path(document.uri))
 
-    def related_code(self, document: Document, cut: cursor.Cut) -> str:
-        """Code from other open files and recent edits like the code at the cursor, as comments."""
+    def related_code(self, document: Document, cut: cursor.Cut) -> list[snippets.Chunk]:
+        """Chunks of other open files and recent edits like the code at the cursor."""
         settings = self.engine.settings
-        comment = languages.line_comment(document.language_id)
-        if settings.extra_context_chars <= 0 or comment is None:
-            return ""
+        if settings.extra_context_chars <= 0:
+            return []
         started = time.perf_counter()
         query = cut.prefix[-1500:] + cut.suffix[:500]
         chunks = snippets.related(
@@ -129,7 +128,7 @@ class FimServer(LanguageServer):
             len(chunks),
             (time.perf_counter() - started) * 1000,
         )
-        return snippets.render(chunks, comment)
+        return chunks
 
     def _workspace_path(self, uri: str) -> str:
         """The path of `uri` inside a workspace folder, else its file name (never the home path)."""
@@ -227,9 +226,12 @@ async def _suggest(
         document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
     )
 
-    def preamble() -> str:
-        header = server.header_for(document) if settings.file_header else ""
-        return server.related_code(document, cut) + header
+    def preamble() -> snippets.Preamble:
+        return snippets.Preamble(
+            header=server.header_for(document) if settings.file_header else "",
+            related=tuple(server.related_code(document, cut)),
+            comment=languages.line_comment(document.language_id),
+        )
 
     text = await server.engine.complete(
         uri, cut, invoked=invoked, language_id=document.language_id, preamble=preamble, lane=lane

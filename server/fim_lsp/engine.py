@@ -18,6 +18,7 @@ from fim_lsp.cursor import Cut
 from fim_lsp.notices import Notices
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 from fim_lsp.rhythm import Rhythm
+from fim_lsp.snippets import Preamble
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -230,7 +231,7 @@ class Engine:
         *,
         invoked: bool,
         language_id: str = "",
-        preamble: Callable[[], str] = str,
+        preamble: Callable[[], Preamble] = Preamble,
         lane: str = "inline",
     ) -> str | None:
         """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None.
@@ -263,7 +264,7 @@ class Engine:
         cut: Cut,
         invoked: bool,
         language_id: str,
-        preamble: Callable[[], str],
+        preamble: Callable[[], Preamble],
     ) -> str | None:
         request = build_request(self.settings, cut)
         params = self._params(request)
@@ -286,7 +287,13 @@ class Engine:
             return None
         # what goes before the prefix (file header, related code) is only worked out for requests
         # that really reach the provider
-        request = dataclasses.replace(request, prompt=preamble() + request.prompt)
+        context = preamble()
+        if getattr(self.provider, "takes_files", False):  # llama.cpp: other files go apart
+            request = dataclasses.replace(
+                request, prompt=context.header + request.prompt, extra=context.as_files()
+            )
+        else:
+            request = dataclasses.replace(request, prompt=context.as_text() + request.prompt)
         fetch = self._start(state, request, params, cut, language_id)
         return await self._wait_for(fetch, newest)
 

@@ -43,7 +43,7 @@ def chunk_at(document: Document, line: int, path: str) -> Chunk:
     first = max(0, min(line - CHUNK_LINES // 2, document.line_count - CHUNK_LINES))
     last = min(document.line_count, first + CHUNK_LINES)
     text = "".join(document.line(index) + "\n" for index in range(first, last))
-    return Chunk(path, first, text)
+    return Chunk(path, first, text.rstrip("\n") + "\n" if text.strip() else "")
 
 
 def chunks_of(document: Document, path: str) -> Iterable[Chunk]:
@@ -126,6 +126,24 @@ def related(
             yield from chunks_of(by_uri[uri], path_of(uri))
 
     return choose(query, candidates(), budget_chars)
+
+
+@dataclass(frozen=True, slots=True)
+class Preamble:
+    """What may go before the prefix: the file header and related code from elsewhere."""
+
+    header: str = ""
+    related: tuple[Chunk, ...] = ()
+    comment: str | None = None  # the language's line-comment marker, if it has one
+
+    def as_text(self) -> str:
+        """Related code as comments, then the header: for providers with only a prompt."""
+        shown = render(list(self.related), self.comment) if self.comment else ""
+        return shown + self.header
+
+    def as_files(self) -> tuple[tuple[str, str], ...]:
+        """Related code as (file name, text), for providers that take other files apart."""
+        return tuple((chunk.path, chunk.text) for chunk in self.related)
 
 
 def render(chunks: list[Chunk], comment: str) -> str:

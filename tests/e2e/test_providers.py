@@ -316,3 +316,24 @@ def test_check_without_any_provider_fails_with_the_set_up_message(fake: FakeServ
     assert done.returncode == 1
     assert done.stdout.startswith("provider: none")
     assert "no provider is set up" in done.stderr and done.stderr.count("\n") == 1
+
+
+async def test_related_code_goes_where_the_protocol_wants_it(
+    client: LanguageClient, fake: FakeServer
+) -> None:
+    open_document(
+        client,
+        "def compute_invoice(customer, items, tax_rate):\n    return sum(items) * tax_rate\n",
+        uri="file:///work/billing.py",
+    )
+    uri = open_document(client, "invoice = compute_invoice(customer, items, \n")
+    await inline(client, uri, 0, 43)
+    prompt, _ = cut_sent(fake)
+    body = fake.last_body()
+    chunk = "def compute_invoice(customer, items, tax_rate):\n    return sum(items) * tax_rate\n"
+    if fake.PROVIDER == "llamacpp":  # other files go apart, in input_extra
+        assert body["input_extra"] == [{"filename": "billing.py", "text": chunk}]
+        assert prompt == "invoice = compute_invoice(customer, items, "
+    else:  # only a prompt: as comments before it
+        assert prompt.startswith("# from billing.py:\n# def compute_invoice(")
+        assert prompt.endswith("\ninvoice = compute_invoice(customer, items, ")

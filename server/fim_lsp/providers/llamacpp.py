@@ -78,6 +78,8 @@ class LlamaCppProvider:
 
     name = "llamacpp"
 
+    takes_files = True  # related code goes in input_extra, not into the prompt
+
     def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str | None) -> None:
         self._client = client
         self._url = (base_url or DEFAULT_BASE_URL).rstrip("/") + "/infill"
