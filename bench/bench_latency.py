@@ -453,7 +453,7 @@ class Bench:
 
         def ours_cut() -> None:
             line, column = ours.index_of(Position(mid, col + 1))
-            cursor.cut(ours, line, column, budget=8000, prefix_share=0.75)
+            cursor.cut(ours, line, column, prefix_chars=6300, suffix_chars=2100)
 
         at, after = types.Position(mid, col), types.Position(mid, col + 1)
 

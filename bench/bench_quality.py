@@ -386,7 +386,7 @@ def environment(command: list[str]) -> list[str]:
         f"{platform.system()} {platform.release()} {platform.machine()}, "
         f"{os.cpu_count()} CPUs; fim-lsp {version('fim-lsp')}, pygls {version('pygls')}",
         f"- Server: `{shlex.join(['python', *command[1:]])}` with default settings (maxLines 12, "
-        "contextChars 8000), driven over stdio by pygls' LanguageClient (utf-16 positions); "
+        "prefixTokens 1800, suffixTokens 600), driven over stdio by pygls' LanguageClient (utf-16 positions); "
         f"the fake Codestral on 127.0.0.1 streams {CHUNK_CHARS} characters per token and "
         "honours the request's `stop` (the server sends `\\n` as a stop for mid-line holes).",
         "- Each file is opened once under a neutral name (`file:///bench-quality/<language>/"

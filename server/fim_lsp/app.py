@@ -110,7 +110,7 @@ class FimServer(LanguageServer):
     def related_code(self, document: Document, cut: cursor.Cut) -> list[snippets.Chunk]:
         """Chunks of other open files and recent edits like the code at the cursor."""
         settings = self.engine.settings
-        if settings.extra_context_chars <= 0:
+        if settings.extra_context_tokens <= 0:
             return []
         started = time.perf_counter()
         query = cut.prefix[-1500:] + cut.suffix[:500]
@@ -119,7 +119,7 @@ class FimServer(LanguageServer):
             self.documents,
             self.recent_edits,
             query,
-            settings.extra_context_chars,
+            config.chars(settings.extra_context_tokens),
             self._workspace_path,
             lambda uri: not is_excluded(unquote(urlsplit(uri).path), settings.exclude),
         )
@@ -164,10 +164,10 @@ class FimServer(LanguageServer):
                 self.warn(f"fim-lsp: {problem}")
         self.engine.configure(settings, create_provider(settings, self.environ, self.http))
         log.info(
-            "provider %s, model %s, context %d chars",
+            "provider %s, model %s, context %d tokens",
             settings.provider,
             settings.model,
-            settings.context_chars,
+            settings.prefix_tokens + settings.suffix_tokens,
         )
 
     async def pull_configuration(self) -> None:
@@ -223,7 +223,11 @@ async def _suggest(
     line, column = document.index_of(where)
     # the snapshot is taken here, before the first await: later edits cannot shift it
     cut = cursor.cut(
-        document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
+        document,
+        line,
+        column,
+        prefix_chars=config.chars(settings.prefix_tokens),
+        suffix_chars=config.chars(settings.suffix_tokens),
     )
 
     def preamble() -> snippets.Preamble:

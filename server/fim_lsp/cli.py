@@ -97,7 +97,11 @@ async def _complete(where: str) -> None:
         raise Failure(f"{path} has no line {line + 1} column {column + 1}")
     settings = _settings()
     snapshot = cursor.cut(
-        document, line, column, budget=settings.context_chars, prefix_share=settings.prefix_share
+        document,
+        line,
+        column,
+        prefix_chars=config.chars(settings.prefix_tokens),
+        suffix_chars=config.chars(settings.suffix_tokens),
     )
     header = ""
     if settings.file_header:
@@ -198,7 +202,7 @@ def _write(delta: str) -> None:
 
 def _probe_cut() -> cursor.Cut:
     probe = Document("untitled:check.py", "def add(a, b):\n    return \n", encoding="utf-32")
-    return cursor.cut(probe, 1, 11, budget=200, prefix_share=0.75)
+    return cursor.cut(probe, 1, 11, prefix_chars=150, suffix_chars=50)
 
 
 def _serve(address: str | None) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+CHARS_PER_TOKEN = 3.5  # code runs 3 to 4 characters a token; the lower end keeps budgets honest
 PROVIDERS = ("mistral", "codestral", "ollama", "llamacpp", "openai", "auto")
 SECTION = "fimLsp"
 ENV_PREFIX = "FIM_LSP_"
@@ -55,11 +56,11 @@ class Settings:
             "as Codestral's users do."
         ),
     )
-    extra_context_chars: int = field(
-        default=1000,
+    extra_context_tokens: int = field(
+        default=300,
         metadata=_doc(
-            "Characters of related code from other open files and recent edits put before the "
-            "prompt as comments (about 3.5 characters a token); 0 turns it off."
+            "Tokens of related code from other open files and recent edits sent with the prompt "
+            "(as comments before it; to llama.cpp as `input_extra`); 0 turns it off."
         ),
     )
     max_lines: int = field(
@@ -68,12 +69,16 @@ class Settings:
     cache_size: int = field(
         default=256, metadata=_doc("How many recent suggestions are kept for instant reuse.")
     )
-    context_chars: int = field(
-        default=8000,
-        metadata=_doc("Characters of the document around the cursor sent as prompt and suffix."),
+    prefix_tokens: int = field(
+        default=1800,
+        metadata=_doc(
+            "Tokens of the document before the cursor sent as the prompt (counted as 3.5 "
+            "characters a token; whole lines; room the suffix leaves is lent to it)."
+        ),
     )
-    prefix_share: float = field(
-        default=0.75, metadata=_doc("Share of `contextChars` taken from before the cursor.")
+    suffix_tokens: int = field(
+        default=600,
+        metadata=_doc("Tokens of the document after the cursor sent as the suffix (same rules)."),
     )
     debounce_ms: int = field(
         default=150,
@@ -99,6 +104,11 @@ class Settings:
     disabled_languages: tuple[str, ...] = field(
         default=(), metadata=_doc("Language ids (e.g. `markdown`) that get no suggestions.")
     )
+
+
+def chars(tokens: int) -> int:
+    """The characters a token budget stands for."""
+    return int(tokens * CHARS_PER_TOKEN)
 
 
 def wire_name(name: str) -> str:
@@ -195,11 +205,11 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "stop": _strings,
     "random_seed": _optional(_integer(0, 2**63 - 1)),
     "file_header": _boolean,
-    "extra_context_chars": _integer(0, 100_000),
+    "extra_context_tokens": _integer(0, 100_000),
     "max_lines": _integer(1, 200),
     "cache_size": _integer(1, 100_000),
-    "context_chars": _integer(100, 1_000_000),
-    "prefix_share": _number(0.0, 1.0),
+    "prefix_tokens": _integer(10, 250_000),
+    "suffix_tokens": _integer(0, 250_000),
     "debounce_ms": _integer(0, 10_000),
     "adaptive_debounce": _boolean,
     "timeout_ms": _integer(100, 600_000),

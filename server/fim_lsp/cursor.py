@@ -55,15 +55,15 @@ def _lines_after(document: Document, line: int, tail: str, budget: int) -> str:
     return "".join(parts)
 
 
-def cut(document: Document, line: int, column: int, *, budget: int, prefix_share: float) -> Cut:
-    """Cut at (line, column); budget a prefix share of `budget` before, the rest after, lending unused room."""
+def cut(document: Document, line: int, column: int, *, prefix_chars: int, suffix_chars: int) -> Cut:
+    """Cut at (line, column): up to `prefix_chars` before and `suffix_chars` after, lending unused room."""
     text = document.line(line)
     line_prefix, line_suffix = text[:column], text[column:]
     tail = line_suffix + document.line_ending(line)
-    prefix_budget = round(budget * prefix_share)
-    prefix = _lines_before(document, line, line_prefix, prefix_budget)
+    budget = prefix_chars + suffix_chars
+    prefix = _lines_before(document, line, line_prefix, prefix_chars)
     suffix = _lines_after(document, line, tail, budget - len(prefix))
-    if budget - len(suffix) > prefix_budget:
+    if budget - len(suffix) > prefix_chars:
         prefix = _lines_before(document, line, line_prefix, budget - len(suffix))
     return Cut(
         prefix=prefix,

@@ -314,7 +314,7 @@ async def test_related_code_from_other_open_files_leads_the_prompt(
 
 
 async def test_related_code_can_be_turned_off(start: Start, fake: FakeCodestral) -> None:
-    client = await start(initialization_options={"extraContextChars": 0})
+    client = await start(initialization_options={"extraContextTokens": 0})
     open_document(client, "def compute_invoice(customer, items):\n", uri="file:///p/billing.py")
     uri = open_document(client, "invoice = compute_invoice(customer, items)\n")
     await inline(client, uri, 0, 10)

@@ -12,7 +12,7 @@ def test_defaults_without_any_source() -> None:
     settings, problems = config.resolve({})
     assert settings == Settings()
     assert problems == []
-    assert settings.prefix_share == 0.75
+    assert (settings.prefix_tokens, settings.suffix_tokens) == (1800, 600)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_valid_values(layer: dict[str, object], expected: dict[str, object]) -> 
         ({"maxTokens": 0}, "fimLsp.maxTokens", "whole number from 1"),
         ({"maxTokens": True}, "fimLsp.maxTokens", "whole number"),
         ({"temperature": "hot"}, "fimLsp.temperature", "number"),
-        ({"prefixShare": 1.5}, "fimLsp.prefixShare", "from 0.0 to 1.0"),
+        ({"prefixTokens": 1.5}, "fimLsp.prefixTokens", "whole number from 10"),
         ({"provider": "openai-ish"}, "fimLsp.provider", "one of mistral, codestral"),
         ({"model": ""}, "fimLsp.model", "non-empty"),
         ({"baseUrl": "ftp://x"}, "fimLsp.baseUrl", "http"),

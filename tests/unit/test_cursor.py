@@ -28,7 +28,7 @@ def _doc(text: str) -> Document:
 def test_cut_is_exact_when_the_budget_is_large(
     text: str, line: int, column: int, prefix: str, suffix: str, line_prefix: str, line_suffix: str
 ) -> None:
-    result = cut(_doc(text), line, column, budget=10_000, prefix_share=0.75)
+    result = cut(_doc(text), line, column, prefix_chars=7500, suffix_chars=2500)
     assert (result.prefix, result.suffix) == (prefix, suffix)
     assert (result.line_prefix, result.line_suffix) == (line_prefix, line_suffix)
     assert (result.line, result.column) == (line, column)
@@ -46,13 +46,19 @@ def test_cut_is_exact_when_the_budget_is_large(
     ],
 )
 def test_budget_snaps_to_whole_lines(budget: int, share: float, prefix: str, suffix: str) -> None:
-    result = cut(_doc(TEN_LINES), 5, 4, budget=budget, prefix_share=share)
+    result = cut(
+        _doc(TEN_LINES),
+        5,
+        4,
+        prefix_chars=round(budget * share),
+        suffix_chars=budget - round(budget * share),
+    )
     assert (result.prefix, result.suffix) == (prefix, suffix)
     assert len(result.prefix) + len(result.suffix) <= budget
 
 
 def test_unused_prefix_room_goes_to_the_suffix() -> None:
-    result = cut(_doc(TEN_LINES), 0, 2, budget=28, prefix_share=0.75)
+    result = cut(_doc(TEN_LINES), 0, 2, prefix_chars=21, suffix_chars=7)
     assert result.prefix == "li"
     assert result.suffix == "ne 0\nline 1\nline 2\nline 3\n"
 
@@ -61,7 +67,13 @@ def test_prefix_and_suffix_never_exceed_the_budget() -> None:
     document = _doc("".join(f"{'x' * (n % 13)}\n" for n in range(500)))
     for budget in (50, 100, 333, 1000):
         for share in (0.0, 0.3, 0.75, 1.0):
-            result = cut(document, 250, 3, budget=budget, prefix_share=share)
+            result = cut(
+                document,
+                250,
+                3,
+                prefix_chars=round(budget * share),
+                suffix_chars=budget - round(budget * share),
+            )
             assert len(result.prefix) + len(result.suffix) <= budget
             assert result.prefix.endswith(result.line_prefix) or result.line_prefix.endswith(
                 result.prefix
@@ -70,4 +82,4 @@ def test_prefix_and_suffix_never_exceed_the_budget() -> None:
 
 @pytest.mark.parametrize(("text", "eol"), [("a\nb", "\n"), ("a\r\nb\n", "\r\n"), ("ab", "\n")])
 def test_eol_follows_the_document(text: str, eol: str) -> None:
-    assert cut(_doc(text), 0, 0, budget=100, prefix_share=0.5).eol == eol
+    assert cut(_doc(text), 0, 0, prefix_chars=50, suffix_chars=50).eol == eol

@@ -58,11 +58,11 @@ def test_ollama_host_is_read_like_ollamas_clients(variable: str | None, base: st
 
 
 @pytest.mark.parametrize(
-    ("chars", "tokens", "num_ctx"),
-    [(8000, 128, 4096), (100, 16, 2048), (20000, 128, 8192), (1_000_000, 8192, 524288)],
+    ("context", "answer", "num_ctx"),
+    [(2400, 128, 4096), (100, 16, 2048), (2400, 2048, 8192), (300_000, 8192, 524288)],
 )
-def test_ollama_context_fits_prompt_and_answer(chars: int, tokens: int, num_ctx: int) -> None:
-    assert ollama.context_tokens(chars, tokens) == num_ctx
+def test_ollama_context_fits_prompt_and_answer(context: int, answer: int, num_ctx: int) -> None:
+    assert ollama.context_tokens(context, answer) == num_ctx
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,9 @@ def build(
     api_key = environ.get(KEY_VARIABLES[choice.provider], "").strip() or None
     base_url = settings.base_url
     if choice.provider == "ollama":
-        num_ctx = ollama.context_tokens(settings.context_chars, settings.max_tokens)
+        num_ctx = ollama.context_tokens(
+            settings.prefix_tokens + settings.suffix_tokens, settings.max_tokens
+        )
         return OllamaProvider(client, base_url or ollama.base_url_from(environ), api_key, num_ctx)
     if choice.provider == "llamacpp":
         return LlamaCppProvider(client, base_url, api_key)

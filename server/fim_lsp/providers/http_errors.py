@@ -13,8 +13,8 @@ from fim_lsp.providers.base import ErrorKind, ProviderError
 # The settings behind each request field, so a 4xx that names a field can name the setting.
 SETTING_OF_FIELD = {
     "model": "model",
-    "prompt": "contextChars",
-    "suffix": "contextChars",
+    "prompt": "prefixTokens",
+    "suffix": "suffixTokens",
     "max_tokens": "maxTokens",
     "min_tokens": "minTokens",
     "temperature": "temperature",

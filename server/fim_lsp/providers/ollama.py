@@ -47,10 +47,10 @@ def base_url_from(environ: Mapping[str, str]) -> str:
     return f"{scheme}://{name}:{port}{parts.path.rstrip('/')}"
 
 
-def context_tokens(context_chars: int, max_tokens: int) -> int:
+def context_tokens(context_tokens: int, max_tokens: int) -> int:
     """A `num_ctx` that holds the prompt and the answer; fixed per settings, since Ollama reloads
     the model whenever it changes."""
-    needed = context_chars // 3 + max_tokens + 64
+    needed = context_tokens + max_tokens + 64
     size = 2048
     while size < needed:
         size *= 2

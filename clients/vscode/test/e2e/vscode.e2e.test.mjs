@@ -120,11 +120,20 @@ async function editSettings(extra) {
   await sleep(200);
   await page.keyboard.press("Control+S");
   await waitFor("settings.json saved", () => fs.readFileSync(h.settingsFile, "utf8") === JSON.stringify(h.settings(extra)), 10_000);
-  await page.keyboard.press("Control+W");
-  // the saved file is what counts; VS Code 1.139's modal settings editor may still call itself dirty
+  // the saved file is what counts; VS Code 1.139's modal settings editor may still call itself dirty,
+  // and on a busy machine a close can be swallowed: try a few times before giving up
   const dontSave = page.locator(".monaco-dialog-box button", { hasText: "Don't Save" });
-  await dontSave.click({ timeout: 2000 }).catch(() => {});
-  await editor.waitFor({ state: "detached", timeout: 10_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("Control+W");
+    await dontSave.click({ timeout: 2000 }).catch(() => {});
+    try {
+      await editor.waitFor({ state: "detached", timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 4) throw error;
+      await page.keyboard.press("Escape").catch(() => {});
+    }
+  }
 }
 
 /**
