@@ -8,17 +8,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from httpx_sse import EventSource
 
 from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
 from fim_lsp.providers.http_errors import (
     error_text,
     response_body,
     status_error,
-    stream_ended_early,
-    transport_errors,
     unreadable,
 )
+from fim_lsp.providers.sse import post_sse
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8012"
 KEY_VARIABLE = "LLAMA_API_KEY"
@@ -86,36 +84,20 @@ class LlamaCppProvider:
         self._api_key = api_key
         self.host = urlsplit(self._url).netloc
 
-    async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+    def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
-        headers = {"Accept": "text/event-stream"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        stopped = False
-        with transport_errors(
-            self.host, "Is llama-server running (e.g. `llama-server --fim-qwen-1.5b-default`)?"
-        ):
-            async with self._client.stream(
-                "POST", self._url, json=request_body(request), headers=headers
-            ) as response:
-                if response.status_code != 200:
-                    await response.aread()
-                    raise self._status_error(response)
-                if not response.headers.get("content-type", "").startswith("text/event-stream"):
-                    await response.aread()
-                    text, stopped = read_event(response.text, self.host)
-                    if text:
-                        yield text
-                    return
-                async for event in EventSource(response).aiter_sse():
-                    # read on past the last event to the end of the body, so the connection is reused
-                    if stopped or not event.data:
-                        continue
-                    text, stopped = read_event(event.data, self.host)
-                    if text:
-                        yield text
-        if not stopped:
-            raise stream_ended_early(self.host)
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        return post_sse(
+            self._client,
+            self._url,
+            request_body(request),
+            headers,
+            host=self.host,
+            unreachable_hint="Is llama-server running (e.g. `llama-server --fim-qwen-1.5b-default`)?",
+            status_error=self._status_error,
+            read_event=lambda data: read_event(data, self.host),
+            sentinel=None,  # llama.cpp ends with `stop: true`, no [DONE]
+        )
 
     def _status_error(self, response: httpx.Response) -> ProviderError:
         detail = error_text(response_body(response))

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from httpx_sse import EventSource
 
 from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
 from fim_lsp.providers.http_errors import error_text as _error_text
@@ -17,10 +16,9 @@ from fim_lsp.providers.http_errors import field_named as _field_named
 from fim_lsp.providers.http_errors import (
     retry_after_seconds,
     status_error,
-    stream_ended_early,
-    transport_errors,
     unreadable,
 )
+from fim_lsp.providers.sse import post_sse
 
 __all__ = ["PRESETS", "MistralProvider", "_error_text", "_field_named", "retry_after_seconds"]
 
@@ -94,7 +92,7 @@ class MistralProvider:
         self.name = preset.name
         self.host = urlsplit(self._url).netloc
 
-    async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+    def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
         if not self._api_key:
             raise ProviderError(
@@ -102,56 +100,28 @@ class MistralProvider:
                 f"{self._preset.key_variable} is not set. Create a key at {self._preset.key_page} "
                 f"and set {self._preset.key_variable} in the environment fim-lsp starts in.",
             )
-        headers = {
-            "Authorization": f"Bearer {self._api_key}",
-            "Accept": "text/event-stream",
-        }
-        with transport_errors(self.host, "Check the network or the fimLsp.baseUrl setting."):
-            async with self._client.stream(
-                "POST", self._url, json=request_body(request), headers=headers
-            ) as response:
-                if response.status_code != 200:
-                    await response.aread()
-                    raise self._status_error(response, request)
-                if not response.headers.get("content-type", "").startswith("text/event-stream"):
-                    await response.aread()
-                    for text in self._whole_answer(response):
-                        yield text
-                    return
-                finished = done = False
-                async for event in EventSource(response).aiter_sse():
-                    # read on past [DONE] to the end of the body, so the connection is reused
-                    done = done or event.data == "[DONE]"
-                    if done:
-                        continue
-                    texts, finished = self._read_chunk(event.data)
-                    for text in texts:
-                        yield text
-        if not (finished or done):
-            raise stream_ended_early(self.host)
+        return post_sse(
+            self._client,
+            self._url,
+            request_body(request),
+            {"Authorization": f"Bearer {self._api_key}"},
+            host=self.host,
+            unreachable_hint="Check the network or the fimLsp.baseUrl setting.",
+            status_error=lambda response: self._status_error(response, request),
+            read_event=self._read_event,
+        )
 
-    def _read_chunk(self, data: str) -> tuple[list[str], bool]:
-        """The texts of one stream event, and whether it is the one with the finish reason."""
+    def _read_event(self, data: str) -> tuple[str, bool]:
+        """The text of one stream chunk (or of a whole answer), and whether it is the last."""
         try:
-            chunk = json.loads(data)
-            choice = chunk["choices"][0]
-        except (ValueError, KeyError, IndexError, TypeError):
+            choice = json.loads(data)["choices"][0]
+            message = choice.get("delta") or choice.get("message") or {}
+            text = "".join(_texts_of(message.get("content")))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             raise unreadable(self.host) from None
         if choice.get("finish_reason") == "error":
             raise ProviderError(ErrorKind.UNAVAILABLE, f"{self.host} stopped with an error.")
-        content = (choice.get("delta") or {}).get("content")
-        return _texts_of(content), choice.get("finish_reason") is not None
-
-    def _whole_answer(self, response: httpx.Response) -> list[str]:
-        try:
-            choice = response.json()["choices"][0]
-            return _texts_of((choice.get("message") or {}).get("content"))
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
-            raise ProviderError(
-                ErrorKind.PROTOCOL,
-                f"{self.host} answered with {response.headers.get('content-type', 'no type')}, "
-                "not an event stream.",
-            ) from None
+        return text, choice.get("finish_reason") is not None
 
     def _status_error(self, response: httpx.Response, request: FimRequest) -> ProviderError:
         return status_error(

@@ -8,17 +8,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from httpx_sse import EventSource
 
 from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
 from fim_lsp.providers.http_errors import (
     error_text,
     response_body,
     status_error,
-    stream_ended_early,
-    transport_errors,
     unreadable,
 )
+from fim_lsp.providers.sse import post_sse
 
 DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"  # Ollama's OpenAI-compatible API
 KEY_VARIABLE = "OPENAI_API_KEY"
@@ -81,36 +79,19 @@ class OpenAIProvider:
         self._api_key = api_key
         self.host = urlsplit(self._url).netloc
 
-    async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+    def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
-        headers = {"Accept": "text/event-stream"}
-        if self._api_key:
-            headers["Authorization"] = f"Bearer {self._api_key}"
-        finished = done = False
-        with transport_errors(self.host, "Check the server and the fimLsp.baseUrl setting."):
-            async with self._client.stream(
-                "POST", self._url, json=request_body(request), headers=headers
-            ) as response:
-                if response.status_code != 200:
-                    await response.aread()
-                    raise self._status_error(response, request)
-                if not response.headers.get("content-type", "").startswith("text/event-stream"):
-                    await response.aread()
-                    text, finished = read_event(response.text, self.host)
-                    if text:
-                        yield text
-                    return
-                async for event in EventSource(response).aiter_sse():
-                    # read on past [DONE] to the end of the body, so the connection is reused
-                    done = done or event.data == "[DONE]"
-                    if done or not event.data:
-                        continue
-                    text, last = read_event(event.data, self.host)
-                    finished = finished or last
-                    if text:
-                        yield text
-        if not (finished or done):
-            raise stream_ended_early(self.host)
+        headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+        return post_sse(
+            self._client,
+            self._url,
+            request_body(request),
+            headers,
+            host=self.host,
+            unreachable_hint="Check the server and the fimLsp.baseUrl setting.",
+            status_error=lambda response: self._status_error(response, request),
+            read_event=lambda data: read_event(data, self.host),
+        )
 
     def _status_error(self, response: httpx.Response, request: FimRequest) -> ProviderError:
         detail = error_text(response_body(response))

@@ -1,0 +1,59 @@
+"""The part every SSE provider shares: POST, check the status, read events to the end of the body."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Callable
+from typing import Any
+
+import httpx
+from httpx_sse import EventSource
+
+from fim_lsp.providers.base import ProviderError
+from fim_lsp.providers.http_errors import stream_ended_early, transport_errors
+
+# One event's texts, and whether it is the last one the protocol sends (finish reason, stop: true).
+ReadEvent = Callable[[str], tuple[str, bool]]
+
+
+async def post_sse(
+    client: httpx.AsyncClient,
+    url: str,
+    body: dict[str, Any],
+    headers: dict[str, str],
+    *,
+    host: str,
+    unreachable_hint: str,
+    status_error: Callable[[httpx.Response], ProviderError],
+    read_event: ReadEvent,
+    sentinel: str | None = "[DONE]",
+) -> AsyncGenerator[str, None]:
+    """Yield the text of each event; leaving the loop early closes the HTTP stream.
+
+    A 200 answer that is not an event stream is read as one event (some servers ignore
+    `stream`). After the last event the body is still read to its end, so that the keep-alive
+    connection can be reused.
+    """
+    finished = done = False
+    with transport_errors(host, unreachable_hint):
+        async with client.stream(
+            "POST", url, json=body, headers={"Accept": "text/event-stream", **headers}
+        ) as response:
+            if response.status_code != 200:
+                await response.aread()
+                raise status_error(response)
+            if not response.headers.get("content-type", "").startswith("text/event-stream"):
+                await response.aread()
+                text, _ = read_event(response.text)
+                if text:
+                    yield text
+                return
+            async for event in EventSource(response).aiter_sse():
+                done = done or (sentinel is not None and event.data == sentinel)
+                if done or not event.data or (finished and sentinel is None):
+                    continue
+                text, last = read_event(event.data)
+                finished = finished or last
+                if text:
+                    yield text
+    if not (finished or done):
+        raise stream_ended_early(host)
