@@ -75,7 +75,8 @@ async def read_stream(
 
 def around_of(cut: Cut, language_id: str) -> fitting.Around:
     """What the fitting rules need to know of the code around the cursor."""
-    above = fitting.lines_of(cut.prefix[: len(cut.prefix) - len(cut.line_prefix)])
+    # the last hundred lines or so tell the indentation; splitting all the prefix would cost more
+    above = fitting.lines_of(cut.prefix[: len(cut.prefix) - len(cut.line_prefix)][-4000:])
     below = fitting.lines_of(cut.suffix[len(cut.line_suffix) :])[1:6]
     return fitting.Around(
         line_prefix=cut.line_prefix,

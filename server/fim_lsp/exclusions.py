@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 SECRET_PATTERNS = (
@@ -33,6 +34,7 @@ SECRET_PATTERNS = (
 )
 
 
+@lru_cache(maxsize=1024)
 def is_excluded(path: str, patterns: tuple[str, ...] = ()) -> bool:
     """True if `path` matches a secret pattern or one of `patterns` (a name, or a path with '/')."""
     file = PurePosixPath(path)
