@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,20 @@ class FimRequest:
     random_seed: int | None = None
     # other files' text as (file name, text), for providers that take extra context (llama.cpp)
     extra: tuple[tuple[str, str], ...] = ()
+
+
+def sampling(request: FimRequest, names: dict[str, str]) -> dict[str, Any]:
+    """The request's sampling settings that are set, under the names a wire protocol uses.
+
+    `names` maps FimRequest attributes (max_tokens, min_tokens, temperature, top_p, stop,
+    random_seed) to the protocol's field names; unset ones are left out, stop as a list.
+    """
+    fields: dict[str, Any] = {}
+    for attribute, field in names.items():
+        value = getattr(request, attribute)
+        if value is not None and value != ():
+            fields[field] = list(value) if attribute == "stop" else value
+    return fields
 
 
 class ErrorKind(enum.StrEnum):

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
 from fim_lsp.providers.http_errors import (
     error_text,
     response_body,
@@ -42,17 +42,16 @@ def request_body(request: FimRequest) -> dict[str, Any]:
         "cache_prompt": True,
         "t_max_predict_ms": T_MAX_PREDICT_MS,
     }
-    if request.max_tokens is not None:
-        body["n_predict"] = request.max_tokens
-    if request.temperature is not None:
-        body["temperature"] = request.temperature
-    if request.top_p is not None:
-        body["top_p"] = request.top_p
-    if request.stop:
-        body["stop"] = list(request.stop)
-    if request.random_seed is not None:
-        body["seed"] = request.random_seed
-    return body
+    return body | sampling(request, _FIELDS)
+
+
+_FIELDS = {
+    "max_tokens": "n_predict",
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "stop": "stop",
+    "random_seed": "seed",
+}
 
 
 def read_event(data: str, host: str) -> tuple[str, bool]:

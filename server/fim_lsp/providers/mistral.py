@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
 from fim_lsp.providers.http_errors import error_text as _error_text
 from fim_lsp.providers.http_errors import field_named as _field_named
 from fim_lsp.providers.http_errors import (
@@ -24,7 +24,7 @@ __all__ = ["PRESETS", "MistralProvider", "_error_text", "_field_named", "retry_a
 
 # The request fields that map one to one onto FimRequest attributes; nothing else is ever sent,
 # because the API answers unknown fields with 422 extra_forbidden.
-_OPTIONAL_FIELDS = ("max_tokens", "min_tokens", "temperature", "top_p", "random_seed")
+_OPTIONAL_FIELDS = ("max_tokens", "min_tokens", "temperature", "top_p", "stop", "random_seed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +70,7 @@ def request_body(request: FimRequest) -> dict[str, Any]:
         "suffix": request.suffix,
         "stream": True,
     }
-    for name in _OPTIONAL_FIELDS:
-        value = getattr(request, name)
-        if value is not None:
-            body[name] = value
-    if request.stop:
-        body["stop"] = list(request.stop)
-    return body
+    return body | sampling(request, {name: name for name in _OPTIONAL_FIELDS})
 
 
 class MistralProvider:

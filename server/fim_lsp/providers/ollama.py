@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
 from fim_lsp.providers.http_errors import (
     error_text,
     response_body,
@@ -57,19 +57,18 @@ def context_tokens(context_tokens: int, max_tokens: int) -> int:
     return size
 
 
+_OPTIONS = {
+    "max_tokens": "num_predict",
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "stop": "stop",
+    "random_seed": "seed",
+}
+
+
 def request_body(request: FimRequest, num_ctx: int) -> dict[str, Any]:
     """The JSON body for `/api/generate`: the model's own FIM template, no thinking, streamed."""
-    options: dict[str, Any] = {"num_ctx": num_ctx}
-    if request.max_tokens is not None:
-        options["num_predict"] = request.max_tokens
-    if request.temperature is not None:
-        options["temperature"] = request.temperature
-    if request.top_p is not None:
-        options["top_p"] = request.top_p
-    if request.stop:
-        options["stop"] = list(request.stop)
-    if request.random_seed is not None:
-        options["seed"] = request.random_seed
+    options: dict[str, Any] = {"num_ctx": num_ctx, **sampling(request, _OPTIONS)}
     return {
         "model": request.model,
         "prompt": request.prompt,

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
 from fim_lsp.providers.http_errors import (
     error_text,
     response_body,
@@ -29,6 +29,15 @@ def completions_url(base_url: str) -> str:
     return base + ("/completions" if urlsplit(base).path else "/v1/completions")
 
 
+_FIELDS = {
+    "max_tokens": "max_tokens",
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "stop": "stop",
+    "random_seed": "seed",
+}
+
+
 def request_body(request: FimRequest) -> dict[str, Any]:
     """The JSON body: prompt and suffix, the usual sampling fields, streamed."""
     body: dict[str, Any] = {
@@ -37,17 +46,7 @@ def request_body(request: FimRequest) -> dict[str, Any]:
         "suffix": request.suffix,
         "stream": True,
     }
-    if request.max_tokens is not None:
-        body["max_tokens"] = request.max_tokens
-    if request.temperature is not None:
-        body["temperature"] = request.temperature
-    if request.top_p is not None:
-        body["top_p"] = request.top_p
-    if request.stop:
-        body["stop"] = list(request.stop)
-    if request.random_seed is not None:
-        body["seed"] = request.random_seed
-    return body
+    return body | sampling(request, _FIELDS)
 
 
 def read_event(data: str, host: str) -> tuple[str, bool]:
