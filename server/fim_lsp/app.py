@@ -9,22 +9,19 @@ import re
 import stat
 import sys
 import threading
-import time
 from collections.abc import Coroutine, Mapping
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from lsprotocol import types
 from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
-from fim_lsp import __version__, config, cursor, languages, snippets
+from fim_lsp import __version__, config, context, cursor, snippets
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
-from fim_lsp.engine import Engine, Status
-from fim_lsp.exclusions import is_excluded
-from fim_lsp.notices import Notices
+from fim_lsp.engine import Engine
+from fim_lsp.notices import Notices, Status
 from fim_lsp.providers import create_http_client, create_provider
 
 log = logging.getLogger(__name__)
@@ -103,44 +100,12 @@ class FimServer(LanguageServer):
             types.ShowMessageParams(type=types.MessageType.Warning, message=message)
         )
 
-    def header_for(self, document: Document) -> str:
-        """The comment line that names the file for the model, by its path in the workspace."""
-        return languages.path_comment(document.language_id, self._workspace_path(document.uri))
-
-    def related_code(self, document: Document, cut: cursor.Cut) -> list[snippets.Chunk]:
-        """Chunks of other open files and recent edits like the code at the cursor."""
-        settings = self.engine.settings
-        if settings.extra_context_tokens <= 0:
-            return []
-        started = time.perf_counter()
-        query = cut.prefix[-1500:] + cut.suffix[:500]
-        chunks = snippets.related(
-            document,
-            self.documents,
-            self.recent_edits,
-            query,
-            config.chars(settings.extra_context_tokens),
-            self._workspace_path,
-            lambda uri: not is_excluded(unquote(urlsplit(uri).path), settings.exclude),
-        )
-        log.debug(
-            "related code: %d chunks in %.1f ms",
-            len(chunks),
-            (time.perf_counter() - started) * 1000,
-        )
-        return chunks
-
-    def _workspace_path(self, uri: str) -> str:
-        """The path of `uri` inside a workspace folder, else its file name (never the home path)."""
-        path = unquote(urlsplit(uri).path)
+    def workspace_roots(self) -> list[str]:
+        """The URIs of the workspace folders and the root the editor named."""
         roots = [folder.uri for folder in self.workspace.folders.values()]
         if self.workspace.root_uri:
             roots.append(self.workspace.root_uri)
-        for root in roots:
-            base = unquote(urlsplit(root).path).rstrip("/") + "/"
-            if path.startswith(base):
-                return path[len(base) :]
-        return PurePosixPath(path).name
+        return roots
 
     def send_status(self, status: Status) -> None:
         """Tell the editor the new status (`fimLsp/status`, documented in the README)."""
@@ -217,7 +182,7 @@ async def _suggest(
             document.line_count,
         )
     settings = server.engine.settings
-    if is_excluded(unquote(urlsplit(uri).path), settings.exclude):
+    if not context.sendable(uri, settings):
         log.info("not sending %s: it matches an exclusion pattern", PurePosixPath(uri).name)
         return None
     line, column = document.index_of(where)
@@ -231,10 +196,13 @@ async def _suggest(
     )
 
     def preamble() -> snippets.Preamble:
-        return snippets.Preamble(
-            header=server.header_for(document) if settings.file_header else "",
-            related=tuple(server.related_code(document, cut)),
-            comment=languages.line_comment(document.language_id),
+        return context.preamble(
+            document,
+            cut,
+            settings,
+            server.documents,
+            server.recent_edits,
+            server.workspace_roots(),
         )
 
     text = await server.engine.complete(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from fim_lsp import __version__, config, cursor
 from fim_lsp.documents import Document
-from fim_lsp.engine import build_request, read_stream
 from fim_lsp.languages import path_comment
+from fim_lsp.prompting import build_request, read_stream
 from fim_lsp.providers import (
     KEY_REQUIRED,
     KEY_VARIABLES,

@@ -7,7 +7,6 @@ import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from contextlib import aclosing
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -15,7 +14,8 @@ from fim_lsp import fitting, postprocess
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
-from fim_lsp.notices import Notices
+from fim_lsp.notices import READY, Notices, Status, status_after
+from fim_lsp.prompting import around_of, build_request, read_stream
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 from fim_lsp.rhythm import Rhythm
 from fim_lsp.snippets import Preamble
@@ -23,69 +23,9 @@ from fim_lsp.snippets import Preamble
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-SINGLE_LINE_MAX_TOKENS = 64
 ORPHAN_GRACE_SECONDS = 0.25  # how long a stream nobody waits for may wait to be joined
 MAX_DOCUMENTS = 512
 BUSY_AFTER_SECONDS = 0.1
-
-
-def build_request(settings: Settings, cut: Cut, header: str = "") -> FimRequest:
-    """What to ask the model for this cut: one line mid-line, else a block; `header` leads the prompt."""
-    single = postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
-    return FimRequest(
-        prompt=header + cut.prefix,
-        suffix=cut.suffix,
-        model=settings.model,
-        max_tokens=min(settings.max_tokens, SINGLE_LINE_MAX_TOKENS)
-        if single
-        else settings.max_tokens,
-        min_tokens=settings.min_tokens,
-        temperature=settings.temperature,
-        top_p=settings.top_p,
-        stop=("\n", *settings.stop) if single else settings.stop,
-        random_seed=settings.random_seed,
-    )
-
-
-async def read_stream(
-    provider: Provider,
-    request: FimRequest,
-    timeout_ms: int,
-    on_delta: Callable[[str], bool | None] | None = None,
-) -> str:
-    """Read the answer to `request` within `timeout_ms`; stop early when `on_delta` returns True.
-
-    Leaving early closes the HTTP stream, so the provider stops generating.
-    """
-    parts: list[str] = []
-    try:
-        async with asyncio.timeout(timeout_ms / 1000):
-            async with aclosing(provider.stream(request)) as deltas:
-                async for delta in deltas:
-                    parts.append(delta)
-                    if on_delta is not None and on_delta(delta):
-                        break
-    except TimeoutError:
-        raise ProviderError(
-            ErrorKind.TIMEOUT,
-            f"{provider.host} did not finish within {timeout_ms} ms (the fimLsp.timeoutMs setting).",
-        ) from None
-    return "".join(parts)
-
-
-def around_of(cut: Cut, language_id: str) -> fitting.Around:
-    """What the fitting rules need to know of the code around the cursor."""
-    # the last hundred lines or so tell the indentation; splitting all the prefix would cost more
-    above = fitting.lines_of(cut.prefix[: len(cut.prefix) - len(cut.line_prefix)][-4000:])
-    below = fitting.lines_of(cut.suffix[len(cut.line_suffix) :])[1:6]
-    return fitting.Around(
-        line_prefix=cut.line_prefix,
-        line_suffix=cut.line_suffix,
-        line_above=above[-2] if len(above) >= 2 else "",
-        lines_below=tuple(below),
-        indent_unit=fitting.indent_unit(above[-200:]),
-        language_id=language_id,
-    )
 
 
 @dataclass
@@ -132,19 +72,6 @@ class Counters:
     fetches: int = 0
     superseded: int = 0
     early_stops: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    """What the editor's status indicator shows: sent as the `fimLsp/status` notification."""
-
-    kind: str  # "normal", "warning", "error" or "inactive"
-    busy: bool
-    message: str
-
-
-READY = Status("normal", False, "ready")
-_SEVERE = {ErrorKind.CONFIG, ErrorKind.AUTH, ErrorKind.BAD_REQUEST}
 
 
 class Superseded(Exception):
@@ -431,7 +358,6 @@ class Engine:
         if error.kind is ErrorKind.RATE_LIMITED:
             self._paused_until = now + (error.retry_after if error.retry_after is not None else 30)
         log.warning("%s: %s", self.provider.name, error.message)
-        kind = "error" if error.kind in _SEVERE else "warning"
-        self._set_status(Status(kind, self._streams > 0, error.message))
+        self._set_status(status_after(error.kind, error.message, busy=self._streams > 0))
         if self._notices.should_show(error.kind, now):
             self._show(f"fim-lsp: {error.message}")

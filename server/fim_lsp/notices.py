@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 QUIET_SECONDS = 300.0
+SEVERE_KINDS = ("config", "auth", "bad_request")  # provider error kinds the user must fix
 MAX_KINDS = 256
 
 
@@ -28,3 +29,20 @@ class Notices:
     def clear(self, kind: str) -> None:
         """Forget a kind once its problem is gone, so a relapse is told again."""
         self._shown.pop(kind, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """What the editor's status indicator shows: sent as the `fimLsp/status` notification."""
+
+    kind: str  # "normal", "warning", "error" or "inactive"
+    busy: bool
+    message: str
+
+
+READY = Status("normal", False, "ready")
+
+
+def status_after(kind: str, message: str, *, busy: bool) -> Status:
+    """The status a provider failure of `kind` calls for: an error when the user must act, else a warning."""
+    return Status("error" if kind in SEVERE_KINDS else "warning", busy, message)

@@ -1,0 +1,73 @@
+"""What to ask the model for a cut, how to read its stream, and what the fitting rules need of the cut."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import aclosing
+
+from fim_lsp import fitting, postprocess
+from fim_lsp.config import Settings
+from fim_lsp.cursor import Cut
+from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
+
+SINGLE_LINE_MAX_TOKENS = 64
+
+
+def build_request(settings: Settings, cut: Cut, header: str = "") -> FimRequest:
+    """What to ask the model for this cut: one line mid-line, else a block; `header` leads the prompt."""
+    single = postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
+    return FimRequest(
+        prompt=header + cut.prefix,
+        suffix=cut.suffix,
+        model=settings.model,
+        max_tokens=min(settings.max_tokens, SINGLE_LINE_MAX_TOKENS)
+        if single
+        else settings.max_tokens,
+        min_tokens=settings.min_tokens,
+        temperature=settings.temperature,
+        top_p=settings.top_p,
+        stop=("\n", *settings.stop) if single else settings.stop,
+        random_seed=settings.random_seed,
+    )
+
+
+async def read_stream(
+    provider: Provider,
+    request: FimRequest,
+    timeout_ms: int,
+    on_delta: Callable[[str], bool | None] | None = None,
+) -> str:
+    """Read the answer to `request` within `timeout_ms`; stop early when `on_delta` returns True.
+
+    Leaving early closes the HTTP stream, so the provider stops generating.
+    """
+    parts: list[str] = []
+    try:
+        async with asyncio.timeout(timeout_ms / 1000):
+            async with aclosing(provider.stream(request)) as deltas:
+                async for delta in deltas:
+                    parts.append(delta)
+                    if on_delta is not None and on_delta(delta):
+                        break
+    except TimeoutError:
+        raise ProviderError(
+            ErrorKind.TIMEOUT,
+            f"{provider.host} did not finish within {timeout_ms} ms (the fimLsp.timeoutMs setting).",
+        ) from None
+    return "".join(parts)
+
+
+def around_of(cut: Cut, language_id: str) -> fitting.Around:
+    """What the fitting rules need to know of the code around the cursor."""
+    # the last hundred lines or so tell the indentation; splitting all the prefix would cost more
+    above = fitting.lines_of(cut.prefix[: len(cut.prefix) - len(cut.line_prefix)][-4000:])
+    below = fitting.lines_of(cut.suffix[len(cut.line_suffix) :])[1:6]
+    return fitting.Around(
+        line_prefix=cut.line_prefix,
+        line_suffix=cut.line_suffix,
+        line_above=above[-2] if len(above) >= 2 else "",
+        lines_below=tuple(below),
+        indent_unit=fitting.indent_unit(above[-200:]),
+        language_id=language_id,
+    )
