@@ -148,13 +148,16 @@ def test_checkhealth_reports_a_missing_key(editor: Editor, demo: Path) -> None:
 
 def test_checkhealth_with_key_and_status_command(editor: Editor, demo: Path) -> None:
     editor.edit(demo)
+    status_now = "return vim.api.nvim_exec2('FimLsp status', {output = true}).output"
+    # the server's own first status must be in before ours, or it would overwrite ours
+    wait_for(lambda: "status normal: ready" in editor.lua(status_now), what="the server's status")
     # what the server's fimLsp/status notification would carry
     editor.lua(
         "local c = vim.lsp.get_clients({bufnr = 0, name = 'fim_lsp'})[1]"
         " c.handlers['fimLsp/status'](nil,"
         " {kind = 'error', busy = false, message = 'the key was rejected'}, {client_id = c.id})"
     )
-    status = editor.lua("return vim.api.nvim_exec2('FimLsp status', {output = true}).output")
+    status = editor.lua(status_now)
     assert "server: fim_lsp" in status
     assert "error: the key was rejected" in status
     editor.nvim.command("checkhealth fim_lsp")
