@@ -630,7 +630,7 @@ def test_hold_holds_every_stream_until_one_release(fake: FakeCodestral) -> None:
         fake.release()
         for source in sources:
             assert [sse.data for sse in source.iter_sse()][-1] == "[DONE]"
-    assert fake.completed == 3
+    assert fake.wait_for_completed(3, timeout=5) and fake.completed == 3
     assert fake.held == 0
 
 

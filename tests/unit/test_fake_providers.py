@@ -51,7 +51,9 @@ def test_ollama_streams_ndjson_ending_with_done(ollama: FakeOllama) -> None:
     assert "".join(line["response"] for line in lines) == TEXT
     assert [line["done"] for line in lines] == [False] * (len(lines) - 1) + [True]
     assert lines[-1]["done_reason"] == "stop" and lines[-1]["response"] == ""
-    assert ollama.completed == 1 and ollama.last_body() == body
+    # the fake counts a stream as completed just after its last byte: wait, do not race it
+    assert ollama.wait_for_completed(1, timeout=5) and ollama.completed == 1
+    assert ollama.last_body() == body
 
 
 def test_ollama_options_limit_and_stop(ollama: FakeOllama) -> None:
