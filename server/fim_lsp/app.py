@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import re
+import resource
 import stat
 import sys
 import threading
@@ -26,6 +28,7 @@ from fim_lsp.providers import create_http_client, create_provider
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
+HEALTH_COMMAND = "fimLsp.health"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -81,12 +84,12 @@ class FimServer(LanguageServer):
         self.environ = dict(os.environ if environ is None else environ)
         self.documents = DocumentStore()
         self.recent_edits = snippets.RecentEdits()
-        self.http = create_http_client()
+        settings, self._problems = config.resolve(self.environ)
+        self.http = create_http_client(settings.connect_timeout_ms)
         self.notices = Notices()
         self.init_layer: Mapping[str, object] = {}  # from initializationOptions
         self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
         self._tasks: set[asyncio.Task[Any]] = set()
-        settings, self._problems = config.resolve(self.environ)
         self.engine = Engine(
             settings,
             create_provider(settings, self.environ, self.http),
@@ -127,6 +130,9 @@ class FimServer(LanguageServer):
             log.warning("%s", problem)
             if self.notices.should_show(problem, asyncio.get_running_loop().time()):
                 self.warn(f"fim-lsp: {problem}")
+        if settings.connect_timeout_ms != self.engine.settings.connect_timeout_ms:
+            old, self.http = self.http, create_http_client(settings.connect_timeout_ms)
+            self.background(old.aclose())
         self.engine.configure(settings, create_provider(settings, self.environ, self.http))
         log.info(
             "provider %s, model %s, context %d tokens",
@@ -150,10 +156,35 @@ class FimServer(LanguageServer):
         self.workspace_layer = config.section_of(answer[0] if answer else None)
         self.apply_settings()
 
+    def health(self) -> dict[str, object]:
+        """What the server holds right now: for `fimLsp.health`, soak tests and bug reports."""
+        engine = self.engine
+        return {
+            "version": __version__,
+            "provider": engine.provider.name,
+            "status": {"kind": engine.status.kind, "message": engine.status.message},
+            "openDocuments": len(self.documents),
+            "engineDocuments": engine.documents,
+            "streams": engine.streams,
+            "tasks": len(asyncio.all_tasks()),
+            "cacheEntries": len(engine.cache),
+            "counters": dataclasses.asdict(engine.counters),
+            "rssKiB": _rss_kib(),
+        }
+
     def close(self) -> None:
         """Stop all work and close the HTTP client."""
         self.engine.cancel_all()
         self.background(self.http.aclose())
+
+
+def _rss_kib() -> int:
+    """This process's resident memory now (Linux), else its peak."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _range(value: types.Range) -> Range:
@@ -183,8 +214,13 @@ async def _suggest(
         )
     settings = server.engine.settings
     if not context.sendable(uri, settings):
-        log.info("not sending %s: it matches an exclusion pattern", PurePosixPath(uri).name)
+        name = PurePosixPath(uri).name
+        log.info("not sending %s: it matches an exclusion pattern", name)
+        server.engine.excluded(
+            f"{name} is not sent: it looks like a secret or matches fimLsp.exclude"
+        )
         return None
+    server.engine.excluded(None)
     line, column = document.index_of(where)
     # the snapshot is taken here, before the first await: later edits cannot shift it
     cut = cursor.cut(
@@ -248,6 +284,10 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         # synchronous on purpose: pygls' shutdown handling misidentifies its own request after an
         # await and cancels it
         ls.close()
+
+    @server.command(HEALTH_COMMAND)
+    def on_health(ls: FimServer, *args: object) -> dict[str, object]:
+        return ls.health()
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def on_inline_completion(

@@ -110,12 +110,10 @@ async def _complete(where: str) -> None:
         header = path_comment(
             _language_of(file), str(file.relative_to(Path.cwd())) if inside else file.name
         )
-    async with create_http_client() as http:
+    async with create_http_client(settings.connect_timeout_ms) as http:
         provider = create_provider(settings, os.environ, http)
         try:
-            await read_stream(
-                provider, build_request(settings, snapshot, header), settings.timeout_ms, _write
-            )
+            await read_stream(provider, build_request(settings, snapshot, header), settings, _write)
         except ProviderError as error:
             raise Failure(error.message) from None
     sys.stdout.write("\n")
@@ -123,7 +121,7 @@ async def _complete(where: str) -> None:
 
 async def _check() -> None:
     settings, problems = config.resolve(os.environ)
-    async with create_http_client() as http:
+    async with create_http_client(settings.connect_timeout_ms) as http:
         try:
             choice = await choose(settings, os.environ, http)
         except ProviderError as error:
@@ -149,7 +147,7 @@ async def _check() -> None:
         )
         started = time.perf_counter()
         try:
-            answer = await read_stream(provider, request, settings.timeout_ms)
+            answer = await read_stream(provider, request, settings)
         except ProviderError as error:
             raise Failure(error.message) from None
     elapsed = (time.perf_counter() - started) * 1000

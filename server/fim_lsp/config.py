@@ -92,7 +92,33 @@ class Settings:
         ),
     )
     timeout_ms: int = field(
-        default=10000, metadata=_doc("Give up on a provider request after this long.")
+        default=10000, metadata=_doc("Give up on a provider request after this long in all.")
+    )
+    connect_timeout_ms: int = field(
+        default=3000,
+        metadata=_doc("Give up connecting to the provider (DNS, TCP and TLS) after this long."),
+    )
+    first_token_timeout_ms: int = field(
+        default=6000,
+        metadata=_doc("Give up on a request whose first text has not come after this long."),
+    )
+    allow_http: bool = field(
+        default=False,
+        metadata=_doc(
+            "Allow a plain `http://` `baseUrl` to a host other than this machine (loopback "
+            "addresses always may use http); without it such an address is refused."
+        ),
+    )
+    redact_secrets: bool = field(
+        default=True,
+        metadata=_doc(
+            "Replace secret-looking strings (API keys, tokens, passwords, private key blocks) "
+            "in what is sent with `[REDACTED]`."
+        ),
+    )
+    respect_gitignore: bool = field(
+        default=False,
+        metadata=_doc("Never send files git ignores (asks `git check-ignore`)."),
     )
     exclude: tuple[str, ...] = field(
         default=(),
@@ -213,6 +239,11 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "debounce_ms": _integer(0, 10_000),
     "adaptive_debounce": _boolean,
     "timeout_ms": _integer(100, 600_000),
+    "connect_timeout_ms": _integer(100, 600_000),
+    "first_token_timeout_ms": _integer(100, 600_000),
+    "allow_http": _boolean,
+    "redact_secrets": _boolean,
+    "respect_gitignore": _boolean,
     "exclude": _strings,
     "disabled_languages": _strings,
 }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from fim_lsp import fitting, postprocess
+from fim_lsp.backoff import Backoff
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
@@ -98,7 +99,7 @@ class Engine:
         self._clock = clock
         self._notices = Notices()
         self._documents: dict[tuple[str, str], DocumentState] = {}  # by (document, lane)
-        self._paused_until = 0.0
+        self._backoff = Backoff()
         self._on_status = on_status
         self.status = READY if settings.enable else Status("inactive", False, "disabled")
         self._streams = 0  # provider streams running now
@@ -106,11 +107,8 @@ class Engine:
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
-        if (settings.provider, settings.base_url) != (
-            self.settings.provider,
-            self.settings.base_url,
-        ):
-            self._paused_until = 0.0  # a pause is owed to one endpoint, not to the next
+        if settings != self.settings:
+            self._backoff.reset()  # a pause is owed to one endpoint and request, not the next
         if settings.cache_size != self.settings.cache_size:
             self.cache = SuggestionCache(settings.cache_size)
         self.settings = settings
@@ -118,6 +116,13 @@ class Engine:
         if not settings.enable:
             self._set_status(Status("inactive", False, "disabled in the fimLsp.enable setting"))
         elif self.status.kind == "inactive":
+            self._set_status(READY)
+
+    def excluded(self, reason: str | None) -> None:
+        """Show why the current file gets no suggestions; None: it does, so drop such a status."""
+        if reason is not None:
+            self._set_status(Status("inactive", False, reason))
+        elif self.status.kind == "inactive" and self.settings.enable:
             self._set_status(READY)
 
     def _set_status(self, status: Status) -> None:
@@ -211,7 +216,7 @@ class Engine:
             fetch.task.cancel()  # the user went elsewhere: stop paying for this stream
         if not invoked and (delay := self.debounce_seconds()) > 0:
             await self._until_superseded(asyncio.sleep(delay), newest)
-        if self._clock() < self._paused_until:
+        if self._backoff.blocks(self._clock(), invoked=invoked):
             return None
         # what goes before the prefix (file header, related code) is only worked out for requests
         # that really reach the provider
@@ -256,9 +261,7 @@ class Engine:
         started = self._clock()
         self._set_busy(+1)
         try:
-            await read_stream(
-                self.provider, request, self.settings.timeout_ms, fetch.suggestion.feed
-            )
+            await read_stream(self.provider, request, self.settings, fetch.suggestion.feed)
         except ProviderError as error:
             self._report(error)
             return None
@@ -269,6 +272,7 @@ class Engine:
             self._set_busy(-1)
         if fetch.suggestion.complete:
             self.counters.early_stops += 1
+        self._backoff.succeeded()
         for kind in ErrorKind:
             self._notices.clear(kind)
         self._set_status(Status("normal", self._streams > 0, "ready"))
@@ -349,15 +353,28 @@ class Engine:
             self.forget(key)
 
     @property
+    def streams(self) -> int:
+        """How many provider streams are running now."""
+        return self._streams
+
+    @property
     def documents(self) -> int:
         """How many documents have state."""
         return len(self._documents)
 
     def _report(self, error: ProviderError) -> None:
         now = self._clock()
-        if error.kind is ErrorKind.RATE_LIMITED:
-            self._paused_until = now + (error.retry_after if error.retry_after is not None else 30)
-        log.warning("%s: %s", self.provider.name, error.message)
-        self._set_status(status_after(error.kind, error.message, busy=self._streams > 0))
+        message = error.message
+        if (pause := self._backoff.failed(error, now)) is not None:
+            resume_at = time.strftime("%H:%M:%S", time.localtime(time.time() + pause))
+            message += f" Suggestions pause until {resume_at} ({pause:.0f} s)."
+            asyncio.get_running_loop().call_later(pause, self._resume)
+        log.warning("%s: %s", self.provider.name, message)
+        self._set_status(status_after(error.kind, message, busy=self._streams > 0))
         if self._notices.should_show(error.kind, now):
-            self._show(f"fim-lsp: {error.message}")
+            self._show(f"fim-lsp: {message}")
+
+    def _resume(self) -> None:
+        """A pause is over: say so; the next request tries the provider again."""
+        if not self._backoff.blocks(self._clock(), invoked=False) and self.status.kind != "normal":
+            self._set_status(Status("normal", self._streams > 0, "ready again after a pause"))

@@ -11,6 +11,7 @@ MULTI_LINE = "multi-line"
 _CLOSERS = ")]}"
 _CLOSING_WORDS = ("end", "fi", "done", "esac", "endif", "endfor", "endwhile", "endfunction")
 _CLOSERS_ONLY = re.compile(r"[\s)\]}'\"`;,]*")
+MAX_LINE_CHARS = 1000  # a longer line is not code anyone wants as ghost text: the stream ends there
 
 
 def line_mode(line_suffix: str) -> str:
@@ -76,6 +77,8 @@ class Suggestion:
         while not self.complete and "\n" in self._pending:
             line, self._pending = self._pending.split("\n", 1)
             self._take(line)
+        if len(self._pending) > MAX_LINE_CHARS:
+            self._finish()  # the over-long line is dropped with the rest of the stream
         return self.complete
 
     def end(self) -> str:
@@ -88,6 +91,9 @@ class Suggestion:
         return self.text
 
     def _take(self, line: str) -> None:
+        if len(line) > MAX_LINE_CHARS:
+            self._finish()
+            return
         if self._strip_fences and FENCE.match(line):
             if self._fenced or self._lines:  # a closing fence: the code is over
                 self._finish()

@@ -35,25 +35,40 @@ def build_request(settings: Settings, cut: Cut, header: str = "") -> FimRequest:
 async def read_stream(
     provider: Provider,
     request: FimRequest,
-    timeout_ms: int,
+    settings: Settings,
     on_delta: Callable[[str], bool | None] | None = None,
 ) -> str:
-    """Read the answer to `request` within `timeout_ms`; stop early when `on_delta` returns True.
+    """Read the answer to `request` within the settings' time-outs; stop early when `on_delta` returns True.
 
+    The first text must come within `firstTokenTimeoutMs` and all of it within `timeoutMs`.
     Leaving early closes the HTTP stream, so the provider stops generating.
     """
     parts: list[str] = []
+    total = settings.timeout_ms / 1000
+    first = min(settings.first_token_timeout_ms / 1000, total)
+    started = asyncio.get_running_loop().time()
+    waiting_for_first = True
     try:
-        async with asyncio.timeout(timeout_ms / 1000):
+        async with asyncio.timeout(first) as deadline:
             async with aclosing(provider.stream(request)) as deltas:
                 async for delta in deltas:
+                    if waiting_for_first:
+                        waiting_for_first = False
+                        deadline.reschedule(started + total)
                     parts.append(delta)
                     if on_delta is not None and on_delta(delta):
                         break
     except TimeoutError:
+        if waiting_for_first and first < total:
+            raise ProviderError(
+                ErrorKind.TIMEOUT,
+                f"{provider.host} sent no text within {settings.first_token_timeout_ms} ms "
+                "(the fimLsp.firstTokenTimeoutMs setting).",
+            ) from None
         raise ProviderError(
             ErrorKind.TIMEOUT,
-            f"{provider.host} did not finish within {timeout_ms} ms (the fimLsp.timeoutMs setting).",
+            f"{provider.host} did not finish within {settings.timeout_ms} ms "
+            "(the fimLsp.timeoutMs setting).",
         ) from None
     return "".join(parts)
 

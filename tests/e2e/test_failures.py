@@ -56,7 +56,7 @@ FAILURES = {
     ),
     "forbidden": Failure(says=("was rejected", "(403)"), arrange=_fail(403)),
     "rate-limited": Failure(
-        says=("rate limiting", "pause for 30 s"),
+        says=("rate limiting", "Suggestions pause until", "(30 s)"),
         arrange=_fail(429, {"message": "Requests rate limit exceeded"}, {"Retry-After": "30"}),
     ),
     "unknown-model": Failure(

@@ -14,6 +14,7 @@ from fim_lsp.providers.llamacpp import LlamaCppProvider
 from fim_lsp.providers.mistral import PRESETS, MistralProvider
 from fim_lsp.providers.ollama import OllamaProvider
 from fim_lsp.providers.openai import OpenAIProvider
+from fim_lsp.providers.refused import plain_http_elsewhere, refuse_plain_http
 
 __all__ = [
     "KEY_REQUIRED",
@@ -40,10 +41,14 @@ KEY_VARIABLES = {
 KEY_REQUIRED = frozenset(PRESETS)
 
 
-def create_http_client() -> httpx.AsyncClient:
-    """One keep-alive client for the server's life; the engine enforces the total time-out."""
+def create_http_client(connect_timeout_ms: int = 3000) -> httpx.AsyncClient:
+    """One keep-alive client; it bounds connecting, the engine the first token and the total.
+
+    TLS certificates are verified; proxies (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and SSL_CERT_FILE
+    come from the environment.
+    """
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(60.0, connect=5.0),
+        timeout=httpx.Timeout(60.0, connect=connect_timeout_ms / 1000),
         limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60),
         headers={"User-Agent": "fim-lsp"},
         trust_env=True,
@@ -66,10 +71,14 @@ def build(
     api_key = environ.get(KEY_VARIABLES[choice.provider], "").strip() or None
     base_url = settings.base_url
     if choice.provider == "ollama":
+        base_url = base_url or ollama.base_url_from(environ)
+    if not settings.allow_http and plain_http_elsewhere(base_url):
+        return refuse_plain_http(choice.provider, base_url)
+    if choice.provider == "ollama":
         num_ctx = ollama.context_tokens(
             settings.prefix_tokens + settings.suffix_tokens, settings.max_tokens
         )
-        return OllamaProvider(client, base_url or ollama.base_url_from(environ), api_key, num_ctx)
+        return OllamaProvider(client, base_url, api_key, num_ctx)
     if choice.provider == "llamacpp":
         return LlamaCppProvider(client, base_url, api_key)
     if choice.provider == "openai":

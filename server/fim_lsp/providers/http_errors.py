@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
@@ -115,8 +117,7 @@ def status_error(
         retry = retry_after_seconds(response.headers)
         return ProviderError(
             ErrorKind.RATE_LIMITED,
-            f"{host} is rate limiting requests{said}; suggestions pause "
-            + (f"for {retry:.0f} s." if retry is not None else "for a while."),
+            f"{host} is rate limiting requests{said}.",
             status=status,
             retry_after=retry,
         )
@@ -136,7 +137,35 @@ def status_error(
         ErrorKind.UNAVAILABLE,
         f"{host} answered {status}{said}; it may be down or overloaded.",
         status=status,
+        retry_after=retry_after_seconds(response.headers),
     )
+
+
+def _cause(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The first exception of `kind` in the chain behind `error`."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, kind):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _connect_error(host: str, error: httpx.ConnectError, unreachable_hint: str) -> ProviderError:
+    if _cause(error, socket.gaierror) is not None:
+        return ProviderError(
+            ErrorKind.UNAVAILABLE,
+            f"cannot find the address of {host} (DNS lookup failed). Check the network, the "
+            "fimLsp.baseUrl setting, or the proxy (HTTPS_PROXY).",
+        )
+    if (tls := _cause(error, ssl.SSLError)) is not None:
+        reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or "failed"
+        return ProviderError(
+            ErrorKind.UNAVAILABLE,
+            f"the TLS connection to {host} failed ({reason}). If a proxy or firewall re-signs "
+            "TLS, point SSL_CERT_FILE at its CA certificate.",
+        )
+    return ProviderError(ErrorKind.UNAVAILABLE, f"cannot connect to {host}. {unreachable_hint}")
 
 
 @contextmanager
@@ -144,15 +173,19 @@ def transport_errors(host: str, unreachable_hint: str) -> Iterator[None]:
     """Turn httpx's time-outs and connection failures into ProviderErrors that name the host."""
     try:
         yield
+    except httpx.ConnectTimeout:
+        raise ProviderError(
+            ErrorKind.TIMEOUT,
+            f"cannot connect to {host} in time (the fimLsp.connectTimeoutMs setting). "
+            f"{unreachable_hint}",
+        ) from None
     except httpx.TimeoutException as error:
         raise ProviderError(
             ErrorKind.TIMEOUT, f"{host} did not answer in time ({type(error).__name__})."
         ) from None
-    except httpx.ConnectError:
-        raise ProviderError(
-            ErrorKind.UNAVAILABLE, f"cannot connect to {host}. {unreachable_hint}"
-        ) from None
-    except httpx.RemoteProtocolError:
+    except httpx.ConnectError as error:
+        raise _connect_error(host, error, unreachable_hint) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError):
         raise ProviderError(
             ErrorKind.PROTOCOL, f"{host} closed the connection before the answer was complete."
         ) from None
@@ -170,3 +203,10 @@ def stream_ended_early(host: str) -> ProviderError:
 def unreadable(host: str, what: str = "a stream event") -> ProviderError:
     """The error for a part of the answer that is not what the protocol says."""
     return ProviderError(ErrorKind.PROTOCOL, f"{host} sent {what} fim-lsp cannot read.")
+
+
+def checked(data: str, host: str) -> str:
+    """`data` as read from the wire; raises if it had bytes that are not UTF-8 (decoded as U+FFFD)."""
+    if "\ufffd" in data:
+        raise unreadable(host, "text that is not valid UTF-8")
+    return data

@@ -11,6 +11,7 @@ import httpx
 
 from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
 from fim_lsp.providers.http_errors import (
+    checked,
     error_text,
     response_body,
     status_error,
@@ -128,7 +129,7 @@ class OllamaProvider:
                     # read on past the last line to the end of the body, so the connection is reused
                     if done or not line.strip():
                         continue
-                    text, done = read_line(line, self.host)
+                    text, done = read_line(checked(line, self.host), self.host)
                     if text:
                         yield text
         if not done:

@@ -9,7 +9,7 @@ import httpx
 from httpx_sse import EventSource
 
 from fim_lsp.providers.base import ProviderError
-from fim_lsp.providers.http_errors import stream_ended_early, transport_errors
+from fim_lsp.providers.http_errors import checked, stream_ended_early, transport_errors
 
 # One event's texts, and whether it is the last one the protocol sends (finish reason, stop: true).
 ReadEvent = Callable[[str], tuple[str, bool]]
@@ -43,7 +43,7 @@ async def post_sse(
                 raise status_error(response)
             if not response.headers.get("content-type", "").startswith("text/event-stream"):
                 await response.aread()
-                text, _ = read_event(response.text)
+                text, _ = read_event(checked(response.text, host))
                 if text:
                     yield text
                 return
@@ -51,7 +51,7 @@ async def post_sse(
                 done = done or (sentinel is not None and event.data == sentinel)
                 if done or not event.data or (finished and sentinel is None):
                     continue
-                text, last = read_event(event.data)
+                text, last = read_event(checked(event.data, host))
                 finished = finished or last
                 if text:
                     yield text

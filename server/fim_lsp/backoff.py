@@ -1,0 +1,61 @@
+"""When to stop calling a failing provider for every document, and when to try again."""
+
+from __future__ import annotations
+
+from fim_lsp.providers import ErrorKind, ProviderError
+
+RATE_LIMIT_SECONDS = 30.0  # a 429 without Retry-After
+FIRST_PAUSE_SECONDS = 2.0
+MAX_PAUSE_SECONDS = 60.0  # for failures that come again; a Retry-After may ask for more
+MAX_RETRY_AFTER_SECONDS = 3600.0
+FAILURES_BEFORE_PAUSE = 2
+# failures that say nothing about the next request's chance: fixing them is the user's move
+_NOT_COUNTED = (ErrorKind.CONFIG, ErrorKind.BAD_REQUEST)
+
+
+class Backoff:
+    """Counts failures in a row; rate limits and repeated failures pause requests until a time."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+        self.rate_limited = False
+        self._failures = 0
+
+    def failed(self, error: ProviderError, now: float) -> float | None:
+        """Note a failure; returns the seconds requests now pause for, or None."""
+        if error.kind in _NOT_COUNTED:
+            return None
+        self._failures += 1
+        retry_after = error.retry_after
+        if error.kind is ErrorKind.RATE_LIMITED:
+            seconds = RATE_LIMIT_SECONDS if retry_after is None else retry_after
+        elif retry_after is not None:  # a 503 may say when to come back
+            seconds = retry_after
+        elif self._failures >= FAILURES_BEFORE_PAUSE:
+            steps = self._failures - FAILURES_BEFORE_PAUSE
+            seconds = min(FIRST_PAUSE_SECONDS * 2**steps, MAX_PAUSE_SECONDS)
+        else:
+            return None
+        seconds = min(seconds, MAX_RETRY_AFTER_SECONDS)
+        if seconds <= 0:
+            return None
+        self.until = max(self.until, now + seconds)
+        self.rate_limited = self.rate_limited or error.kind is ErrorKind.RATE_LIMITED
+        return self.until - now
+
+    def succeeded(self) -> None:
+        """The provider answered: forget the failures."""
+        self._failures = 0
+        self.rate_limited = False
+        self.until = 0.0
+
+    def blocks(self, now: float, *, invoked: bool) -> bool:
+        """True while paused; a request the user asked for goes through unless rate limited."""
+        if now >= self.until:
+            self.rate_limited = False
+            return False
+        return self.rate_limited or not invoked
+
+    def reset(self) -> None:
+        """New settings, maybe a new endpoint: start afresh."""
+        self.succeeded()

@@ -1,0 +1,48 @@
+"""A stand-in for a provider the settings do not allow to be called: every request fails with the reason."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncGenerator
+from urllib.parse import urlsplit
+
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+
+
+def plain_http_elsewhere(url: str) -> bool:
+    """True for an `http://` address whose host is not this machine (code would cross a network unencrypted)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http":
+        return False
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+class RefusedProvider:
+    """Answers every request with a configuration error that says what to change."""
+
+    def __init__(self, name: str, host: str, message: str) -> None:
+        self.name = name
+        self.host = host
+        self._message = message
+
+    def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+        """Never calls anyone: raises the refusal."""
+        raise ProviderError(ErrorKind.CONFIG, self._message)
+
+
+def refuse_plain_http(name: str, url: str) -> RefusedProvider:
+    """The refusal for an unencrypted address on another machine."""
+    host = urlsplit(url).netloc
+    return RefusedProvider(
+        name,
+        host,
+        f"{url} is plain http to another machine, so code and key would cross the network "
+        "unencrypted. Use an https:// address in fimLsp.baseUrl, or set fimLsp.allowHttp to true "
+        "if that network is trusted.",
+    )
