@@ -34,3 +34,9 @@ def test_quality_benchmark_runs() -> None:
         assert table in done.stdout
     assert "| python |" in done.stdout
     assert "| block_body |" in done.stdout
+
+
+def test_soak_benchmark_passes() -> None:
+    done = _run("bench/bench_soak.py", "--quick")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "unanswered: 0" in done.stdout and "Verdict: passed" in done.stdout

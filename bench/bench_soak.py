@@ -1,0 +1,224 @@
+"""Soak: many documents, rapid edits, completion requests, random cancellations and provider faults.
+
+Run: .venv/bin/python bench/bench_soak.py [--quick] [--steps N] [--documents N] [--seed N]
+
+Drives the real server over stdio against a fake Codestral on 127.0.0.1 that fails now and
+then (500, 429, dropped and stalled streams). Afterwards every request must have been answered,
+no provider stream or task may be left running, open HTTP connections must be back within the
+keep-alive pool, and memory must have stopped growing. Prints a markdown report; exits 1 if
+any of that fails. ``--quick`` is the bounded form the test suite runs (about 20 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lsprotocol import types
+
+from bench.fakes.codestral import FakeCodestral
+from bench.fakes.env import server_env
+from bench.lsp_driver import Failure, Server, model, slot_document, slot_head, slot_line
+
+KEEP_ALIVE_CONNECTIONS = 4  # the server's pool keeps at most this many idle connections
+SLOTS = 40
+ANSWER_SECONDS = 15.0
+SETTLE_SECONDS = 1.0  # longer than the orphan grace and the fake's reaction to a close
+RSS_GROWTH_LIMIT_KIB = 8 * 1024  # from the middle to the end of the run
+MODES = ("drop", "finish_error", "stall")
+
+
+@dataclass
+class Tally:
+    """What the run did and saw."""
+
+    edits: int = 0
+    requests: int = 0
+    cancelled: int = 0
+    suggestions: int = 0
+    empty: int = 0
+    cancel_answers: int = 0
+    faults: int = 0
+    unanswered: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def _health(server: Server) -> dict[str, Any]:
+    answer = await asyncio.wait_for(
+        server.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="fimLsp.health")
+        ),
+        ANSWER_SECONDS,
+    )
+    assert isinstance(answer, dict)
+    return answer
+
+
+def _inject_fault(fake: FakeCodestral, rng: random.Random) -> None:
+    choice = rng.randrange(4)
+    if choice == 0:
+        fake.fail_next(500, "upstream hiccup", {"retry-after-ms": "20"})
+    elif choice == 1:
+        fake.fail_next(429, {"message": "rate limited"}, {"retry-after-ms": "30"})
+    else:
+        fake.set_mode(rng.choice(MODES), count=1)
+
+
+async def soak(server: Server, fake: FakeCodestral, args: argparse.Namespace) -> Tally:
+    """Run the random workload; returns what happened (answers are awaited at the end)."""
+    rng = random.Random(args.seed)
+    tally = Tally()
+    uris = [f"file:///soak/module_{n:03d}.py" for n in range(args.documents)]
+    columns = {uri: [len(slot_head(i)) for i in range(SLOTS)] for uri in uris}
+    for uri in uris:
+        server.open(uri, slot_document(SLOTS))
+    pending: dict[int, asyncio.Future[Any]] = {}
+    next_id = 10_000
+    for _ in range(args.steps):
+        uri = rng.choice(uris)
+        slot = rng.randrange(SLOTS)
+        roll = rng.random()
+        if roll < 0.45:
+            server.insert(uri, slot_line(slot), columns[uri][slot], rng.choice("abc_(1 ,"))
+            columns[uri][slot] += 1
+            tally.edits += 1
+        elif roll < 0.85:
+            next_id += 1
+            params = types.InlineCompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=slot_line(slot), character=columns[uri][slot]),
+                context=types.InlineCompletionContext(
+                    trigger_kind=types.InlineCompletionTriggerKind.Automatic
+                    if rng.random() < 0.8
+                    else types.InlineCompletionTriggerKind.Invoked
+                ),
+            )
+            future = server.client.protocol.send_request(
+                types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id=next_id
+            )
+            pending[next_id] = asyncio.wrap_future(future)
+            tally.requests += 1
+        elif roll < 0.95 and pending:
+            msg_id = rng.choice(list(pending))
+            server.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
+            tally.cancelled += 1
+        else:
+            _inject_fault(fake, rng)
+            tally.faults += 1
+        await asyncio.sleep(rng.uniform(0, 0.004))
+        server.check_alive()
+    for msg_id, answer in pending.items():
+        try:
+            result = await asyncio.wait_for(answer, ANSWER_SECONDS)
+        except TimeoutError:
+            tally.unanswered += 1
+            tally.errors.append(f"request {msg_id}: no answer")
+        except Exception as error:  # a cancelled request answers -32800 (RequestCancelled)
+            if getattr(error, "code", None) == -32800:
+                tally.cancel_answers += 1
+            else:
+                tally.errors.append(f"request {msg_id}: {type(error).__name__}: {error}")
+        else:
+            items = result.items if isinstance(result, types.InlineCompletionList) else result
+            if items:
+                tally.suggestions += 1
+            else:
+                tally.empty += 1
+    return tally
+
+
+async def run(args: argparse.Namespace) -> int:
+    with FakeCodestral(completion=model, chunk_chars=6, chunk_delay=0.002) as fake:
+        env = server_env(fake, FIM_LSP_DEBOUNCE_MS="20", FIM_LSP_TIMEOUT_MS="1500")
+        server = Server(env)
+        await server.start()
+        await server.configured()
+        problems: list[str] = []
+        try:
+            before = await _health(server)
+            started = time.perf_counter()
+            half = argparse.Namespace(**{**vars(args), "steps": args.steps // 2})
+            first = await soak(server, fake, half)
+            await asyncio.sleep(SETTLE_SECONDS)
+            middle = await _health(server)
+            second = await soak(
+                server, fake, argparse.Namespace(**{**vars(half), "seed": args.seed + 1})
+            )
+            elapsed = time.perf_counter() - started
+            fake.set_mode(None)
+            await asyncio.sleep(SETTLE_SECONDS)
+            after = await _health(server)
+            connections = fake.open_connections
+        finally:
+            await server.stop()
+    tallies = (first, second)
+    unanswered = sum(t.unanswered for t in tallies)
+    errors = [error for t in tallies for error in t.errors]
+    if unanswered or errors:
+        problems.append(f"{unanswered} unanswered, errors: {errors[:5]}")
+    if after["streams"] != 0:
+        problems.append(f"{after['streams']} provider streams still running")
+    if after["tasks"] > before["tasks"]:
+        problems.append(f"tasks {before['tasks']} before, {after['tasks']} after")
+    if connections > KEEP_ALIVE_CONNECTIONS:
+        problems.append(
+            f"{connections} HTTP connections open (pool keeps {KEEP_ALIVE_CONNECTIONS})"
+        )
+    growth = after["rssKiB"] - middle["rssKiB"]
+    if growth > RSS_GROWTH_LIMIT_KIB:
+        problems.append(f"RSS grew {growth} KiB in the second half")
+    total = sum(t.requests for t in tallies)
+    print(f"## Soak: {args.documents} documents, {args.steps} steps, seed {args.seed}\n")
+    print(f"Command: `.venv/bin/python bench/bench_soak.py {' '.join(sys.argv[1:])}`\n")
+    print("| | first half | second half |")
+    print("|---|---:|---:|")
+    for name in ("edits", "requests", "cancelled", "faults", "suggestions", "empty"):
+        print(f"| {name} | {getattr(first, name)} | {getattr(second, name)} |")
+    print(f"| answered -32800 (cancelled) | {first.cancel_answers} | {second.cancel_answers} |")
+    print()
+    print(f"- {total} requests in {elapsed:.1f} s; unanswered: {unanswered}")
+    print(f"- provider requests: {len(fake.requests)}, fake saw {fake.disconnects} disconnects")
+    print(
+        f"- tasks: {before['tasks']} before, {after['tasks']} after; provider streams after: "
+        f"{after['streams']}; open HTTP connections after: {connections}"
+    )
+    print(
+        f"- RSS: {before['rssKiB'] / 1024:.1f} MiB before, {middle['rssKiB'] / 1024:.1f} MiB "
+        f"half-way, {after['rssKiB'] / 1024:.1f} MiB after"
+    )
+    print(f"- server counters: {after['counters']}")
+    for problem in problems:
+        print(f"- FAILED: {problem}")
+    print(f"\nVerdict: {'FAILED' if problems else 'passed'}")
+    return 1 if problems else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="the bounded form CI runs")
+    parser.add_argument("--steps", type=int, default=None, help="random actions in all")
+    parser.add_argument("--documents", type=int, default=None, help="open documents")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.steps is None:
+        args.steps = 1500 if args.quick else 20_000
+    if args.documents is None:
+        args.documents = 8 if args.quick else 50
+    try:
+        code = asyncio.run(run(args))
+    except Failure as failure:
+        print(f"FAILED: {failure}")
+        code = 1
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
