@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any, ClassVar, Literal, get_args
 
 from bench.fakes.http import (
@@ -45,8 +47,25 @@ ALLOWED_FIELDS: tuple[str, ...] = (
     "prompt_cache_key",
 )
 
-Mode = Literal["finish_error", "stall", "json_instead_of_sse", "drop", "slow_headers"]
+Mode = Literal[
+    "finish_error",
+    "stall",
+    "json_instead_of_sse",
+    "drop",
+    "slow_headers",
+    "stall_mid",
+    "reset",
+    "malformed",
+    "no_done",
+    "endless",
+    "huge",
+    "invalid_utf8",
+]
 MODES: frozenset[str] = frozenset(get_args(Mode))
+DEFAULT_HUGE_CHARS = 4_000_000
+MALFORMED_EVENT = b'data: {"choices": [\n\n'
+INVALID_UTF8 = b"\xff\xfe"
+ENDLESS_MIN_DELAY = 0.001
 
 
 def _pyd_error(kind: str, loc: list[str | int], msg: str, value: Any, **ctx: Any) -> Json:
@@ -237,6 +256,25 @@ class FakeCodestral(FakeServer):
       without the terminating chunk and without ``[DONE]``; non-streaming: closed without a
       response), ``"slow_headers"`` (sleep ``slow_headers_delay`` seconds before the status
       line).
+      More in-stream faults; "half" below is half the content events, at least one:
+      ``"stall_mid"`` (role event and half, then nothing until the client disconnects, which
+      counts as a disconnect; non-streaming: the headers and half the body, then the same),
+      ``"reset"`` (role event and half, then a TCP reset: RST, not FIN; non-streaming: headers
+      and half the body, then the reset), ``"malformed"`` (an extra event
+      ``MALFORMED_EVENT`` whose data is not JSON right after the first content event, then the
+      rest as usual; non-streaming: a ``200 application/json`` body that is not JSON),
+      ``"no_done"`` (everything including the ``finish_reason`` event, and a properly ended
+      chunked body, but no ``data: [DONE]``; non-streaming: a normal answer), ``"endless"``
+      (``"x" * chunk_chars`` content events, never a finish reason, every
+      ``max(chunk_delay, 0.001)`` seconds until the client disconnects, which counts;
+      non-streaming: a chunked JSON body whose ``content`` string never ends), ``"huge"`` (the
+      completion is ``huge_chars`` characters, lines of 80 with their ``"\n"``, ignoring
+      ``stop`` and ``max_tokens``: one content event, then a final event with empty content,
+      ``finish_reason: "stop"`` and usage, and ``[DONE]``; non-streaming: that content),
+      ``"invalid_utf8"`` (an extra content event right after the first whose ``content`` holds
+      the raw bytes ``INVALID_UTF8``, i.e. not UTF-8; non-streaming: the same bytes at the end
+      of ``content``).
+    - ``huge_chars``: the length of the ``"huge"`` completion (default 4 000 000).
     - ``fail_next(status, body, headers, count)``: the next ``count`` requests to the FIM route
       get this response instead, before auth and validation (like a gateway).
     - ``hold_after(n)`` / ``release()``: a gate for deterministic tests. Every streaming
@@ -250,14 +288,18 @@ class FakeCodestral(FakeServer):
     ``json_invalid``) -> fields (422) -> model (400) -> completion.
 
     Observations (thread-safe): ``requests`` (snapshot list of ``RecordedRequest``, every
-    route), ``last_body()``, ``connections`` (accepted TCP connections), ``disconnects``
+    route), ``last_body()``, ``connections`` (accepted TCP connections), ``open_connections``
+    (connections open right now) and ``wait_for_open_connections(n)``, ``disconnects``
     (clients that closed before a FIM response was completely sent), ``wait_for_requests``,
     ``wait_for_disconnect``; for streaming responses: ``chunks_sent`` (content events written:
     every event after the role event and before ``[DONE]``), ``chunks_aborted`` (those of them
     written on streams the client then abandoned), ``completed`` (streams that wrote
-    ``[DONE]``), ``held`` (streams waiting at a ``hold_after`` gate), ``wait_for_chunks``,
-    ``wait_for_completed``, ``wait_for_held``. ``reset()`` restores the constructor settings and
-    clears modes, faults, the gate (releasing held streams), recordings and counters.
+    ``[DONE]``, or ended their body properly in ``"no_done"``), ``held`` (streams waiting at a
+    ``hold_after`` gate), ``wait_for_chunks``, ``wait_for_completed``, ``wait_for_held``.
+    ``reset()`` restores the constructor settings and clears modes, faults, the gate (releasing
+    held streams), recordings and counters.
+
+    ``tls=True``: HTTPS with a certificate from a CA nothing trusts; ``ca_file`` is that CA.
     """
 
     MODES: ClassVar[frozenset[str]] = MODES
@@ -277,8 +319,10 @@ class FakeCodestral(FakeServer):
         first_token_delay: float = 0.0,
         tokens_per_second: float | None = None,
         slow_headers_delay: float = 5.0,
+        huge_chars: int = DEFAULT_HUGE_CHARS,
         host: str = "127.0.0.1",
         port: int = 0,
+        tls: bool = False,
     ) -> None:
         """``tokens_per_second``, when given, overrides ``chunk_delay``."""
         super().__init__(
@@ -292,7 +336,16 @@ class FakeCodestral(FakeServer):
             slow_headers_delay=slow_headers_delay,
             host=host,
             port=port,
+            tls=tls,
         )
+        self._default_huge_chars = huge_chars
+        self.huge_chars = huge_chars
+
+    def reset(self) -> None:
+        """Restore constructor settings; clear modes, faults, the gate, recordings and counters."""
+        super().reset()
+        with self._cond:
+            self.huge_chars = self._default_huge_chars
 
     async def _dispatch(self, conn: _Conn, req: _Request) -> bool:
         """Answer one request; returns whether the connection stays usable."""
@@ -351,11 +404,42 @@ class FakeCodestral(FakeServer):
         }
         return pieces, finish, usage
 
+    def _huge_text(self) -> str:
+        line = ("0123456789" * 8)[:79] + "\n"
+        n = max(0, self.huge_chars)
+        return (line * (n // len(line) + 1))[:n]
+
+    def _answer(self, body: Json, content: str, finish: str | None, usage: Json | None) -> Json:
+        obj: Json = {
+            "id": _request_id(),
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body["model"],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": finish,
+                }
+            ],
+        }
+        if usage is not None:
+            obj["usage"] = usage
+        return obj
+
     async def _complete(self, conn: _Conn, req: _Request, body: Json) -> bool:
         mode = self._take_mode()
         pieces, finish, usage = self._plan(body)
         if mode in ("finish_error", "drop"):
             pieces, finish = pieces[: len(pieces) // 2], "error"
+        elif mode == "huge":
+            pieces, finish = [self._huge_text()], "stop"
+            tokens = math.ceil(len(pieces[0]) / max(1, self.chunk_chars))
+            usage = {
+                "prompt_tokens": usage["prompt_tokens"],
+                "completion_tokens": tokens,
+                "total_tokens": usage["prompt_tokens"] + tokens,
+            }
         stream = body.get("stream") is True
         watch = _Watch(conn)
         try:
@@ -369,27 +453,57 @@ class FakeCodestral(FakeServer):
                 return False
             if mode == "drop":
                 return False
+            if mode == "endless":
+                return await self._endless_answer(conn, req, body, watch)
             delay = self.first_token_delay + self.chunk_delay * len(pieces)
             if not await watch.sleep(delay):
                 self._note_disconnect()
                 return False
-            obj = {
-                "id": _request_id(),
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": body["model"],
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": "".join(pieces)},
-                        "finish_reason": finish,
-                    }
-                ],
-                "usage": usage,
-            }
-            return await self._send_json(conn, 200, obj, req)
+            content = "".join(pieces)
+            data = _dumps(self._answer(body, content, finish, usage))
+            if mode == "invalid_utf8":
+                quoted = _dumps(content)
+                data = data.replace(
+                    b'"content":' + quoted, b'"content":' + quoted[:-1] + INVALID_UTF8 + b'"', 1
+                )
+            elif mode == "malformed":
+                data = MALFORMED_EVENT.removeprefix(b"data: ").rstrip()
+            if mode in ("stall_mid", "reset"):
+                await self._send(
+                    conn,
+                    200,
+                    "application/json",
+                    data,
+                    {},
+                    keep_alive=req.keep_alive,
+                    send_only=len(data) // 2,
+                )
+                if mode == "reset":
+                    await self._reset_connection(conn)
+                else:
+                    await watch.sleep(None)
+                    self._note_disconnect()
+                return False
+            await self._send(conn, 200, "application/json", data, {}, keep_alive=req.keep_alive)
+            return req.keep_alive
         finally:
             await watch.stop()
+
+    async def _endless_answer(self, conn: _Conn, req: _Request, body: Json, watch: _Watch) -> bool:
+        """A chunked ``application/json`` answer whose ``content`` string never ends."""
+        data = _dumps(self._answer(body, "", None, None))
+        opening = data[: data.index(b'"content":""') + len(b'"content":"')]
+        return await self._stream_events(
+            conn,
+            req,
+            watch,
+            content_type="application/json",
+            opening=opening,
+            events=itertools.repeat(b"x" * max(1, self.chunk_chars)),
+            closing=b"",
+            mode="endless",
+            min_delay=ENDLESS_MIN_DELAY,
+        )
 
     async def _stream(
         self,
@@ -419,14 +533,33 @@ class FakeCodestral(FakeServer):
                 chunk["usage"] = usage
             return b"data: " + _dumps(chunk) + b"\n\n"
 
-        events: list[bytes] = []
+        events: Iterable[bytes] = []
+        closing = b"data: [DONE]\n\n"
+        min_delay = 0.0
         if mode == "drop":
             events = [event(p) for p in pieces]
+        elif mode in ("stall_mid", "reset"):
+            events = [event(p) for p in pieces[: max(1, len(pieces) // 2)]]
         elif mode == "finish_error":
             events = [event(p) for p in pieces] + [event("", "error")]
+        elif mode == "endless":
+            events = itertools.repeat(event("x" * max(1, self.chunk_chars)))
+            min_delay = ENDLESS_MIN_DELAY
+        elif mode == "huge":
+            events = [event(p) for p in pieces] + [event("", finish)]
         elif mode != "stall":
             last = pieces[-1] if pieces else ""
-            events = [event(p) for p in pieces[:-1]] + [event(last, finish)]
+            normal = [event(p) for p in pieces[:-1]] + [event(last, finish)]
+            if mode == "malformed":
+                normal.insert(1, MALFORMED_EVENT)
+            elif mode == "invalid_utf8":
+                bad = event("").replace(
+                    b'"delta":{"content":""}', b'"delta":{"content":"' + INVALID_UTF8 + b'"}', 1
+                )
+                normal.insert(1, bad)
+            elif mode == "no_done":
+                closing = b""
+            events = normal
         return await self._stream_events(
             conn,
             req,
@@ -434,8 +567,9 @@ class FakeCodestral(FakeServer):
             content_type="text/event-stream",
             opening=event("", role=True),
             events=events,
-            closing=b"data: [DONE]\n\n",
+            closing=closing,
             mode=mode,
+            min_delay=min_delay,
         )
 
     def _default_error_body(self, status: int) -> Json:

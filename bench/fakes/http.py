@@ -8,13 +8,21 @@ import email.utils
 import http
 import json
 import math
+import os
+import socket
+import ssl
+import struct
+import tempfile
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+if TYPE_CHECKING:
+    import trustme
 
 Completion = str | Callable[[str, str], str]
 Json = dict[str, Any]
@@ -207,9 +215,14 @@ class FakeServer:
     ``first_token_delay``, ``slow_headers_delay``; ``fail_next`` (canned error responses before
     auth and validation), ``set_mode`` (the subclass's ``MODES``; ``"stall"``, ``"drop"`` and
     ``"slow_headers"`` mean the same everywhere), ``hold_after``/``release`` (a gate).
-    Observations: ``requests``, ``last_body()``, ``connections``, ``disconnects`` (clients that
-    left before a response was completely sent), ``chunks_sent``, ``chunks_aborted``,
-    ``completed``, ``held`` and their ``wait_for_*``; ``reset()`` restores all of it.
+    Observations: ``requests``, ``last_body()``, ``connections``, ``open_connections``,
+    ``disconnects`` (clients that left before a response was completely sent), ``chunks_sent``,
+    ``chunks_aborted``, ``completed``, ``held`` and their ``wait_for_*``; ``reset()`` restores
+    all of it except ``open_connections``, which is the live state of the sockets.
+
+    ``tls=True`` serves HTTPS (``base_url`` starts with ``https://``) with a certificate for
+    127.0.0.1, ::1 and localhost issued by a fresh CA that nothing trusts: clients with default
+    verification must refuse it; ``ca_file`` is that CA as a PEM file, to trust it on purpose.
     """
 
     MODES: ClassVar[frozenset[str]] = frozenset({"stall", "drop", "slow_headers"})
@@ -231,6 +244,7 @@ class FakeServer:
         slow_headers_delay: float = 5.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        tls: bool = False,
     ) -> None:
         """``tokens_per_second``, when given, overrides ``chunk_delay``; ``api_key`` None: no auth."""
         if tokens_per_second is not None:
@@ -238,6 +252,9 @@ class FakeServer:
         self._api_key = api_key
         self._host = host
         self._port = port
+        self._tls = tls
+        self._ca: trustme.CA | None = None
+        self._ca_file: str | None = None
         self._defaults = (completion, frozenset(known_models), chunk_chars, chunk_delay)
         self._defaults_slow = slow_headers_delay
         self._defaults_first = first_token_delay
@@ -255,6 +272,7 @@ class FakeServer:
         self._requests: list[RecordedRequest] = []
         self._faults: deque[_Fault] = deque()
         self._connections = 0
+        self._open = 0
         self._disconnects = 0
         self._chunks_sent = 0
         self._chunks_aborted = 0
@@ -266,6 +284,7 @@ class FakeServer:
         self._thread: threading.Thread | None = None
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()  # touched on the loop thread only
         self._bound_port: int | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -287,9 +306,23 @@ class FakeServer:
         return self
 
     async def _start_server(self) -> int:
-        self._server = await asyncio.start_server(self._handle, self._host, self._port)
+        context = self._server_ssl_context() if self._tls else None
+        self._server = await asyncio.start_server(self._handle, self._host, self._port, ssl=context)
         port: int = self._server.sockets[0].getsockname()[1]
         return port
+
+    def _certificate_authority(self) -> trustme.CA:
+        if self._ca is None:
+            import trustme  # a dev dependency, needed only for TLS
+
+            self._ca = trustme.CA()
+        return self._ca
+
+    def _server_ssl_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert = self._certificate_authority().issue_cert("127.0.0.1", "::1", "localhost")
+        cert.configure_cert(context)
+        return context
 
     def stop(self) -> None:
         """Close the listener and every open connection, then end the loop thread."""
@@ -305,6 +338,10 @@ class FakeServer:
             loop.close()
         self._loop = self._thread = self._server = None
         self._bound_port = None
+        if self._ca_file is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._ca_file)
+            self._ca_file = None
 
     async def _shutdown(self) -> None:
         if self._server is not None:
@@ -312,6 +349,11 @@ class FakeServer:
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
+        if self._tls:
+            # A TLS close waits for the peer's close_notify, which an idle pooled client
+            # never sends.
+            for writer in list(self._writers):
+                writer.transport.abort()
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
@@ -335,8 +377,25 @@ class FakeServer:
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (no trailing slash, no ``/v1``)."""
-        return f"http://{self._host}:{self.port}"
+        """``http://127.0.0.1:PORT`` (``https://`` with ``tls``; no trailing slash, no ``/v1``)."""
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"{'https' if self._tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def tls(self) -> bool:
+        return self._tls
+
+    @property
+    def ca_file(self) -> str:
+        """Path of a PEM file with the CA that signed the TLS certificate (deleted by ``stop()``)."""
+        if not self._tls:
+            raise RuntimeError(f"{type(self).__name__} was not made with tls=True")
+        if self._ca_file is None:
+            fd, path = tempfile.mkstemp(prefix="fake-ca-", suffix=".pem")
+            with os.fdopen(fd, "wb") as f:
+                f.write(self._certificate_authority().cert_pem.bytes())
+            self._ca_file = path
+        return self._ca_file
 
     @property
     def api_key(self) -> str:
@@ -440,6 +499,13 @@ class FakeServer:
             return self._connections
 
     @property
+    def open_connections(self) -> int:
+        """Client connections accepted and not yet closed, right now (with TLS: once the
+        handshake completed); ``reset()`` leaves it alone."""
+        with self._lock:
+            return self._open
+
+    @property
     def disconnects(self) -> int:
         with self._lock:
             return self._disconnects
@@ -458,7 +524,7 @@ class FakeServer:
 
     @property
     def completed(self) -> int:
-        """Streaming responses that wrote ``[DONE]``."""
+        """Streaming responses sent to their end (``[DONE]`` or the provider's last event)."""
         with self._lock:
             return self._completed
 
@@ -474,7 +540,7 @@ class FakeServer:
             return self._cond.wait_for(lambda: self._chunks_sent >= n, timeout)
 
     def wait_for_completed(self, n: int, timeout: float = 5.0) -> bool:
-        """True once at least ``n`` streams reached ``[DONE]``."""
+        """True once at least ``n`` streams were sent to their end."""
         with self._cond:
             return self._cond.wait_for(lambda: self._completed >= n, timeout)
 
@@ -493,14 +559,22 @@ class FakeServer:
         with self._cond:
             return self._cond.wait_for(lambda: self._disconnects >= count, timeout)
 
+    def wait_for_open_connections(self, n: int, timeout: float = 5.0) -> bool:
+        """True once at most ``n`` client connections are open."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._open <= n, timeout)
+
     # ------------------------------------------------------------------ connection handling
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._tasks.add(task)
+        self._writers.add(writer)
         with self._cond:
             self._connections += 1
+            self._open += 1
+            self._cond.notify_all()
         conn = _Conn(reader, writer)
         try:
             while True:
@@ -525,6 +599,10 @@ class FakeServer:
             writer.close()
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await writer.wait_closed()
+            self._writers.discard(writer)
+            with self._cond:
+                self._open -= 1
+                self._cond.notify_all()
             if task is not None:
                 self._tasks.discard(task)
 
@@ -569,8 +647,10 @@ class FakeServer:
         extra: dict[str, str],
         *,
         keep_alive: bool,
+        send_only: int | None = None,
     ) -> None:
-        """Write a status line and headers, and the whole body unless ``body`` is None (chunked)."""
+        """Write a status line and headers, and the whole body unless ``body`` is None (chunked);
+        ``send_only``: write only that many bytes of ``body`` (its full length is declared)."""
         try:
             phrase = http.HTTPStatus(status).phrase
         except ValueError:
@@ -588,6 +668,8 @@ class FakeServer:
             lines.append(f"content-length: {len(body)}")
         lines += [f"{k}: {v}" for k, v in extra.items()]
         lines.append("connection: keep-alive" if keep_alive else "connection: close")
+        if body is not None and send_only is not None:
+            body = body[:send_only]
         data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
         conn.writer.write(data)
         await conn.writer.drain()
@@ -677,15 +759,20 @@ class FakeServer:
         *,
         content_type: str,
         opening: bytes,
-        events: list[bytes],
+        events: Iterable[bytes],
         closing: bytes,
         mode: str | None,
+        min_delay: float = 0.0,
     ) -> bool:
         """Write a chunked streaming response: ``opening`` (not counted), each of ``events`` (one
-        content event each, after ``chunk_delay``, held at a gate if armed), then ``closing``.
+        content event each, after ``chunk_delay`` but at least ``min_delay``, held at a gate if
+        armed), then ``closing`` (if any) and the terminating chunk. ``events`` may be endless:
+        the stream then lasts until the client leaves.
 
         ``"stall"``: only ``opening``, then wait for the client to leave; ``"drop"``: the events,
-        then the connection is closed without ``closing`` or the terminating chunk.
+        then the connection is closed without ``closing`` or the terminating chunk;
+        ``"stall_mid"``: the events, then wait for the client to leave; ``"reset"``: the events,
+        then the connection is reset (RST).
         """
 
         async def write_chunk(data: bytes) -> bool:
@@ -726,7 +813,8 @@ class FakeServer:
                 hold, watch
             ):
                 return gone()
-            if not await watch.sleep(self.chunk_delay) or not await write_chunk(data):
+            delay = max(self.chunk_delay, min_delay)
+            if not await watch.sleep(delay) or not await write_chunk(data):
                 return gone()
             sent += 1
             with self._cond:
@@ -734,7 +822,13 @@ class FakeServer:
                 self._cond.notify_all()
         if mode == "drop":
             return False
-        if hold is not None and hold.after >= len(events) and not await self._wait_at(hold, watch):
+        if mode == "stall_mid":
+            await watch.sleep(None)
+            return gone()
+        if mode == "reset":
+            await self._reset_connection(conn)
+            return False
+        if hold is not None and hold.after >= sent and not await self._wait_at(hold, watch):
             return gone()
         if (closing and not await write_chunk(closing)) or not await write_chunk(b""):
             return gone()
@@ -742,6 +836,19 @@ class FakeServer:
             self._completed += 1
             self._cond.notify_all()
         return req.keep_alive
+
+    async def _reset_connection(self, conn: _Conn) -> None:
+        """Reset the TCP connection (RST instead of FIN) once what was written has been sent."""
+        transport = conn.writer.transport
+        for _ in range(1000):
+            if transport.is_closing() or transport.get_write_buffer_size() == 0:
+                break
+            await asyncio.sleep(0.001)
+        sock = conn.writer.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
 
     async def _before_response(self, watch: _Watch, mode: str | None) -> bool:
         """Apply ``"slow_headers"``; False (a disconnect is counted) if the client left meanwhile."""
