@@ -16,13 +16,14 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from lsprotocol import types
-from pygls.io_ import StdoutWriter, run_async
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol import lsp_method
 
 from fim_lsp import __version__, config, context, cursor, snippets
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine
+from fim_lsp.lsp_wire import RobustProtocol, read_messages
 from fim_lsp.notices import Notices, Status
 from fim_lsp.providers import create_http_client, create_provider
 
@@ -32,10 +33,20 @@ HEALTH_COMMAND = "fimLsp.health"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-class FimProtocol(LanguageServerProtocol):
+class FimProtocol(RobustProtocol):
     """Text sync goes to our own document store; pygls' own copy is never kept."""
 
     _server: FimServer
+
+    def knows_document(self, uri: str) -> bool:
+        """Whether `uri` is open."""
+        return uri in self._server.documents
+
+    def forget_document(self, uri: str) -> None:
+        """Drop a document whose text may now differ from the editor's."""
+        self._server.documents.close(uri)
+        self._server.recent_edits.forget(uri)
+        self._server.engine.forget(uri)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
@@ -66,9 +77,9 @@ class FimProtocol(LanguageServerProtocol):
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        self._server.documents.close(uri)
-        self._server.recent_edits.forget(uri)
-        self._server.engine.forget(uri)
+        if uri not in self._server.documents:
+            log.warning("didClose for %s, which is not open; ignored", uri)
+        self.forget_document(uri)
 
 
 class FimServer(LanguageServer):
@@ -345,7 +356,8 @@ def serve_stdio(server: FimServer) -> int:
     """Serve LSP over stdin/stdout; returns the exit status the LSP spec asks for.
 
     stdin is read on the event loop: pygls' own reader hops to a thread for every header line and
-    body, which costs about half a millisecond per message.
+    body, which costs about half a millisecond per message. Each body goes to
+    `FimProtocol.receive`, which answers or logs what pygls' reader would drop without a word.
     """
     if stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode):  # a file cannot be watched by the loop
         server.start_io()
@@ -368,11 +380,7 @@ async def _serve_stdio(server: FimServer) -> int:
     stop = threading.Event()
     server._stop_event = stop  # pygls' shutdown() sets it
     server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
-    await run_async(
-        stop_event=stop,
-        reader=reader,
-        protocol=server.protocol,
-        logger=log,
-        error_handler=server.report_server_error,
-    )
+    protocol = server.protocol
+    assert isinstance(protocol, RobustProtocol)
+    await read_messages(reader, protocol, stop)
     return 0

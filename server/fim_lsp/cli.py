@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _setup_logging(level: str, log_file: str | None) -> None:
     handler: logging.Handler = (
-        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+        logging.FileHandler(log_file, encoding="utf-8", errors="backslashreplace")
+        if log_file
+        else logging.StreamHandler()
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)

@@ -13,8 +13,8 @@ class Cut:
 
     prefix: str  # text before the cursor, starting at a line start when the budget allows
     suffix: str  # text after the cursor, ending at a line end when the budget allows
-    line_prefix: str  # the cursor's line up to the cursor
-    line_suffix: str  # the cursor's line after the cursor, without its line break
+    line_prefix: str  # the cursor's line up to the cursor, as far as `prefix` holds it
+    line_suffix: str  # the cursor's line after the cursor, as far as `suffix` holds it; no break
     eol: str  # the document's line ending
     line: int  # cursor line index
     column: int  # cursor column in code points
@@ -65,6 +65,12 @@ def cut(document: Document, line: int, column: int, *, prefix_chars: int, suffix
     suffix = _lines_after(document, line, tail, budget - len(prefix))
     if budget - len(suffix) > prefix_chars:
         prefix = _lines_before(document, line, line_prefix, budget - len(suffix))
+    # one line can be megabytes (minified code): keep the line parts to the window, since what
+    # reads them (post-processing, fitting) scans them on every request
+    if len(prefix) < len(line_prefix):
+        line_prefix = prefix
+    if len(suffix) < len(line_suffix):
+        line_suffix = suffix
     return Cut(
         prefix=prefix,
         suffix=suffix,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+log = logging.getLogger(__name__)
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
 ENCODINGS: tuple[Encoding, ...] = ("utf-8", "utf-16", "utf-32")
 
 _BREAK = re.compile(r"(\r\n|\r|\n)")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,33 +40,19 @@ def _split(text: str) -> list[str]:
     return lines
 
 
-def _width(char: str, encoding: Encoding) -> int:
-    """Units of one code point; a lone surrogate counts as JavaScript and WTF-8 count it."""
-    if encoding == "utf-16":
-        return 2 if char > "\uffff" else 1
-    if encoding == "utf-8":
-        code = ord(char)
-        return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-    return 1
-
-
 def _column(content: str, units: int, encoding: Encoding) -> int:
     """Code-point column of `units` client units into `content`, rounded down inside a character."""
     if units <= 0:
         return 0
-    if (
-        encoding == "utf-32"
-        or content.isascii()
-        or (encoding == "utf-16" and not _ASTRAL.search(content))
-    ):
+    if encoding == "utf-32" or content.isascii():
         return min(units, len(content))
-    column = 0
-    for char in content:
-        units -= _width(char, encoding)
-        if units < 0:
-            break
-        column += 1
-    return column
+    head = content[:units]  # a code point is at least one unit: the column lies in here
+    if encoding == "utf-16":
+        if not _ASTRAL.search(head):
+            return len(head)
+        # a cut inside a surrogate pair leaves half a character, which "ignore" drops
+        return len(head.encode("utf-16-le")[: 2 * units].decode("utf-16-le", "ignore"))
+    return len(head.encode("utf-8")[:units].decode("utf-8", "ignore"))
 
 
 def _units(prefix: str, encoding: Encoding) -> int:
@@ -70,15 +60,29 @@ def _units(prefix: str, encoding: Encoding) -> int:
     if encoding == "utf-32" or prefix.isascii():
         return len(prefix)
     if encoding == "utf-16":
-        return len(prefix.encode("utf-16-le", "surrogatepass")) // 2
-    return len(prefix.encode("utf-8", "surrogatepass"))
+        return len(prefix.encode("utf-16-le")) // 2
+    return len(prefix.encode("utf-8"))
+
+
+def scrub(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD.
+
+    JSON can carry a lone surrogate ("\\ud800", e.g. from an editor that stores UTF-16) but UTF-8
+    cannot, so such text could never be sent to a provider. U+FFFD takes the same units as a lone
+    surrogate in every encoding (1 in UTF-16 and UTF-32, 3 in UTF-8 as WTF-8 counts it), so the
+    client's positions still name the same places.
+    """
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(REPLACEMENT, text)
 
 
 class Document:
     """One open text document, kept as a list of lines so that an edit costs the lines it touches.
 
-    Invariant: every line but the last ends with exactly one terminator, the last has none, and no
-    line ends with a lone ``\\r`` while the next starts with ``\\n`` (that pair is one ``\\r\\n``).
+    Invariant: every line but the last ends with exactly one terminator, the last has none, no
+    line ends with a lone ``\\r`` while the next starts with ``\\n`` (that pair is one ``\\r\\n``),
+    and no line holds a lone surrogate (see `scrub`).
     """
 
     __slots__ = ("_lines", "encoding", "language_id", "uri", "version")
@@ -96,7 +100,13 @@ class Document:
         self.version = version
         self.language_id = language_id
         self.encoding: Encoding = encoding
-        self._lines = _split(text)
+        self._lines = _split(self._scrub(text))
+
+    def _scrub(self, text: str) -> str:
+        clean = scrub(text)
+        if clean is not text:
+            log.warning("%r: lone surrogates in the text were replaced with U+FFFD", self.uri)
+        return clean
 
     def __repr__(self) -> str:
         return f"Document({self.uri!r}, version={self.version}, lines={len(self._lines)})"
@@ -153,6 +163,7 @@ class Document:
         the new text there starts with "\\n". The slice assignment may shift the list's pointers
         (a memmove), which is negligible next to splitting or joining text.
         """
+        text = self._scrub(text)
         if range is None:
             self._lines = _split(text)
             return
@@ -182,6 +193,9 @@ class DocumentStore:
 
     def __len__(self) -> int:
         return len(self._documents)
+
+    def __contains__(self, uri: object) -> bool:
+        return uri in self._documents
 
     def __iter__(self) -> Iterator[Document]:
         """The open documents, in the order they were opened."""

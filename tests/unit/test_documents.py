@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fim_lsp.documents import ENCODINGS, Document, DocumentStore, Encoding, Position, Range
+from fim_lsp.documents import (
+    ENCODINGS,
+    Document,
+    DocumentStore,
+    Encoding,
+    Position,
+    Range,
+    scrub,
+)
 
 
 def _range(l1: int, c1: int, l2: int, c2: int) -> Range:
@@ -228,6 +236,51 @@ def test_apply_change(
     assert doc.text() == expected
     assert doc.line_count == line_count
     assert _lines(doc) == _lines(Document("file:///t", expected))
+
+
+# --- lone surrogates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ""),
+        ("plain ascii", "plain ascii"),
+        ("é中😀", "é中😀"),
+        ("a\ud800b", "a\ufffdb"),
+        ("\udfff\ud800", "\ufffd\ufffd"),  # low then high: no pair
+        ("\ud83d\ude00", "\ufffd\ufffd"),  # a pair split into two code points stays split
+        ("x\udc00\n😀", "x\ufffd\n😀"),
+    ],
+)
+def test_scrub_replaces_lone_surrogates(text: str, expected: str) -> None:
+    assert scrub(text) == expected
+    assert scrub(expected) is expected  # clean text is returned as it is, not copied
+
+
+@pytest.mark.parametrize(
+    # "a\ud800b": the editor counts the surrogate as 1 unit in utf-16/32 and 3 bytes in WTF-8
+    ("encoding", "after_b"),
+    [("utf-8", 5), ("utf-16", 3), ("utf-32", 3)],
+)
+def test_lone_surrogates_keep_positions(encoding: Encoding, after_b: int) -> None:
+    doc = Document("file:///t", "a\ud800b\nc", encoding=encoding)
+    assert doc.text() == "a\ufffdb\nc"
+    assert doc.index_of(Position(0, after_b)) == (0, 3)
+    assert doc.character_of(0, 3) == after_b
+    doc.apply_change("\udbff", Range(Position(0, after_b), Position(0, after_b)))
+    assert doc.text() == "a\ufffdb\ufffd\nc"
+    assert doc.index_of(Position(0, 2 * after_b - 1)) == (0, 4)
+
+
+@pytest.mark.parametrize(("encoding", "units"), [("utf-8", 6), ("utf-16", 3), ("utf-32", 2)])
+def test_positions_on_a_multi_megabyte_line(encoding: Encoding, units: int) -> None:
+    """Converted in C, not character by character: a minified file's line can be megabytes."""
+    doc = Document("file:///t", "é" + "x" * 5_000_000 + "😀", encoding=encoding)
+    end = 5_000_000 + units  # é and 😀 take `units` together
+    assert doc.index_of(Position(0, end)) == (0, 5_000_002)
+    assert doc.index_of(Position(0, end - 1)) == (0, 5_000_001)  # inside 😀 (or just before it)
+    assert doc.character_of(0, 5_000_002) == end
 
 
 # --- store -------------------------------------------------------------------------------------

@@ -233,7 +233,7 @@ ADVICE = {
     [
         (401, {"error": "unauthorized"}, {}, ErrorKind.AUTH, "the key was rejected by h (401). Fix it."),
         (403, {}, {}, ErrorKind.AUTH, "(403)"),
-        (429, {"error": "slow down"}, {"retry-after": "7"}, ErrorKind.RATE_LIMITED, "rate limiting requests (slow down)."),
+        (429, {"error": "slow down"}, {"retry-after": "7"}, ErrorKind.RATE_LIMITED, "limiting requests (slow down)."),
         (404, {"error": "model not found"}, {}, ErrorKind.BAD_REQUEST, "no model 'm' (model not found). Pick one."),
         (400, {"error": {"message": "bad", "param": "top_p"}}, {}, ErrorKind.BAD_REQUEST, "fimLsp.topP"),
         (400, {"error": "num_predict: bad"}, {}, ErrorKind.BAD_REQUEST, "rejected the request (400)"),

@@ -1,0 +1,234 @@
+"""The LSP wire, read robustly: every message is answered or logged, none is lost or fatal."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import re
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import cattrs
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Unreadable:
+    """A message naming a method whose params do not fit it: answered or logged, never dropped."""
+
+    method: str
+    id: int | str | None  # None for a notification
+    problem: str
+    uri: str | None  # the document the params name, if they name one
+
+
+class RobustProtocol(LanguageServerProtocol):
+    """pygls' protocol, but bad params, bad bytes and requests after shutdown get an answer."""
+
+    def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
+        super().__init__(server, converter)
+        converter.register_structure_hook(types.Position, _lenient_position)
+
+    def receive(self, body: bytes) -> None:
+        """Handle one message body: whatever it holds, the server answers or logs it and carries on."""
+        try:
+            message = json.loads(_decode(body), object_hook=self.structure_message, strict=False)
+        except ValueError as error:
+            log.warning("a message is not valid JSON (%s); answered with a parse error", error)
+            self.answer_error(None, types.ErrorCodes.ParseError, "the message is not valid JSON")
+            return
+        except Exception as error:  # e.g. a response that does not fit the request it answers
+            log.warning("a message could not be read (%s); ignored", error)
+            return
+        try:
+            self.handle_message(message)
+        except Exception:
+            log.exception("failed to handle a message")
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """Read a request or notification; one whose params do not fit becomes `_Unreadable`."""
+        method = data.get("method")
+        if "jsonrpc" not in data or "error" in data or not isinstance(method, str):
+            return super().structure_message(data)  # nested objects and responses, as pygls does
+        is_request = "id" in data
+        fallback = JsonRPCRequestMessage if is_request else JsonRPCNotification
+        params = data.get("params")
+        problem = _not_a_string(method, params)
+        if problem is None:
+            try:
+                return self._converter.structure(data, self.get_message_type(method) or fallback)
+            except cattrs.BaseValidationError as error:
+                problem = "; ".join(cattrs.transform_error(error))
+            except Exception as error:
+                problem = str(error)
+        msg_id = data.get("id")
+        return _Unreadable(
+            method,
+            msg_id if is_request and isinstance(msg_id, int | str) else None,
+            problem,
+            _uri_in(params),
+        )
+
+    def handle_message(self, message: Any) -> None:
+        """Dispatch, answering what pygls would drop: bad params, requests after shutdown, non-JSON-RPC."""
+        if not hasattr(message, "jsonrpc") and not isinstance(message, _Unreadable):
+            log.warning("a message is not a JSON-RPC object; answered with an error")
+            self.answer_error(None, types.ErrorCodes.InvalidRequest, "not a JSON-RPC message")
+            return
+        method = getattr(message, "method", None)
+        msg_id = getattr(message, "id", None)
+        if self._shutdown and method is not None and method != types.EXIT:
+            if msg_id is None:
+                log.debug("%s after shutdown ignored", method)
+                return
+            log.warning("%s request after shutdown; answered with InvalidRequest", method)
+            self.answer_error(msg_id, types.ErrorCodes.InvalidRequest, "the server is shut down")
+        elif isinstance(message, _Unreadable):
+            self._unreadable(message)
+        else:
+            super().handle_message(message)
+
+    def _unreadable(self, message: _Unreadable) -> None:
+        if message.id is not None:
+            log.warning(
+                "%s request with invalid params (%s); answered with an error",
+                message.method,
+                message.problem,
+            )
+            self.answer_error(
+                message.id,
+                types.ErrorCodes.InvalidParams,
+                f"invalid params for {message.method}: {message.problem}",
+            )
+            return
+        log.warning("%s with invalid params (%s); ignored", message.method, message.problem)
+        uri, changed = message.uri, message.method == types.TEXT_DOCUMENT_DID_CHANGE
+        if changed and uri is not None and self.knows_document(uri):
+            log.warning("%s may now differ from the editor's text: closed until reopened", uri)
+            self.forget_document(uri)
+
+    def answer_error(self, msg_id: int | str | None, code: int, message: str) -> None:
+        """Answer request `msg_id` (None: a message whose id is unknown) with an error."""
+        # a plain dict: lsprotocol would leave out `"id": null`, which JSON-RPC requires
+        error = {"code": code, "message": message}
+        self._send_data({"jsonrpc": self.VERSION, "id": msg_id, "error": error})
+
+    def _send_response(
+        self, msg_id: Any, result: Any | None = None, error: types.ResponseError | None = None
+    ) -> None:
+        if error is not None and error.data is not None:
+            # pygls sends a failed handler's traceback here; it belongs in the log, which has it
+            error = types.ResponseError(code=error.code, message=error.message)
+        super()._send_response(msg_id, result, error)
+
+    def knows_document(self, uri: str) -> bool:
+        """Whether `uri` is open (the server's subclass knows its documents)."""
+        return False
+
+    def forget_document(self, uri: str) -> None:
+        """Drop a document whose text may now differ from the editor's."""
+
+
+_UINTEGER_MAX = 2**31 - 1
+
+
+def _lenient_position(value: Any, _: type) -> types.Position:
+    """Read a position whose numbers LSP forbids (negative, over 2**31 - 1) as the nearest allowed.
+
+    The document then clamps it like any position past a line's or the document's end.
+    """
+    line, character = value["line"], value["character"]
+    if type(line) is not int or type(character) is not int:
+        raise TypeError("a position's line and character must be whole numbers")
+    clamped = types.Position(
+        line=min(max(line, 0), _UINTEGER_MAX), character=min(max(character, 0), _UINTEGER_MAX)
+    )
+    if (clamped.line, clamped.character) != (line, character):
+        log.warning(
+            "position %d:%d is outside LSP's range; read as %d:%d",
+            line,
+            character,
+            clamped.line,
+            clamped.character,
+        )
+    return clamped
+
+
+def _uri_in(params: object) -> str | None:
+    """The URI of the text document `params` name, if they name one."""
+    document = params.get("textDocument") if isinstance(params, Mapping) else None
+    uri = document.get("uri") if isinstance(document, Mapping) else None
+    return uri if isinstance(uri, str) else None
+
+
+def _not_a_string(method: str, params: object) -> str | None:
+    """A URI or document text that is no string, which cattrs would quietly turn into one."""
+    if not isinstance(params, Mapping):
+        return None
+    document = params.get("textDocument")
+    if isinstance(document, Mapping) and not isinstance(document.get("uri"), str):
+        return "textDocument.uri is not a string"
+    texts: list[object] = []
+    if method == types.TEXT_DOCUMENT_DID_OPEN and isinstance(document, Mapping):
+        texts = [document.get("text")]
+    changes = params.get("contentChanges")
+    if method == types.TEXT_DOCUMENT_DID_CHANGE and isinstance(changes, list):
+        texts = [each.get("text") if isinstance(each, Mapping) else None for each in changes]
+    if not all(isinstance(text, str) for text in texts):
+        return "a document text is not a string"
+    return None
+
+
+def _decode(body: bytes) -> str:
+    """A message body as text; LSP says UTF-8, but a bad byte must not cost the whole message."""
+    try:
+        return body.decode("utf-8", "surrogatepass")  # lone surrogates are scrubbed by documents
+    except UnicodeDecodeError:
+        log.warning("a message is not valid UTF-8; its undecodable bytes became U+FFFD")
+        return body.decode("utf-8", "replace")
+
+
+async def read_messages(
+    reader: asyncio.StreamReader, protocol: RobustProtocol, stop: threading.Event
+) -> None:
+    """Hand each message body to `protocol` until the editor closes the stream or `stop` is set."""
+    while not stop.is_set():
+        body = await _read_body(reader)
+        if body is None:
+            break
+        protocol.receive(body)
+
+
+_CONTENT_LENGTH = re.compile(rb"Content-Length:[ \t]*(\d+)", re.IGNORECASE)
+
+
+async def _read_body(reader: asyncio.StreamReader) -> bytes | None:
+    """The body of the next message, after its headers; None once the editor closes stdin."""
+    length: int | None = None
+    while True:
+        try:
+            line = await reader.readline()
+        except ValueError:  # longer than the reader's limit: no header is that long
+            log.warning("skipped a line of input that is not a header")
+            continue
+        if not line:
+            return None
+        header = line.strip()
+        if header:
+            if match := _CONTENT_LENGTH.fullmatch(header):
+                length = int(match[1])
+            continue
+        if length is not None:
+            break
+        log.warning("skipped a header block without Content-Length")
+    try:
+        return await reader.readexactly(length)
+    except asyncio.IncompleteReadError:
+        return None
