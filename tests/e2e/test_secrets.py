@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import subprocess
 import sys
 from pathlib import Path
 
@@ -37,3 +39,43 @@ async def test_the_key_appears_nowhere(start: Start, tmp_path: Path) -> None:
     assert any("was rejected" in text for text in client_side)
     assert headers == [f"Bearer {KEY}"] * 2  # the key went to the provider, and only there
     assert isinstance(accepted, types.InlineCompletionList) and len(accepted.items) == 1
+
+
+async def test_the_key_is_not_in_the_lsp_trace(start: Start, tmp_path: Path) -> None:
+    """Every byte between editor and server, both ways, as a verbose LSP trace would show it."""
+    sent, received = tmp_path / "to-server.jsonrpc", tmp_path / "from-server.jsonrpc"
+    server = shlex.join([sys.executable, "-m", "fim_lsp", "--log-level", "DEBUG"])
+    relay = f"tee {shlex.quote(str(sent))} | {server} | tee {shlex.quote(str(received))}"
+    with FakeCodestral(api_key=KEY, completion="1") as fake:
+        client = await start(command=["sh", "-c", relay], env=server_env(fake))
+        fake.fail_next(401, {"message": "Unauthorized"})
+        uri = open_document(client, "x = \n")
+        await inline(client, uri, 0, 4)
+        accepted = await inline(client, uri, 0, 4)
+        await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command="fimLsp.health")
+        )
+    assert isinstance(accepted, types.InlineCompletionList) and len(accepted.items) == 1
+    trace = sent.read_text(encoding="utf-8") + received.read_text(encoding="utf-8")
+    assert "was rejected" in trace and "fimLsp.health" in trace  # the trace is complete ...
+    assert KEY not in trace  # ... and has no key
+
+
+def test_the_key_is_not_in_check_output(tmp_path: Path) -> None:
+    log = tmp_path / "check.log"
+    command = [sys.executable, "-m", "fim_lsp", "--log-level", "DEBUG", "--log-file", str(log)]
+    with FakeCodestral(api_key=KEY, completion="1") as fake:
+        for failing in (True, False):
+            if failing:
+                fake.fail_next(401, {"message": "Unauthorized"})
+            done = subprocess.run(
+                [*command, "check"],
+                env=server_env(fake),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert done.returncode == (1 if failing else 0), done.stderr
+            assert KEY not in done.stdout + done.stderr
+    assert KEY not in log.read_text(encoding="utf-8")
