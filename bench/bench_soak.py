@@ -33,7 +33,17 @@ SLOTS = 40
 ANSWER_SECONDS = 15.0
 SETTLE_SECONDS = 1.0  # longer than the orphan grace and the fake's reaction to a close
 RSS_GROWTH_LIMIT_KIB = 8 * 1024  # from the middle to the end of the run
-MODES = ("drop", "finish_error", "stall")
+MODES = (
+    "drop",
+    "finish_error",
+    "stall",
+    "stall_mid",
+    "reset",
+    "malformed",
+    "endless",
+    "huge",
+    "invalid_utf8",
+)
 
 
 @dataclass

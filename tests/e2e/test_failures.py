@@ -91,6 +91,21 @@ FAILURES = {
     ),
     "finish-error": Failure(says=("stopped with an error",), arrange=_mode("finish_error")),
     "dropped-stream": Failure(says=("127.0.0.1",), arrange=_mode("drop")),
+    "bad-gateway": Failure(says=("answered 502",), arrange=_fail(502)),
+    "rate-limited-ms": Failure(
+        says=("rate limiting", "(2 s)"),
+        arrange=_fail(429, {"message": "Slow down"}, {"retry-after-ms": "1500"}),
+    ),
+    "stall-mid-stream": Failure(
+        says=("did not finish within 300 ms",),
+        arrange=_mode("stall_mid"),
+        env={"FIM_LSP_TIMEOUT_MS": "300"},
+    ),
+    "reset-mid-stream": Failure(says=("closed the connection",), arrange=_mode("reset")),
+    "malformed-event": Failure(
+        says=("sent a stream event fim-lsp cannot read",), arrange=_mode("malformed")
+    ),
+    "invalid-utf8": Failure(says=("not valid UTF-8",), arrange=_mode("invalid_utf8")),
     "connection-refused": Failure(
         says=("cannot connect to 127.0.0.1:9", "fimLsp.baseUrl"),
         env={"FIM_LSP_BASE_URL": "http://127.0.0.1:9"},
@@ -126,7 +141,18 @@ async def test_failure_is_told_once_and_service_resumes(
 
 
 @pytest.mark.parametrize(
-    "name", ["rejected-key-mistral", "server-error", "finish-error", "timeout"]
+    "name",
+    [
+        "rejected-key-mistral",
+        "server-error",
+        "finish-error",
+        "timeout",
+        "stall-mid-stream",
+        "reset-mid-stream",
+        "malformed-event",
+        "invalid-utf8",
+        "dropped-stream",
+    ],
 )
 async def test_server_serves_again_once_the_provider_recovers(
     start: Start, fake: FakeCodestral, name: str

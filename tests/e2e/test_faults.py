@@ -175,3 +175,58 @@ async def test_health_command(client: LanguageClient, fake: FakeCodestral) -> No
     assert health["openDocuments"] == 1 and health["streams"] == 0
     assert health["counters"]["fetches"] == 1 and health["cacheEntries"] == 1
     assert 0 < health["rssKiB"] < 1_000_000 and health["tasks"] >= 1
+
+
+async def test_a_stream_without_done_still_gives_its_suggestion(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    fake.set_mode("no_done")
+    uri = open_document(client, SOURCE)
+    assert _items(await inline(client, uri, 1, 4)) == ["return a + b"]
+    assert _shown(client) == []
+
+
+async def test_an_endless_stream_is_closed_and_nothing_shown(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    fake.set_mode("endless")
+    uri = open_document(client, SOURCE)
+    assert _items(await inline(client, uri, 1, 4)) == []  # one endless line is no suggestion
+    assert fake.wait_for_disconnect()  # and the stream was closed, long before the time-out
+    fake.reset()
+    assert _items(await inline(client, uri, 1, 4)) == ["return a + b"]
+
+
+async def test_a_huge_completion_is_cut_to_a_suggestion(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    fake.set_mode("huge")
+    uri = open_document(client, "def add(a, b):\n    \n\n\nprint(1)\n")
+    [text] = _items(await inline(client, uri, 1, 4))
+    assert 0 < len(text) < 12 * 100 and text.count("\n") < 12
+    health = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="fimLsp.health")
+    )
+    assert health["rssKiB"] < 200 * 1024  # the megabytes were not kept
+
+
+@pytest.fixture
+def tls_fake() -> Iterator[FakeCodestral]:
+    with FakeCodestral(completion="return a + b", tls=True) as server:
+        yield server
+
+
+async def test_an_untrusted_tls_certificate_is_refused(
+    start: Start, tls_fake: FakeCodestral
+) -> None:
+    client = await start(env=server_env(tls_fake))
+    uri = open_document(client, SOURCE)
+    assert _items(await inline(client, uri, 1, 4)) == []
+    await _told_once(client, "TLS connection", "certificate", "SSL_CERT_FILE")
+    assert tls_fake.requests == []  # nothing, not even the key, went over the untrusted link
+
+
+async def test_a_ca_from_ssl_cert_file_is_trusted(start: Start, tls_fake: FakeCodestral) -> None:
+    client = await start(env=server_env(tls_fake, SSL_CERT_FILE=tls_fake.ca_file))
+    uri = open_document(client, SOURCE)
+    assert _items(await inline(client, uri, 1, 4)) == ["return a + b"]
