@@ -23,9 +23,10 @@ from pygls.protocol import lsp_method
 from fim_lsp import __version__, config, context, cursor, snippets
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine
+from fim_lsp.gitignore import GitIgnore
 from fim_lsp.lsp_wire import RobustProtocol, read_messages
 from fim_lsp.notices import Notices, Status
-from fim_lsp.providers import create_http_client, create_provider
+from fim_lsp.providers import create_http_client, create_provider, key_values
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
@@ -106,7 +107,9 @@ class FimServer(LanguageServer):
             create_provider(settings, self.environ, self.http),
             show=self.warn,
             on_status=self.send_status,
+            secrets=key_values(self.environ),
         )
+        self.gitignore = GitIgnore()
 
     def warn(self, message: str) -> None:
         """Show a warning in the editor."""
@@ -167,6 +170,35 @@ class FimServer(LanguageServer):
         self.workspace_layer = config.section_of(answer[0] if answer else None)
         self.apply_settings()
 
+    async def withheld(self, uri: str) -> str | None:
+        """Why the file at `uri` must not be sent, or None."""
+        settings = self.engine.settings
+        if not context.sendable(uri, settings):
+            return "it looks like a secret or matches fimLsp.exclude"
+        if not settings.respect_gitignore or not uri.startswith("file:"):
+            return None
+        if not await self.gitignore.is_ignored(context.uri_path(uri)):
+            return None
+        if (problem := self.gitignore.problem) is not None:
+            if self.notices.should_show(problem, asyncio.get_running_loop().time()):
+                self.warn(f"fim-lsp: {problem}")
+            return problem
+        return "git ignores it (fimLsp.respectGitignore)"
+
+    def allowed(self, uri: str) -> bool:
+        """Whether other files' code may go with a request, without waiting for git: unknown is no."""
+        settings = self.engine.settings
+        if not context.sendable(uri, settings):
+            return False
+        if not settings.respect_gitignore or not uri.startswith("file:"):
+            return True
+        path = context.uri_path(uri)
+        ignored = self.gitignore.known(path)
+        if ignored is None:
+            self.background(self.gitignore.is_ignored(path))  # known by the next request
+            return False
+        return not ignored
+
     def health(self) -> dict[str, object]:
         """What the server holds right now: for `fimLsp.health`, soak tests and bug reports."""
         engine = self.engine
@@ -224,14 +256,6 @@ async def _suggest(
             document.line_count,
         )
     settings = server.engine.settings
-    if not context.sendable(uri, settings):
-        name = PurePosixPath(uri).name
-        log.info("not sending %s: it matches an exclusion pattern", name)
-        server.engine.excluded(
-            f"{name} is not sent: it looks like a secret or matches fimLsp.exclude"
-        )
-        return None
-    server.engine.excluded(None)
     line, column = document.index_of(where)
     # the snapshot is taken here, before the first await: later edits cannot shift it
     cut = cursor.cut(
@@ -241,6 +265,12 @@ async def _suggest(
         prefix_chars=config.chars(settings.prefix_tokens),
         suffix_chars=config.chars(settings.suffix_tokens),
     )
+    if (reason := await server.withheld(uri)) is not None:
+        name = PurePosixPath(uri).name
+        log.info("not sending %s: %s", name, reason)
+        server.engine.excluded(f"{name} is not sent: {reason}")
+        return None
+    server.engine.excluded(None)
 
     def preamble() -> snippets.Preamble:
         return context.preamble(
@@ -250,6 +280,7 @@ async def _suggest(
             server.documents,
             server.recent_edits,
             server.workspace_roots(),
+            server.allowed,
         )
 
     text = await server.engine.complete(

@@ -14,7 +14,7 @@ from pathlib import Path
 from fim_lsp import __version__, config, cursor
 from fim_lsp.documents import Document
 from fim_lsp.languages import path_comment
-from fim_lsp.prompting import build_request, read_stream
+from fim_lsp.prompting import build_request, read_stream, redacted
 from fim_lsp.providers import (
     KEY_REQUIRED,
     KEY_VARIABLES,
@@ -23,6 +23,7 @@ from fim_lsp.providers import (
     choose,
     create_http_client,
     create_provider,
+    key_values,
 )
 
 log = logging.getLogger("fim_lsp")
@@ -114,8 +115,11 @@ async def _complete(where: str) -> None:
         )
     async with create_http_client(settings.connect_timeout_ms) as http:
         provider = create_provider(settings, os.environ, http)
+        request = build_request(settings, snapshot, header)
+        if settings.redact_secrets:
+            request, _ = redacted(request, key_values(os.environ))
         try:
-            await read_stream(provider, build_request(settings, snapshot, header), settings, _write)
+            await read_stream(provider, request, settings, _write)
         except ProviderError as error:
             raise Failure(error.message) from None
     sys.stdout.write("\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -43,8 +43,9 @@ def preamble(
     documents: Iterable[Document],
     recent: snippets.RecentEdits,
     roots: list[str],
+    allowed: Callable[[str], bool],
 ) -> snippets.Preamble:
-    """The file header and the related code for a request that reaches the provider."""
+    """The file header and the related code (from files `allowed` says may be sent)."""
     related: list[snippets.Chunk] = []
     if settings.extra_context_tokens > 0:
         started = time.perf_counter()
@@ -55,7 +56,7 @@ def preamble(
             cut.prefix[-1500:] + cut.suffix[:500],
             config.chars(settings.extra_context_tokens),
             lambda uri: workspace_path(uri, roots),
-            lambda uri: sendable(uri, settings),
+            allowed,
         )
         log.debug(
             "related code: %d chunks in %.1f ms",

@@ -6,17 +6,17 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from fim_lsp import fitting, postprocess
+from fim_lsp import fitting, postprocess, redaction
 from fim_lsp.backoff import Backoff
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
 from fim_lsp.notices import READY, Notices, Status, status_after
-from fim_lsp.prompting import around_of, build_request, read_stream
+from fim_lsp.prompting import around_of, build_request, read_stream, redacted
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 from fim_lsp.rhythm import Rhythm
 from fim_lsp.snippets import Preamble
@@ -90,7 +90,9 @@ class Engine:
         show: Callable[[str], None],
         on_status: Callable[[Status], None] = lambda status: None,
         clock: Callable[[], float] = time.monotonic,
+        secrets: Collection[str] = (),
     ) -> None:
+        """`secrets`: values never to send (the keys), redacted wherever they appear."""
         self.settings = settings
         self.provider = provider
         self.cache = SuggestionCache(settings.cache_size)
@@ -104,6 +106,7 @@ class Engine:
         self.status = READY if settings.enable else Status("inactive", False, "disabled")
         self._streams = 0  # provider streams running now
         self._rhythm = Rhythm()
+        self._secrets = tuple(secrets)
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
@@ -227,6 +230,10 @@ class Engine:
             )
         else:
             request = dataclasses.replace(request, prompt=context.as_text() + request.prompt)
+        if self.settings.redact_secrets:
+            request, count = redacted(request, self._secrets)
+            if count:
+                log.info("%d secret-looking strings replaced before sending", count)
         fetch = self._start(state, request, params, cut, language_id)
         return await self._wait_for(fetch, newest)
 
@@ -278,6 +285,8 @@ class Engine:
         self._set_status(Status("normal", self._streams > 0, "ready"))
         fitted = fitting.fit(fetch.suggestion.end(), fetch.around)
         text = postprocess.finish(fitted or "", eol=fetch.eol)
+        if text is not None and redaction.PLACEHOLDER in text:
+            text = None  # the model copied a placeholder: that is no code for the user
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
             self.provider.host,

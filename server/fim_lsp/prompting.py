@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Collection
 from contextlib import aclosing
 
-from fim_lsp import fitting, postprocess
+from fim_lsp import fitting, postprocess, redaction
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
@@ -30,6 +31,19 @@ def build_request(settings: Settings, cut: Cut, header: str = "") -> FimRequest:
         stop=("\n", *settings.stop) if single else settings.stop,
         random_seed=settings.random_seed,
     )
+
+
+def redacted(request: FimRequest, known: Collection[str] = ()) -> tuple[FimRequest, int]:
+    """`request` with secret-looking strings replaced in all it sends, and how many were."""
+    prompt, count = redaction.redact(request.prompt, known)
+    suffix, in_suffix = redaction.redact(request.suffix, known)
+    extra = []
+    for name, text in request.extra:
+        clean, in_file = redaction.redact(text, known)
+        extra.append((name, clean))
+        count += in_file
+    clean_request = dataclasses.replace(request, prompt=prompt, suffix=suffix, extra=tuple(extra))
+    return clean_request, count + in_suffix
 
 
 async def read_stream(

@@ -143,7 +143,8 @@ def _set(**knobs: object) -> Callable[[FakeServer], None]:
 FAILURES = {
     "rejected-key": Failure(says=("was rejected", "(401)"), env={"WRONG_KEY": "1"}),
     "rate-limited": Failure(
-        says=("rate limiting", "pause for 30 s"), arrange=_fail(429, None, {"Retry-After": "30"})
+        says=("rate limiting", "Suggestions pause until", "(30 s)"),
+        arrange=_fail(429, None, {"Retry-After": "30"}),
     ),
     "unknown-model": Failure(
         says=("no-such-model", "fimLsp.model"),

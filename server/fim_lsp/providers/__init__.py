@@ -28,6 +28,7 @@ __all__ = [
     "choose",
     "create_http_client",
     "create_provider",
+    "key_values",
     "key_variable",
 ]
 
@@ -52,6 +53,13 @@ def create_http_client(connect_timeout_ms: int = 3000) -> httpx.AsyncClient:
         limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60),
         headers={"User-Agent": "fim-lsp"},
         trust_env=True,
+    )
+
+
+def key_values(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The keys set in the environment, for redaction wherever they would be sent or shown."""
+    return tuple(
+        value.strip() for name in KEY_VARIABLES.values() if (value := environ.get(name, "")).strip()
     )
 
 
