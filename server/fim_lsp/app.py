@@ -1,4 +1,4 @@
-"""The only module that knows pygls: the server, its capabilities, and thin handlers between LSP and the engine."""
+"""The server: its state, its capabilities, and thin handlers between LSP and the engine."""
 
 from __future__ import annotations
 

@@ -66,3 +66,11 @@ def test_every_module_starts_with_a_one_sentence_docstring() -> None:
         docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         assert docstring, path
         assert docstring.count(". ") == 0 and docstring.endswith("."), path
+
+
+def test_the_architecture_page_lists_every_module_with_its_docstring() -> None:
+    page = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for path in _modules():
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        row = f"| `{path.relative_to(PACKAGE).as_posix()}` | {docstring} |"
+        assert row in page, row
