@@ -167,7 +167,8 @@ class FimServer(LanguageServer):
         except Exception as error:  # a client bug must not stop the server
             log.warning("workspace/configuration failed: %s", error)
             return
-        self.workspace_layer = config.section_of(answer[0] if answer else None)
+        first = answer[0] if isinstance(answer, list) and answer else None
+        self.workspace_layer = config.section_of(first)
         self.apply_settings()
 
     async def withheld(self, uri: str) -> str | None:

@@ -35,6 +35,7 @@ class RobustProtocol(LanguageServerProtocol):
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
         super().__init__(server, converter)
         converter.register_structure_hook(types.Position, _lenient_position)
+        self._initialize_seen = False
 
     def receive(self, body: bytes) -> None:
         """Handle one message body: whatever it holds, the server answers or logs it and carries on."""
@@ -77,13 +78,24 @@ class RobustProtocol(LanguageServerProtocol):
         )
 
     def handle_message(self, message: Any) -> None:
-        """Dispatch, answering what pygls would drop: bad params, requests after shutdown, non-JSON-RPC."""
+        """Dispatch, answering what pygls would not: bad params, requests before initialize or after shutdown."""
         if not hasattr(message, "jsonrpc") and not isinstance(message, _Unreadable):
             log.warning("a message is not a JSON-RPC object; answered with an error")
             self.answer_error(None, types.ErrorCodes.InvalidRequest, "not a JSON-RPC message")
             return
         method = getattr(message, "method", None)
         msg_id = getattr(message, "id", None)
+        if method == types.INITIALIZE:
+            self._initialize_seen = True
+        elif method not in (None, types.EXIT) and not self._initialize_seen:
+            if msg_id is None:
+                log.warning("%s before initialize ignored", method)
+                return
+            log.warning("%s request before initialize; answered with ServerNotInitialized", method)
+            self.answer_error(
+                msg_id, types.ErrorCodes.ServerNotInitialized, "the server is not initialized"
+            )
+            return
         if self._shutdown and method is not None and method != types.EXIT:
             if msg_id is None:
                 log.debug("%s after shutdown ignored", method)

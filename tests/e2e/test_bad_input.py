@@ -16,7 +16,15 @@ from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
-from tests.e2e.conftest import SERVER, Start, inline, open_document, server_env, wait_for
+from tests.e2e.conftest import (
+    SERVER,
+    Start,
+    inline,
+    inline_params,
+    open_document,
+    server_env,
+    wait_for,
+)
 
 SUGGESTION = "return a + b"  # the fake's default completion
 _IDS = itertools.count(9000)
@@ -550,4 +558,30 @@ async def test_requests_after_shutdown_get_invalid_request(
         assert len(fake.requests) == 1
         assert_no_traceback(client)
     finally:
+        await client.stop()
+
+
+async def test_requests_before_initialize_get_server_not_initialized(
+    fake: FakeCodestral, log_file: Path
+) -> None:
+    client = make_test_lsp_client()
+    await client.start_io(*SERVER, "--log-file", str(log_file), env=server_env(fake))
+    try:
+        uri = open_document(client, "x = \n")  # a notification before initialize: dropped
+        # (pytest-lsp's typed methods wait for initialize, so this one is sent as it is)
+        early = client.protocol.send_request(
+            types.TEXT_DOCUMENT_INLINE_COMPLETION, inline_params(uri, 0, 4)
+        )
+        with pytest.raises(JsonRpcException) as raised:
+            await asyncio.wait_for(asyncio.wrap_future(early), 10)
+        assert_error(raised, types.ErrorCodes.ServerNotInitialized, "not initialized")
+        assert await logged(log_file, "before initialize")
+        await client.initialize_session(
+            types.InitializeParams(capabilities=client_capabilities("neovim@v0.11.0"))
+        )
+        uri = open_document(client, "x = \n")
+        assert items(await inline(client, uri, 0, 4)) == [SUGGESTION]
+        assert_no_traceback(client)
+    finally:
+        await client.shutdown_session()
         await client.stop()
