@@ -14,6 +14,7 @@ MAX_CHUNKS_PER_DOCUMENT = 32  # caps the work per request: at most this many chu
 MAX_DOCUMENTS = 8  # ... of this many files
 RING_SIZE = 16  # recently edited places remembered
 MIN_SIMILARITY = 0.1
+MAX_LINE_CHARS = 400  # of a line in a chunk: a minified file's megabyte line is not context
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
 
@@ -42,7 +43,7 @@ def chunk_at(document: Document, line: int, path: str) -> Chunk:
     """The chunk of `document` centred on `line`."""
     first = max(0, min(line - CHUNK_LINES // 2, document.line_count - CHUNK_LINES))
     last = min(document.line_count, first + CHUNK_LINES)
-    text = "".join(document.line(index) + "\n" for index in range(first, last))
+    text = "".join(document.line(index)[:MAX_LINE_CHARS] + "\n" for index in range(first, last))
     return Chunk(path, first, text.rstrip("\n") + "\n" if text.strip() else "")
 
 

@@ -81,3 +81,9 @@ def test_related_skips_the_current_and_excluded_files() -> None:
         lambda uri: not uri.endswith(".env"),
     )
     assert [chunk.path for chunk in chunks] == ["billing.py"]
+
+
+def test_a_chunk_keeps_only_the_start_of_very_long_lines() -> None:
+    document = Document("file:///min.js", "var a=1;" * 200_000 + "\nshort\n")
+    chunk = chunk_at(document, 0, "min.js")
+    assert chunk.text == "var a=1;" * 50 + "\nshort\n"
