@@ -45,9 +45,12 @@ async def test_the_key_is_not_in_the_lsp_trace(start: Start, tmp_path: Path) -> 
     """Every byte between editor and server, both ways, as a verbose LSP trace would show it."""
     sent, received = tmp_path / "to-server.jsonrpc", tmp_path / "from-server.jsonrpc"
     server = shlex.join([sys.executable, "-m", "fim_lsp", "--log-level", "DEBUG"])
-    relay = f"tee {shlex.quote(str(sent))} | {server} | tee {shlex.quote(str(received))}"
+    # the server is the process the client waits for; the tees copy each way and hold no stderr,
+    # which the client reads to its end
+    copy_in, copy_out = (f"tee {shlex.quote(str(path))} 2>/dev/null" for path in (sent, received))
+    relay = f"exec {server} < <({copy_in}) > >({copy_out})"
     with FakeCodestral(api_key=KEY, completion="1") as fake:
-        client = await start(command=["sh", "-c", relay], env=server_env(fake))
+        client = await start(command=["bash", "-c", relay], env=server_env(fake))
         fake.fail_next(401, {"message": "Unauthorized"})
         uri = open_document(client, "x = \n")
         await inline(client, uri, 0, 4)
