@@ -384,6 +384,9 @@ class Engine:
             self._show(f"fim-lsp: {message}")
 
     def _resume(self) -> None:
-        """A pause is over: say so; the next request tries the provider again."""
-        if not self._backoff.blocks(self._clock(), invoked=False) and self.status.kind != "normal":
+        """A pause is over: say so; the next request tries the provider again.
+
+        An error (a rejected key) stays shown: only the user can end it.
+        """
+        if not self._backoff.blocks(self._clock(), invoked=False) and self.status.kind == "warning":
             self._set_status(Status("normal", self._streams > 0, "ready again after a pause"))

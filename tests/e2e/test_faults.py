@@ -230,3 +230,18 @@ async def test_a_ca_from_ssl_cert_file_is_trusted(start: Start, tls_fake: FakeCo
     client = await start(env=server_env(tls_fake, SSL_CERT_FILE=tls_fake.ca_file))
     uri = open_document(client, SOURCE)
     assert _items(await inline(client, uri, 1, 4)) == ["return a + b"]
+
+
+async def test_a_rejected_key_stays_an_error_after_the_pause(
+    start: Start, fake: FakeCodestral
+) -> None:
+    client = await start()
+    fake.fail_next(401, {"message": "Unauthorized"}, count=2)
+    uri = open_document(client, SOURCE)
+    for _ in range(2):
+        assert _items(await inline(client, uri, 1, 4, invoked=False)) == []
+    assert STATUSES[client][-1]["kind"] == "error"
+    await asyncio.sleep(2.3)  # the pause after two failures is over ...
+    assert STATUSES[client][-1]["kind"] == "error"  # ... but only the user can fix a key
+    assert _items(await inline(client, uri, 1, 4, invoked=False)) == ["return a + b"]
+    assert STATUSES[client][-1]["kind"] == "normal"
