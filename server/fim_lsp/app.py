@@ -11,7 +11,7 @@ import resource
 import stat
 import sys
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -167,7 +167,11 @@ class FimServer(LanguageServer):
         except Exception as error:  # a client bug must not stop the server
             log.warning("workspace/configuration failed: %s", error)
             return
-        first = answer[0] if isinstance(answer, list) and answer else None
+        first = (
+            answer[0]
+            if isinstance(answer, Sequence) and answer and not isinstance(answer, str)
+            else None
+        )
         self.workspace_layer = config.section_of(first)
         self.apply_settings()
 
