@@ -92,6 +92,7 @@ async def soak(server: Server, fake: FakeCodestral, args: argparse.Namespace) ->
         server.open(uri, slot_document(SLOTS))
     pending: dict[int, asyncio.Future[Any]] = {}
     next_id = 10_000
+    faulted_at = -1  # provider requests when the last fault was armed
     for _ in range(args.steps):
         uri = rng.choice(uris)
         slot = rng.randrange(SLOTS)
@@ -120,7 +121,8 @@ async def soak(server: Server, fake: FakeCodestral, args: argparse.Namespace) ->
             msg_id = rng.choice(list(pending))
             server.client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
             tally.cancelled += 1
-        else:
+        elif len(fake.requests) > faulted_at:  # faults never pile up while requests pause
+            faulted_at = len(fake.requests)
             _inject_fault(fake, rng)
             tally.faults += 1
         await asyncio.sleep(rng.uniform(0, 0.004))

@@ -17,8 +17,8 @@ class Backoff:
     """Counts failures in a row; rate limits and repeated failures pause requests until a time."""
 
     def __init__(self) -> None:
-        self.until = 0.0
-        self.rate_limited = False
+        self.until = 0.0  # no automatic request before this
+        self.rate_limited_until = 0.0  # no request at all before this
         self._failures = 0
 
     def failed(self, error: ProviderError, now: float) -> float | None:
@@ -39,22 +39,19 @@ class Backoff:
         seconds = min(seconds, MAX_RETRY_AFTER_SECONDS)
         if seconds <= 0:
             return None
+        if error.kind is ErrorKind.RATE_LIMITED:
+            self.rate_limited_until = max(self.rate_limited_until, now + seconds)
         self.until = max(self.until, now + seconds)
-        self.rate_limited = self.rate_limited or error.kind is ErrorKind.RATE_LIMITED
         return self.until - now
 
     def succeeded(self) -> None:
         """The provider answered: forget the failures."""
         self._failures = 0
-        self.rate_limited = False
-        self.until = 0.0
+        self.until = self.rate_limited_until = 0.0
 
     def blocks(self, now: float, *, invoked: bool) -> bool:
         """True while paused; a request the user asked for goes through unless rate limited."""
-        if now >= self.until:
-            self.rate_limited = False
-            return False
-        return self.rate_limited or not invoked
+        return now < self.rate_limited_until or (now < self.until and not invoked)
 
     def reset(self) -> None:
         """New settings, maybe a new endpoint: start afresh."""

@@ -57,3 +57,13 @@ def test_success_and_reset_forget_everything() -> None:
 
 def test_a_huge_retry_after_is_capped_at_an_hour() -> None:
     assert Backoff().failed(_error(ErrorKind.RATE_LIMITED, 10**9), now=0.0) == 3600.0
+
+
+def test_a_short_rate_limit_inside_an_error_pause_blocks_only_for_its_own_time() -> None:
+    backoff = Backoff()
+    for n in range(6):  # the pause grows to 16 s
+        backoff.failed(_error(ErrorKind.UNAVAILABLE), now=float(n))
+    backoff.failed(_error(ErrorKind.RATE_LIMITED, 0.5), now=5.0)
+    assert backoff.blocks(5.2, invoked=True)  # rate limited: even the user waits ...
+    assert not backoff.blocks(5.6, invoked=True)  # ... but only for its Retry-After
+    assert backoff.blocks(5.6, invoked=False)  # the error pause goes on for automatic ones
