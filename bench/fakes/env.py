@@ -33,6 +33,7 @@ def server_env(fake: FakeServer, **extra: str) -> dict[str, str]:
         OLLAMA_HOST=UNREACHABLE,
         NO_PROXY="127.0.0.1",
         no_proxy="127.0.0.1",
+        FIM_LSP_STATS_FILE="",  # statistics in memory only: a test never writes the user's
     )
     if fake.PROVIDER != "mistral":
         env.update(FIM_LSP_PROVIDER=fake.PROVIDER, FIM_LSP_MODEL=fake.MODEL)

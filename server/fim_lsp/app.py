@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import logging
 import os
 import re
@@ -20,7 +21,7 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
-from fim_lsp import __version__, config, context, cursor, snippets
+from fim_lsp import __version__, config, context, cursor, snippets, stats_store
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
@@ -31,6 +32,12 @@ from fim_lsp.providers import create_http_client, create_provider, key_values
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
 HEALTH_COMMAND = "fimLsp.health"
+STATS_COMMAND = "fimLsp.stats"
+LAST_REQUEST_COMMAND = "fimLsp.lastRequest"  # the prompt inspector
+ACCEPTED_COMMAND = "fimLsp.accepted"  # run by the editor after a suggestion is inserted
+DID_SHOW = "textDocument/didShowCompletion"  # Copilot's language server names, {item}
+DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion"  # {item, acceptedLength}
+SAVE_STATS_SECONDS = 60.0
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -94,6 +101,7 @@ class FimServer(LanguageServer):
             protocol_cls=FimProtocol,
         )
         self.environ = dict(os.environ if environ is None else environ)
+        self.stats_path = stats_store.stats_path(self.environ)
         self.documents = DocumentStore()
         self.recent_edits = snippets.RecentEdits()
         settings, self._problems = config.resolve(self.environ)
@@ -108,7 +116,9 @@ class FimServer(LanguageServer):
             show=self.warn,
             on_status=self.send_status,
             secrets=key_values(self.environ),
+            stats=stats_store.load(self.stats_path),
         )
+        self._suggestion_ids = itertools.count(1)
         self.gitignore = GitIgnore()
 
     def warn(self, message: str) -> None:
@@ -220,8 +230,25 @@ class FimServer(LanguageServer):
             "rssKiB": _rss_kib(),
         }
 
+    def offer(self, text: str) -> types.Command:
+        """The command an item carries, so the editor says when this suggestion was accepted."""
+        suggestion_id = f"{os.getpid()}-{next(self._suggestion_ids)}"
+        self.engine.stats.offered(suggestion_id, text)
+        return types.Command(
+            title="fim-lsp: accepted", command=ACCEPTED_COMMAND, arguments=[suggestion_id]
+        )
+
+    def save_stats(self, *, again: bool = False) -> None:
+        """Write the statistics file if anything changed; `again`: and once more a minute later."""
+        stats_store.save(self.engine.stats, self.stats_path)
+        if again:
+            asyncio.get_running_loop().call_later(
+                SAVE_STATS_SECONDS, lambda: self.save_stats(again=True)
+            )
+
     def close(self) -> None:
-        """Stop all work and close the HTTP client."""
+        """Stop all work, keep the statistics, and close the HTTP client."""
+        self.save_stats()
         self.engine.cancel_all()
         self.background(self.http.aclose())
 
@@ -316,6 +343,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         ls.apply_settings()
         ls.send_status(ls.engine.status)
         ls.background(ls.pull_configuration())
+        ls.save_stats(again=True)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(ls: FimServer, params: types.DidChangeConfigurationParams) -> None:
@@ -332,6 +360,31 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         # await and cancels it
         ls.close()
 
+    @server.command(ACCEPTED_COMMAND)
+    def on_accepted(ls: FimServer, *args: object) -> None:
+        if args and not ls.engine.stats.accepted(stats_store.today(), str(args[0])):
+            log.debug("accepted: %s is no suggestion of this session", args[0])
+
+    @server.feature(DID_SHOW)
+    def on_did_show(ls: FimServer, params: Any) -> None:
+        if (suggestion_id := _suggestion_id(params)) is not None:
+            ls.engine.stats.shown(stats_store.today(), suggestion_id)
+
+    @server.feature(DID_PARTIALLY_ACCEPT)
+    def on_did_partially_accept(ls: FimServer, params: Any) -> None:
+        length = _field(params, "acceptedLength")
+        suggestion_id = _suggestion_id(params)
+        if suggestion_id is not None and isinstance(length, int):
+            ls.engine.stats.accepted(stats_store.today(), suggestion_id, length)
+
+    @server.command(LAST_REQUEST_COMMAND)
+    def on_last_request(ls: FimServer, *args: object) -> dict[str, Any] | None:
+        return ls.engine.last_exchange
+
+    @server.command(STATS_COMMAND)
+    def on_stats(ls: FimServer, *args: object) -> dict[str, object]:
+        return ls.engine.stats.summary(stats_store.today())
+
     @server.command(HEALTH_COMMAND)
     def on_health(ls: FimServer, *args: object) -> dict[str, object]:
         return ls.health()
@@ -347,7 +400,8 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         if found is None:
             return types.InlineCompletionList(items=[])
         text, at = found
-        return types.InlineCompletionList(items=[types.InlineCompletionItem(text, range=at)])
+        item = types.InlineCompletionItem(text, range=at, command=ls.offer(text))
+        return types.InlineCompletionList(items=[item])
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
     async def on_completion(ls: FimServer, params: types.CompletionParams) -> types.CompletionList:
@@ -368,10 +422,26 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
             detail=f"fim-lsp · {ls.engine.settings.model}",
             text_edit=types.TextEdit(range=at, new_text=text),
             insert_text_format=types.InsertTextFormat.PlainText,
+            command=ls.offer(text),
         )
         return types.CompletionList(is_incomplete=True, items=[item])
 
     return server
+
+
+def _field(value: object, name: str) -> object:
+    """`value[name]` or `value.name`: params of methods lsprotocol does not know come either way."""
+    if isinstance(value, Mapping):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
+def _suggestion_id(params: object) -> str | None:
+    """The id our accept command carries, from the `item` of a lifecycle notification."""
+    arguments = _field(_field(_field(params, "item"), "command"), "arguments")
+    if isinstance(arguments, list | tuple) and arguments and isinstance(arguments[0], str):
+        return arguments[0]
+    return None
 
 
 def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:

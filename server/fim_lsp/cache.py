@@ -25,6 +25,7 @@ class SuggestionCache:
         self._entries: LRUCache[Key, str] = LRUCache(maxsize=max(1, size))
         self._longest = 0
         self._starts: set[str] = set()  # the first one and two characters of each suggestion
+        self.last_typed = 0  # characters the user had typed into the last suggestion found
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -53,6 +54,7 @@ class SuggestionCache:
             if text is None or typed >= len(text):
                 continue
             if typed == 0 or text.startswith(prefix[end - typed :]):
+                self.last_typed = typed
                 return text[typed:]
         return None
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from fim_lsp import __version__, config, cursor
+from fim_lsp import __version__, config, cursor, stats_store
 from fim_lsp.documents import Document
 from fim_lsp.languages import path_comment
 from fim_lsp.prompting import build_request, read_stream, redacted
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     complete.add_argument("where", metavar="FILE:LINE:COL")
     commands.add_parser("check", help="validate settings and key, and reach the provider")
+    commands.add_parser("stats", help="print the local usage statistics (never sent anywhere)")
     return parser
 
 
@@ -223,6 +224,40 @@ def _serve(address: str | None) -> int:
     return 0
 
 
+_STATS_ROWS = (
+    ("shown", "suggestions shown"),
+    ("accepted", "accepted whole"),
+    ("partially_accepted", "accepted in part"),
+    ("chars_accepted", "characters accepted"),
+    ("acceptance_rate", "accepted / shown"),
+    ("requests", "requests from the editor"),
+    ("cache_hit_rate", "answered from the cache"),
+    ("typed_through_rate", "... of them typed through"),
+    ("latency_ms_p50", "latency p50 (ms)"),
+    ("latency_ms_p95", "latency p95 (ms)"),
+    ("http_requests", "HTTP requests to the provider"),
+    ("tokens_in", "tokens sent (estimated)"),
+    ("tokens_out", "tokens received (estimated)"),
+)
+
+
+def _stats() -> None:
+    path = stats_store.stats_path(os.environ)
+    summary = stats_store.load(path).summary(stats_store.today())
+    print(f"statistics in {path or 'memory only (FIM_LSP_STATS_FILE is empty)'}")
+    print(f"{'':32} {'today':>10} {'all days':>10}")
+    for key, label in _STATS_ROWS:
+        today, total = summary["today"][key], summary["all"][key]
+        rate = key.endswith("_rate")
+        print(f"{label:32} {_number(today, rate):>10} {_number(total, rate):>10}")
+
+
+def _number(value: object, rate: bool) -> str:
+    if not isinstance(value, int | float):
+        return "-"
+    return f"{value:.1%}" if rate else f"{value:g}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = _parser().parse_args(argv)
@@ -232,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_complete(arguments.where))
         elif arguments.command == "check":
             asyncio.run(_check())
+        elif arguments.command == "stats":
+            _stats()
         else:
             return _serve(arguments.tcp)
     except Failure as failure:

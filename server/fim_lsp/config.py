@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -135,6 +136,11 @@ class Settings:
 def chars(tokens: int) -> int:
     """The characters a token budget stands for."""
     return int(tokens * CHARS_PER_TOKEN)
+
+
+def tokens(characters: int) -> int:
+    """The tokens some characters stand for, estimated (providers do not all report them)."""
+    return math.ceil(characters / CHARS_PER_TOKEN) if characters > 0 else 0
 
 
 def wire_name(name: str) -> str:

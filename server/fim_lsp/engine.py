@@ -8,18 +8,26 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Collection, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from fim_lsp import fitting, postprocess, redaction
+from fim_lsp import config, fitting, postprocess, redaction
 from fim_lsp.backoff import Backoff
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
 from fim_lsp.notices import READY, Notices, Status, status_after
-from fim_lsp.prompting import around_of, build_request, read_stream, redacted
+from fim_lsp.prompting import (
+    INSPECTED_CHARS,
+    around_of,
+    build_request,
+    inspected,
+    read_stream,
+    redacted,
+)
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 from fim_lsp.rhythm import Rhythm
 from fim_lsp.snippets import Preamble
+from fim_lsp.stats import Stats
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -91,6 +99,8 @@ class Engine:
         on_status: Callable[[Status], None] = lambda status: None,
         clock: Callable[[], float] = time.monotonic,
         secrets: Collection[str] = (),
+        stats: Stats | None = None,
+        today: Callable[[], str] = lambda: time.strftime("%Y-%m-%d"),
     ) -> None:
         """`secrets`: values never to send (the keys), redacted wherever they appear."""
         self.settings = settings
@@ -107,6 +117,9 @@ class Engine:
         self._streams = 0  # provider streams running now
         self._rhythm = Rhythm()
         self._secrets = tuple(secrets)
+        self.stats = stats if stats is not None else Stats()
+        self.last_exchange: dict[str, Any] | None = None  # what the last request sent and got
+        self._today = today
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
@@ -178,6 +191,8 @@ class Engine:
         if not settings.enable or language_id in settings.disabled_languages:
             return None
         self.counters.requests += 1
+        self.stats.count(self._today(), requests=1)
+        started = self._clock()
         if not invoked:
             self._rhythm.keystroke(self._clock())
         state = self._state((key, lane))
@@ -185,13 +200,16 @@ class Engine:
             state.newest.set()
         newest = state.newest = asyncio.Event()
         try:
-            return await self._complete(state, newest, cut, invoked, language_id, preamble)
+            text = await self._complete(state, newest, cut, invoked, language_id, preamble)
         except Superseded:
             self.counters.superseded += 1
             return None
         finally:
             if state.newest is newest:
                 state.newest = None
+        if text is not None:
+            self.stats.day(self._today()).add_latency((self._clock() - started) * 1000)
+        return text
 
     async def _complete(
         self,
@@ -206,6 +224,8 @@ class Engine:
         params = self._params(request)
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             self.counters.cache_hits += 1
+            typed = 1 if self.cache.last_typed else 0
+            self.stats.count(self._today(), cache_hits=1, typed_through=typed)
             return hit
         fetch = state.fetch
         if fetch is not None and fetch.joinable(params, cut.prefix, cut.suffix):
@@ -267,9 +287,13 @@ class Engine:
     async def _fetch(self, fetch: Fetch, request: FimRequest) -> str | None:
         started = self._clock()
         self._set_busy(+1)
+        sent = len(request.prompt) + len(request.suffix) + sum(len(t) for _, t in request.extra)
+        self.stats.count(self._today(), http_requests=1, tokens_in=config.tokens(sent))
+        self.last_exchange = exchange = inspected(self.provider, request)
         try:
-            await read_stream(self.provider, request, self.settings, fetch.suggestion.feed)
+            raw = await read_stream(self.provider, request, self.settings, fetch.suggestion.feed)
         except ProviderError as error:
+            exchange["error"] = error.message
             self._report(error)
             return None
         except Exception:
@@ -279,6 +303,7 @@ class Engine:
             self._set_busy(-1)
         if fetch.suggestion.complete:
             self.counters.early_stops += 1
+        self.stats.count(self._today(), tokens_out=config.tokens(len(raw)))
         self._backoff.succeeded()
         for kind in ErrorKind:
             self._notices.clear(kind)
@@ -287,6 +312,11 @@ class Engine:
         text = postprocess.finish(fitted or "", eol=fetch.eol)
         if text is not None and redaction.PLACEHOLDER in text:
             text = None  # the model copied a placeholder: that is no code for the user
+        exchange.update(
+            received=raw[:INSPECTED_CHARS],
+            shown=text,
+            milliseconds=round((self._clock() - started) * 1000, 1),
+        )
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
             self.provider.host,

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 from collections.abc import Callable, Collection
 from contextlib import aclosing
+from typing import Any
 
 from fim_lsp import fitting, postprocess, redaction
 from fim_lsp.config import Settings
@@ -13,6 +14,7 @@ from fim_lsp.cursor import Cut
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 
 SINGLE_LINE_MAX_TOKENS = 64
+INSPECTED_CHARS = 20_000  # of the answer kept for the prompt inspector
 
 
 def build_request(settings: Settings, cut: Cut, header: str = "") -> FimRequest:
@@ -44,6 +46,28 @@ def redacted(request: FimRequest, known: Collection[str] = ()) -> tuple[FimReque
         count += in_file
     clean_request = dataclasses.replace(request, prompt=prompt, suffix=suffix, extra=tuple(extra))
     return clean_request, count + in_suffix
+
+
+def inspected(provider: Provider, request: FimRequest) -> dict[str, Any]:
+    """What a request sends, for the prompt inspector (`fimLsp.lastRequest`): never the key."""
+    sampling = {
+        name: getattr(request, name)
+        for name in ("max_tokens", "min_tokens", "temperature", "top_p", "random_seed")
+        if getattr(request, name) is not None
+    }
+    return {
+        "provider": provider.name,
+        "host": provider.host,
+        "model": request.model,
+        "prompt": request.prompt,
+        "suffix": request.suffix,
+        "extra": [{"file": name, "text": text} for name, text in request.extra],
+        "parameters": {**sampling, "stop": list(request.stop)},
+        "received": None,
+        "shown": None,
+        "error": None,
+        "milliseconds": None,
+    }
 
 
 async def read_stream(

@@ -19,6 +19,7 @@ PURE = {
     "languages",
     "redaction",
     "backoff",
+    "stats",
 }
 LSP_MODULES = {"app", "lsp_wire"}  # the server and the wire it reads
 ENTRY_POINTS = {"cli", "__main__"}

@@ -1,0 +1,170 @@
+"""Local usage statistics per day, kept on this machine only: what was shown, taken, asked and paid for."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+KEEP_DAYS = 90
+LATENCY_SAMPLES = 2000  # per day, the latest ones
+OPEN_SUGGESTIONS = 1024  # suggestions that may still be shown or accepted
+COUNTS = (
+    "requests",
+    "cache_hits",
+    "typed_through",
+    "http_requests",
+    "tokens_in",
+    "tokens_out",
+    "shown",
+    "accepted",
+    "partially_accepted",
+    "chars_accepted",
+)
+
+
+@dataclass
+class Day:
+    """One day's numbers."""
+
+    requests: int = 0
+    cache_hits: int = 0
+    typed_through: int = 0
+    http_requests: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    shown: int = 0
+    accepted: int = 0
+    partially_accepted: int = 0
+    chars_accepted: int = 0
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def add_latency(self, milliseconds: float) -> None:
+        """Remember how long a suggestion took, keeping the latest samples."""
+        self.latencies_ms.append(round(milliseconds, 1))
+        if len(self.latencies_ms) > LATENCY_SAMPLES:
+            del self.latencies_ms[: len(self.latencies_ms) - LATENCY_SAMPLES]
+
+
+@dataclass
+class _Open:
+    """A suggestion given to the editor, until it is accepted or forgotten."""
+
+    length: int
+    shown: bool = False
+    accepted_chars: int = 0
+
+
+def percentile(samples: list[float], fraction: float) -> float | None:
+    """The `fraction` percentile (nearest rank) of `samples`, or None for none."""
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+class Stats:
+    """Counts per day (dates given by the caller); suggestions are tracked by id from show to accept."""
+
+    def __init__(self, days: dict[str, Day] | None = None) -> None:
+        self.days: dict[str, Day] = days or {}
+        self._open: OrderedDict[str, _Open] = OrderedDict()
+        self.changed = False
+
+    def day(self, date: str) -> Day:
+        """The numbers of `date` (YYYY-MM-DD), started if new; old days beyond KEEP_DAYS go."""
+        found = self.days.get(date)
+        if found is None:
+            found = self.days[date] = Day()
+            for old in sorted(self.days)[:-KEEP_DAYS]:
+                del self.days[old]
+        self.changed = True
+        return found
+
+    def count(self, date: str, **amounts: int) -> None:
+        """Add to named counts, e.g. count(date, requests=1, cache_hits=1)."""
+        today = self.day(date)
+        for name, amount in amounts.items():
+            setattr(today, name, getattr(today, name) + amount)
+
+    def offered(self, suggestion_id: str, text: str) -> None:
+        """A suggestion went to the editor under `suggestion_id`."""
+        self._open[suggestion_id] = _Open(len(text))
+        while len(self._open) > OPEN_SUGGESTIONS:
+            self._open.popitem(last=False)
+
+    def shown(self, date: str, suggestion_id: str) -> bool:
+        """The editor showed it (counted once); False for an id never offered or forgotten."""
+        item = self._open.get(suggestion_id)
+        if item is None:
+            return False
+        if not item.shown:
+            item.shown = True
+            self.count(date, shown=1)
+        return True
+
+    def accepted(self, date: str, suggestion_id: str, length: int | None = None) -> bool:
+        """All of it (`length` None) or its first `length` characters were accepted."""
+        item = self._open.get(suggestion_id)
+        if item is None:
+            return False
+        whole = length is None or length >= item.length
+        taken = item.length if whole else max(0, length or 0)
+        self.count(date, chars_accepted=max(0, taken - item.accepted_chars))
+        item.accepted_chars = max(item.accepted_chars, taken)
+        if whole:
+            self.count(date, accepted=1)
+            del self._open[suggestion_id]
+        else:
+            self.count(date, partially_accepted=1)
+        return True
+
+    def summary(self, today: str) -> dict[str, Any]:
+        """Today, and every kept day summed, with rates and latency percentiles."""
+        return {
+            "today": _summarise([self.days.get(today, Day())]),
+            "all": _summarise(self.days.values()),
+        }
+
+    def to_json(self) -> str:
+        """The kept days, for the stats file."""
+        return json.dumps(
+            {"version": 1, "days": {d: dataclasses.asdict(v) for d, v in self.days.items()}}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Stats:
+        """Read a stats file; anything unreadable starts afresh."""
+        try:
+            raw = json.loads(text)["days"]
+            days = {
+                str(date): Day(
+                    **{name: int(values.get(name, 0)) for name in COUNTS},
+                    latencies_ms=[float(x) for x in values.get("latencies_ms", [])],
+                )
+                for date, values in raw.items()
+            }
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+        return cls(days)
+
+
+def _summarise(days: Any) -> dict[str, Any]:
+    total = {name: 0 for name in COUNTS}
+    latencies: list[float] = []
+    for day in days:
+        for name in COUNTS:
+            total[name] += getattr(day, name)
+        latencies += day.latencies_ms
+    shown = total["shown"]
+    requests = total["requests"]
+    return {
+        **total,
+        "acceptance_rate": round(total["accepted"] / shown, 3) if shown else None,
+        "cache_hit_rate": round(total["cache_hits"] / requests, 3) if requests else None,
+        "typed_through_rate": round(total["typed_through"] / requests, 3) if requests else None,
+        "latency_ms_p50": percentile(latencies, 0.5),
+        "latency_ms_p95": percentile(latencies, 0.95),
+    }

@@ -1,0 +1,136 @@
+"""Suggestion lifecycle and local statistics, and the prompt inspector, through the real server."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
+
+from bench.fakes.codestral import FakeCodestral
+from tests.e2e.conftest import SERVER, inline, open_document, server_env
+
+SOURCE = "def add(a, b):\n    \n"
+
+
+async def _command(client: LanguageClient, name: str, *arguments: Any) -> Any:
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=name, arguments=list(arguments) or None)
+    )
+
+
+async def _offered(client: LanguageClient, uri: str, line: int = 1) -> types.InlineCompletionItem:
+    result = await inline(client, uri, line, 4)
+    assert isinstance(result, types.InlineCompletionList)
+    [item] = result.items
+    return item
+
+
+def _item_json(item: types.InlineCompletionItem) -> dict[str, Any]:
+    assert item.command is not None
+    return {
+        "insertText": item.insert_text,
+        "command": {
+            "title": item.command.title,
+            "command": item.command.command,
+            "arguments": item.command.arguments,
+        },
+    }
+
+
+async def test_shown_accepted_and_partially_accepted_are_counted(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    uri = open_document(client, SOURCE + "\ndef sub(a, b):\n    \n")
+    item = await _offered(client, uri)
+    assert item.command is not None and item.command.command == "fimLsp.accepted"
+    for _ in range(2):  # an editor may say twice that it shows the same item
+        client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(item)})
+    await _command(client, "fimLsp.accepted", *(item.command.arguments or []))
+
+    other = await _offered(client, uri, line=4)
+    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(other)})
+    client.protocol.notify(
+        "textDocument/didPartiallyAcceptCompletion",
+        {"item": _item_json(other), "acceptedLength": 6},
+    )
+    await _offered(client, uri)  # the same place again: a cache hit
+
+    today = (await _command(client, "fimLsp.stats"))["today"]
+    assert today["shown"] == 2 and today["accepted"] == 1 and today["partially_accepted"] == 1
+    assert today["chars_accepted"] == len("return a + b") + 6
+    assert today["acceptance_rate"] == 0.5
+    assert today["requests"] == 3 and today["cache_hits"] == 1 and today["http_requests"] == 2
+    assert today["tokens_in"] > 0 and today["tokens_out"] > 0
+    assert today["latency_ms_p50"] is not None and today["latency_ms_p95"] is not None
+
+
+async def test_menu_items_carry_the_accept_command(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    uri = open_document(client, SOURCE)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=4),
+        )
+    )
+    assert isinstance(result, types.CompletionList)
+    [item] = result.items
+    assert item.command is not None
+    await _command(client, item.command.command, *(item.command.arguments or []))
+    assert (await _command(client, "fimLsp.stats"))["today"]["accepted"] == 1
+
+
+async def test_statistics_are_kept_in_a_file_that_fim_lsp_stats_prints(
+    fake: FakeCodestral, tmp_path: Path
+) -> None:
+    stats_file = tmp_path / "state" / "stats.json"
+    env = server_env(fake, FIM_LSP_STATS_FILE=str(stats_file))
+    client = make_test_lsp_client()
+    await client.start_io(*SERVER, env=env)
+    try:
+        await client.initialize_session(
+            types.InitializeParams(capabilities=client_capabilities("neovim@v0.11.0"))
+        )
+        uri = open_document(client, SOURCE)
+        item = await _offered(client, uri)
+        assert item.command is not None
+        await _command(client, "fimLsp.accepted", *(item.command.arguments or []))
+        await client.shutdown_session()  # statistics are written at shutdown at the latest
+    finally:
+        await client.stop()
+    assert "return a + b" not in stats_file.read_text(encoding="utf-8")  # counts, never code
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "fim_lsp", "stats"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    rows = {line[:32].strip(): line[32:].split() for line in done.stdout.splitlines()[2:]}
+    assert rows["accepted whole"] == ["1", "1"]
+    assert rows["HTTP requests to the provider"] == ["1", "1"]
+
+
+async def test_the_prompt_inspector_shows_what_was_sent_and_received(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    secret = "ghp_" + "R8m2Kq9ZtW4xY7bN3vL6pH1sD5fG0jC2aE8u"
+    assert await _command(client, "fimLsp.lastRequest") is None
+    uri = open_document(client, f'TOKEN = "{secret}"\n' + SOURCE)
+    await _offered(client, uri, line=2)
+    last = await _command(client, "fimLsp.lastRequest")
+    body = fake.last_body()
+    assert (last["prompt"], last["suffix"]) == (body["prompt"], body["suffix"])
+    assert secret not in last["prompt"] and "[REDACTED]" in last["prompt"]
+    assert last["received"] == "return a + b" and last["shown"] == "return a + b"
+    assert last["parameters"]["max_tokens"] == body["max_tokens"]
+    assert last["provider"] == "mistral" and last["error"] is None
+    assert fake.api_key not in str(last)

@@ -1,0 +1,65 @@
+"""Local statistics: counted per day, each suggestion from offer to accept, kept in a file that survives."""
+
+from pathlib import Path
+
+from fim_lsp import stats_store
+from fim_lsp.stats import KEEP_DAYS, LATENCY_SAMPLES, Day, Stats, percentile
+
+
+def test_a_suggestion_is_shown_once_and_accepted_in_parts_then_whole() -> None:
+    stats = Stats()
+    stats.offered("s1", "return a + b")
+    assert stats.shown("d", "s1") and stats.shown("d", "s1")
+    assert stats.accepted("d", "s1", 6)  # "return"
+    assert stats.accepted("d", "s1")  # then the rest
+    day = stats.days["d"]
+    assert (day.shown, day.partially_accepted, day.accepted) == (1, 1, 1)
+    assert day.chars_accepted == len("return a + b")  # the part is not counted twice
+    assert not stats.accepted("d", "s1")  # accepted whole: no longer open
+    assert not stats.shown("d", "unknown")
+
+
+def test_summary_rates_and_percentiles() -> None:
+    stats = Stats()
+    stats.count("d", requests=4, cache_hits=2, typed_through=1, shown=2, accepted=1)
+    for ms in (10.0, 20.0, 30.0, 40.0):
+        stats.day("d").add_latency(ms)
+    today = stats.summary("d")["today"]
+    assert today["acceptance_rate"] == 0.5 and today["cache_hit_rate"] == 0.5
+    assert today["typed_through_rate"] == 0.25
+    assert (today["latency_ms_p50"], today["latency_ms_p95"]) == (20.0, 40.0)
+    assert stats.summary("other")["today"]["acceptance_rate"] is None
+    assert percentile([], 0.5) is None
+
+
+def test_bounded_days_samples_and_open_suggestions() -> None:
+    stats = Stats()
+    for n in range(KEEP_DAYS + 5):
+        stats.count(f"2026-{n // 28 + 1:02d}-{n % 28 + 1:02d}", requests=1)
+    assert len(stats.days) == KEEP_DAYS and "2026-01-01" not in stats.days
+    day = Day()
+    for n in range(LATENCY_SAMPLES + 10):
+        day.add_latency(float(n))
+    assert len(day.latencies_ms) == LATENCY_SAMPLES and day.latencies_ms[0] == 10.0
+    for n in range(5000):
+        stats.offered(f"s{n}", "x")
+    assert not stats.shown("d", "s0") and stats.shown("d", "s4999")
+
+
+def test_the_file_round_trips_and_a_broken_one_starts_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "stats.json"
+    stats = Stats()
+    stats.count("d", requests=3, chars_accepted=7)
+    stats.day("d").add_latency(12.5)
+    stats_store.save(stats, path)
+    again = stats_store.load(path)
+    assert again.days["d"].requests == 3 and again.days["d"].latencies_ms == [12.5]
+    path.write_text("{not json", encoding="utf-8")
+    assert stats_store.load(path).days == {}
+    assert stats_store.load(tmp_path / "missing.json").days == {}
+
+
+def test_where_the_file_lives() -> None:
+    assert stats_store.stats_path({"FIM_LSP_STATS_FILE": ""}) is None
+    assert stats_store.stats_path({"FIM_LSP_STATS_FILE": "/x/s.json"}) == Path("/x/s.json")
+    assert stats_store.stats_path({"XDG_STATE_HOME": "/state"}) == Path("/state/fim-lsp/stats.json")
