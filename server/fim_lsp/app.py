@@ -115,6 +115,7 @@ class FimServer(LanguageServer):
             create_provider(settings, self.environ, self.http),
             show=self.warn,
             on_status=self.send_status,
+            on_idle_after_interruptions=self.renew_http_client,
             secrets=key_values(self.environ),
             stats=stats_store.load(self.stats_path),
         )
@@ -229,6 +230,14 @@ class FimServer(LanguageServer):
             "counters": dataclasses.asdict(engine.counters),
             "rssKiB": _rss_kib(),
         }
+
+    def renew_http_client(self) -> None:
+        """Replace the HTTP client, closing all connections of the old one (leaked ones too)."""
+        settings = self.engine.settings
+        old, self.http = self.http, create_http_client(settings.connect_timeout_ms)
+        self.engine.configure(settings, create_provider(settings, self.environ, self.http))
+        self.background(old.aclose())
+        log.debug("HTTP client renewed after interrupted streams")
 
     def offer(self, text: str) -> types.Command:
         """The command an item carries, so the editor says when this suggestion was accepted."""

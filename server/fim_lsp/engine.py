@@ -35,6 +35,10 @@ _T = TypeVar("_T")
 ORPHAN_GRACE_SECONDS = 0.25  # how long a stream nobody waits for may wait to be joined
 MAX_DOCUMENTS = 512
 BUSY_AFTER_SECONDS = 0.1
+# httpx/httpcore can leave a connection behind in the pool when a stream is cancelled (httpx
+# issue 3782, httpcore issue 1093); after this many interrupted streams, the idle engine asks for
+# a fresh HTTP client, which closes every connection of the old one
+RECYCLE_AFTER_INTERRUPTIONS = 8
 
 
 @dataclass
@@ -49,6 +53,12 @@ class Fetch:
     suggestion: postprocess.Suggestion
     task: asyncio.Task[str | None] | None = None
     waiters: int = 0
+
+    def stop(self) -> None:
+        """Cancel the stream, once: a second cancel can cut its HTTP close short and leak the
+        connection (httpx issue 3782)."""
+        if self.task is not None and not self.task.done() and not self.task.cancelling():
+            self.task.cancel()
 
     def joinable(self, params: Hashable, prefix: str, suffix: str) -> bool:
         """True if the new cursor is this one's plus text the stream has produced or is producing."""
@@ -97,6 +107,7 @@ class Engine:
         *,
         show: Callable[[str], None],
         on_status: Callable[[Status], None] = lambda status: None,
+        on_idle_after_interruptions: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
         secrets: Collection[str] = (),
         stats: Stats | None = None,
@@ -115,6 +126,8 @@ class Engine:
         self._on_status = on_status
         self.status = READY if settings.enable else Status("inactive", False, "disabled")
         self._streams = 0  # provider streams running now
+        self._interrupted = 0  # streams cut off (cancelled, timed out) since the last recycle
+        self._recycle = on_idle_after_interruptions
         self._rhythm = Rhythm()
         self._secrets = tuple(secrets)
         self.stats = stats if stats is not None else Stats()
@@ -153,6 +166,9 @@ class Engine:
             asyncio.get_running_loop().call_later(BUSY_AFTER_SECONDS, self._show_busy)
         elif self._streams == 0:
             self._show_busy()
+            if self._interrupted >= RECYCLE_AFTER_INTERRUPTIONS:
+                self._interrupted = 0
+                self._recycle()
 
     def _show_busy(self) -> None:
         current = self.status
@@ -236,7 +252,7 @@ class Engine:
             if text is None or cut.prefix == fetch.prefix:
                 return None  # the stream had nothing for this place; asking again will not help
         elif fetch is not None and fetch.task is not None:
-            fetch.task.cancel()  # the user went elsewhere: stop paying for this stream
+            fetch.stop()  # the user went elsewhere: stop paying for this stream
         if not invoked and (delay := self.debounce_seconds()) > 0:
             await self._until_superseded(asyncio.sleep(delay), newest)
         if self._backoff.blocks(self._clock(), invoked=invoked):
@@ -294,8 +310,13 @@ class Engine:
             raw = await read_stream(self.provider, request, self.settings, fetch.suggestion.feed)
         except ProviderError as error:
             exchange["error"] = error.message
+            if error.kind is ErrorKind.TIMEOUT:
+                self._interrupted += 1
             self._report(error)
             return None
+        except asyncio.CancelledError:
+            self._interrupted += 1
+            raise
         except Exception:
             log.exception("unexpected failure while getting a suggestion")
             return None
@@ -342,8 +363,8 @@ class Engine:
 
     @staticmethod
     def _drop_orphan(fetch: Fetch) -> None:
-        if fetch.waiters == 0 and fetch.task is not None and not fetch.task.done():
-            fetch.task.cancel()
+        if fetch.waiters == 0:
+            fetch.stop()
 
     async def _until_superseded(self, work: Awaitable[_T], newest: asyncio.Event) -> _T:
         """Await `work`, unless a newer request for the document comes first (then raise Superseded)."""
@@ -382,8 +403,8 @@ class Engine:
             state = self._documents.pop(lane_key)
             if state.newest is not None:
                 state.newest.set()
-            if state.fetch is not None and state.fetch.task is not None:
-                state.fetch.task.cancel()
+            if state.fetch is not None:
+                state.fetch.stop()
 
     def cancel_all(self) -> None:
         """Stop all work (shutdown)."""
