@@ -12,6 +12,7 @@ import resource
 import stat
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Coroutine, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
@@ -38,6 +39,7 @@ ACCEPTED_COMMAND = "fimLsp.accepted"  # run by the editor after a suggestion is 
 DID_SHOW = "textDocument/didShowCompletion"  # Copilot's language server names, {item}
 DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion"  # {item, acceptedLength}
 SAVE_STATS_SECONDS = 60.0
+MAX_OFFERS = 256
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -81,6 +83,7 @@ class FimProtocol(RobustProtocol):
         for where, _ in changes[-1:]:
             if where is not None:
                 self._server.recent_edits.note(uri, where.start.line)
+        self._server.engine.edited(uri)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
@@ -120,6 +123,8 @@ class FimServer(LanguageServer):
             stats=stats_store.load(self.stats_path),
         )
         self._suggestion_ids = itertools.count(1)
+        # where each recent suggestion went: (document, line, column, text), for the prefetch
+        self._offers: OrderedDict[str, tuple[str, int, int, str]] = OrderedDict()
         self.gitignore = GitIgnore()
 
     def warn(self, message: str) -> None:
@@ -239,12 +244,47 @@ class FimServer(LanguageServer):
         self.background(old.aclose())
         log.debug("HTTP client renewed after interrupted streams")
 
-    def offer(self, text: str) -> types.Command:
+    def offer(self, text: str, uri: str, cut: cursor.Cut) -> types.Command:
         """The command an item carries, so the editor says when this suggestion was accepted."""
         suggestion_id = f"{os.getpid()}-{next(self._suggestion_ids)}"
         self.engine.stats.offered(suggestion_id, text)
+        self._offers[suggestion_id] = (uri, cut.line, cut.column, text)
+        while len(self._offers) > MAX_OFFERS:
+            self._offers.popitem(last=False)
         return types.Command(
             title="fim-lsp: accepted", command=ACCEPTED_COMMAND, arguments=[suggestion_id]
+        )
+
+    def prefetch_after(self, suggestion_id: str) -> None:
+        """A suggestion was accepted whole: fetch the next one, at the end of what was inserted."""
+        offer = self._offers.pop(suggestion_id, None)
+        document = self.documents.get(offer[0]) if offer is not None else None
+        if offer is None or document is None or not self.allowed(document.uri):
+            return
+        _, line, column, text = offer
+        pieces = _LINE_BREAK.split(text)
+        end_line = line + len(pieces) - 1
+        end_column = (column if len(pieces) == 1 else 0) + len(pieces[-1])
+        inserted_end = document.line(end_line) if end_line < document.line_count else ""
+        if inserted_end[end_column - len(pieces[-1]) : end_column] != pieces[-1]:
+            log.debug("accepted text is not in %s (yet): no prefetch", document.uri)
+            return
+        settings = self.engine.settings
+        cut = cursor.cut(
+            document,
+            end_line,
+            end_column,
+            prefix_chars=config.chars(settings.prefix_tokens),
+            suffix_chars=config.chars(settings.suffix_tokens),
+        )
+        roots = self.workspace_roots()
+        self.engine.prefetch(
+            document.uri,
+            cut,
+            language_id=document.language_id,
+            preamble=lambda: context.preamble(
+                document, cut, settings, self.documents, self.recent_edits, roots, self.allowed
+            ),
         )
 
     def save_stats(self, *, again: bool = False) -> None:
@@ -281,7 +321,7 @@ def _position(value: types.Position) -> Position:
 
 async def _suggest(
     server: FimServer, uri: str, position: types.Position, *, invoked: bool, lane: str
-) -> tuple[str, types.Range] | None:
+) -> tuple[str, types.Range, cursor.Cut] | None:
     """The suggestion at `position` and the zero-width range it goes to, or None."""
     document = server.documents.get(uri)
     if document is None:
@@ -327,7 +367,7 @@ async def _suggest(
     text = await server.engine.complete(
         uri, cut, invoked=invoked, language_id=document.language_id, preamble=preamble, lane=lane
     )
-    return None if text is None else (text, _echo(document, cut))
+    return None if text is None else (text, _echo(document, cut), cut)
 
 
 def _echo(document: Document, cut: cursor.Cut) -> types.Range:
@@ -373,6 +413,8 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
     def on_accepted(ls: FimServer, *args: object) -> None:
         if args and not ls.engine.stats.accepted(stats_store.today(), str(args[0])):
             log.debug("accepted: %s is no suggestion of this session", args[0])
+        if args:
+            ls.prefetch_after(str(args[0]))
 
     @server.feature(DID_SHOW)
     def on_did_show(ls: FimServer, params: Any) -> None:
@@ -408,8 +450,10 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         )
         if found is None:
             return types.InlineCompletionList(items=[])
-        text, at = found
-        item = types.InlineCompletionItem(text, range=at, command=ls.offer(text))
+        text, at, cut = found
+        item = types.InlineCompletionItem(
+            text, range=at, command=ls.offer(text, params.text_document.uri, cut)
+        )
         return types.InlineCompletionList(items=[item])
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
@@ -423,7 +467,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         )
         if found is None:
             return types.CompletionList(is_incomplete=True, items=[])
-        text, at = found
+        text, at, cut = found
         label = next((line.strip() for line in _LINE_BREAK.split(text) if line.strip()), text)
         item = types.CompletionItem(
             label=label,
@@ -431,7 +475,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
             detail=f"fim-lsp · {ls.engine.settings.model}",
             text_edit=types.TextEdit(range=at, new_text=text),
             insert_text_format=types.InsertTextFormat.PlainText,
-            command=ls.offer(text),
+            command=ls.offer(text, params.text_document.uri, cut),
         )
         return types.CompletionList(is_incomplete=True, items=[item])
 

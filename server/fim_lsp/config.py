@@ -121,6 +121,13 @@ class Settings:
         default=False,
         metadata=_doc("Never send files git ignores (asks `git check-ignore`)."),
     )
+    prefetch: bool = field(
+        default=True,
+        metadata=_doc(
+            "After a suggestion is accepted whole, fetch the next one at once (at most one at a "
+            "time, stopped by any edit), so it is often ready when asked for."
+        ),
+    )
     exclude: tuple[str, ...] = field(
         default=(),
         metadata=_doc(
@@ -250,6 +257,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "allow_http": _boolean,
     "redact_secrets": _boolean,
     "respect_gitignore": _boolean,
+    "prefetch": _boolean,
     "exclude": _strings,
     "disabled_languages": _strings,
 }

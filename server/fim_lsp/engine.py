@@ -91,6 +91,7 @@ class Counters:
     fetches: int = 0
     superseded: int = 0
     early_stops: int = 0
+    prefetches: int = 0
 
 
 class Superseded(Exception):
@@ -129,6 +130,7 @@ class Engine:
         self._interrupted = 0  # streams cut off (cancelled, timed out) since the last recycle
         self._recycle = on_idle_after_interruptions
         self._rhythm = Rhythm()
+        self._prefetch: tuple[str, Fetch] | None = None  # the one prefetch, by document
         self._secrets = tuple(secrets)
         self.stats = stats if stats is not None else Stats()
         self.last_exchange: dict[str, Any] | None = None  # what the last request sent and got
@@ -257,8 +259,12 @@ class Engine:
             await self._until_superseded(asyncio.sleep(delay), newest)
         if self._backoff.blocks(self._clock(), invoked=invoked):
             return None
-        # what goes before the prefix (file header, related code) is only worked out for requests
-        # that really reach the provider
+        fetch = self._start(state, self._outgoing(request, preamble), params, cut, language_id)
+        return await self._wait_for(fetch, newest)
+
+    def _outgoing(self, request: FimRequest, preamble: Callable[[], Preamble]) -> FimRequest:
+        """The request as sent: with the file header and related code, and redacted."""
+        # what goes before the prefix is only worked out for requests that reach the provider
         context = preamble()
         if getattr(self.provider, "takes_files", False):  # llama.cpp: other files go apart
             request = dataclasses.replace(
@@ -270,8 +276,50 @@ class Engine:
             request, count = redacted(request, self._secrets)
             if count:
                 log.info("%d secret-looking strings replaced before sending", count)
-        fetch = self._start(state, request, params, cut, language_id)
-        return await self._wait_for(fetch, newest)
+        return request
+
+    def prefetch(
+        self,
+        key: str,
+        cut: Cut,
+        *,
+        language_id: str = "",
+        preamble: Callable[[], Preamble] = Preamble,
+    ) -> None:
+        """Fetch the suggestion for `cut` before it is asked for (after a full accept).
+
+        At most one prefetch runs; the next request for the place joins it or finds it cached,
+        and any edit to the document stops it unless a request has joined it.
+        """
+        settings = self.settings
+        if (
+            not settings.prefetch
+            or not settings.enable
+            or language_id in settings.disabled_languages
+        ):
+            return
+        if self._backoff.blocks(self._clock(), invoked=False):
+            return
+        request = build_request(settings, cut)
+        params = self._params(request)
+        state = self._state((key, "inline"))
+        current = state.fetch.task if state.fetch is not None else None
+        if current is not None and not current.done():
+            return  # the document's own stream goes on
+        if self.cache.get(params, cut.prefix, cut.suffix) is not None:
+            return
+        if self._prefetch is not None:
+            self._prefetch[1].stop()
+        fetch = self._start(state, self._outgoing(request, preamble), params, cut, language_id)
+        self._prefetch = (key, fetch)
+        self.counters.prefetches += 1
+
+    def edited(self, key: str) -> None:
+        """The document changed: a prefetch for it that no request has joined is stopped."""
+        if self._prefetch is not None and self._prefetch[0] == key:
+            if self._prefetch[1].waiters == 0:
+                self._prefetch[1].stop()
+            self._prefetch = None
 
     def debounce_seconds(self) -> float:
         """How long an automatic request waits before calling the provider."""

@@ -12,7 +12,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
-from tests.e2e.conftest import SERVER, inline, open_document, server_env
+from tests.e2e.conftest import SERVER, Start, inline, open_document, server_env
 
 SOURCE = "def add(a, b):\n    \n"
 
@@ -134,3 +134,75 @@ async def test_the_prompt_inspector_shows_what_was_sent_and_received(
     assert last["parameters"]["max_tokens"] == body["max_tokens"]
     assert last["provider"] == "mistral" and last["error"] is None
     assert fake.api_key not in str(last)
+
+
+def _model(prompt: str, suffix: str) -> str:
+    """A fake model that knows the body, and the comment that follows it."""
+    return "  # the sum" if prompt.endswith("return a + b") else "return a + b"
+
+
+async def _accept(client: LanguageClient, uri: str, item: types.InlineCompletionItem) -> None:
+    """What an editor does on accept: insert the text, then run the item's command."""
+    assert item.command is not None and isinstance(item.insert_text, str)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(line=1, character=4),
+                        end=types.Position(line=1, character=4),
+                    ),
+                    text=item.insert_text,
+                )
+            ],
+        )
+    )
+    await _command(client, item.command.command, *(item.command.arguments or []))
+
+
+async def test_after_a_full_accept_the_next_suggestion_is_fetched_ahead(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    fake.completion = _model
+    uri = open_document(client, SOURCE)
+    await _accept(client, uri, await _offered(client, uri))
+    assert await asyncio.to_thread(fake.wait_for_completed, 2)  # fetched before it was asked
+    result = await inline(client, uri, 1, 16, invoked=False)
+    assert isinstance(result, types.InlineCompletionList)
+    assert [item.insert_text for item in result.items] == ["  # the sum"]
+    assert len(fake.requests) == 2  # the request was answered by the prefetch
+    assert (await _command(client, "fimLsp.health"))["counters"]["prefetches"] == 1
+
+
+async def test_an_edit_stops_the_prefetch(client: LanguageClient, fake: FakeCodestral) -> None:
+    fake.completion = _model
+    uri = open_document(client, SOURCE)
+    item = await _offered(client, uri)
+    fake.set_mode("stall")  # the prefetch waits for text that does not come ...
+    await _accept(client, uri, item)
+    assert await asyncio.to_thread(fake.wait_for_requests, 2)
+    client.text_document_did_change(  # ... until the user types elsewhere
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(line=0, character=0),
+                        end=types.Position(line=0, character=0),
+                    ),
+                    text="#",
+                )
+            ],
+        )
+    )
+    assert await asyncio.to_thread(fake.wait_for_disconnect)
+
+
+async def test_no_prefetch_when_turned_off(start: Start, fake: FakeCodestral) -> None:
+    fake.completion = _model
+    client = await start(env=server_env(fake, FIM_LSP_PREFETCH="false"))
+    uri = open_document(client, SOURCE)
+    await _accept(client, uri, await _offered(client, uri))
+    await asyncio.sleep(0.3)
+    assert len(fake.requests) == 1
