@@ -40,3 +40,11 @@ def test_soak_benchmark_passes() -> None:
     done = _run("bench/bench_soak.py", "--quick")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "unanswered: 0" in done.stdout and "Verdict: passed" in done.stdout
+
+
+def test_prefetch_benchmark_runs() -> None:
+    done = _run("bench/bench_prefetch.py", "--quick")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    [row] = [line for line in done.stdout.splitlines() if "without a new provider request" in line]
+    off, on = (float(cell) for cell in row.split("|")[2:4])
+    assert off == 0.0 and on > 0.0  # only the prefetch answers before it is asked
