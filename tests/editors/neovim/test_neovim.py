@@ -244,3 +244,24 @@ def test_status_from_the_server_shows_in_status_and_health(
     editor.nvim.input("<Esc>")
     editor.nvim.command("checkhealth fim_lsp")
     assert "server reports:" in "\n".join(editor.lines())
+
+
+def test_accepting_tells_the_server_which_counts_it(editor: Editor, demo: Path) -> None:
+    editor.edit(demo)
+    editor.nvim.input("o    ")
+    editor.wait_ghost("return a + b")
+    editor.nvim.input("<M-l>")
+    wait_for(lambda: editor.lines()[1] == "    return a + b", what="the accepted line")
+
+    def accepted() -> int:
+        stats = editor.lua(
+            """
+            local client = vim.lsp.get_clients({ name = 'fim_lsp' })[1]
+            local answer = client:request_sync('workspace/executeCommand',
+              { command = 'fimLsp.stats' }, 2000, 0)
+            return answer and answer.result and answer.result.today or vim.NIL
+            """
+        )
+        return int(stats["accepted"]) if stats else 0
+
+    assert wait_for(accepted, what="the server to count the accept") == 1

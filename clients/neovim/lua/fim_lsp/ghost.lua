@@ -100,8 +100,8 @@ function M.refresh(buf)
   return rest
 end
 
---- The suggestion's remaining text at the cursor, or nil.
----@return {row: integer, col: integer, text: string}?
+--- The suggestion's remaining text at the cursor (and the command its item carries), or nil.
+---@return {row: integer, col: integer, text: string, command: table?, client_id: integer?}?
 function M.current(buf)
   local s = states[buf]
   if not (s and s.item and s.mark) then
@@ -109,7 +109,13 @@ function M.current(buf)
   end
   local row, col = cursor_of(buf)
   local rest = M.refresh(buf)
-  return rest and { row = row, col = col, text = rest } or nil
+  return rest and {
+    row = row,
+    col = col,
+    text = rest,
+    command = s.item.command,
+    client_id = s.item.client_id,
+  } or nil
 end
 
 local function on_result(buf, s, tick, row, col, err, result, ctx)
@@ -145,7 +151,7 @@ local function on_result(buf, s, tick, row, col, err, result, ctx)
       acol = ok and byte or col
     end
   end
-  s.item = { row = arow, col = acol, text = text }
+  s.item = { row = arow, col = acol, text = text, command = item.command, client_id = ctx.client_id }
   M.refresh(buf)
 end
 

@@ -187,6 +187,14 @@ function M.part(text, kind)
   return text
 end
 
+--- Tell the server a suggestion was accepted whole: run the command its item carries.
+local function accepted(buf, command, client_id)
+  local client = command and client_id and vim.lsp.get_client_by_id(client_id)
+  if client then
+    client:exec_cmd(command, { bufnr = buf })
+  end
+end
+
 local function insert_at(buf, row, col, text)
   local lines = vim.split(text, '\n', { plain = true })
   api.nvim_buf_set_text(buf, row, col, row, col, lines)
@@ -225,6 +233,9 @@ function M.accept(kind)
   if not M.builtin then
     insert_at(buf, s.row, s.col, part)
     require('fim_lsp.ghost').refresh(buf)
+    if rest == '' then
+      accepted(buf, s.command, s.client_id)
+    end
   elseif rest ~= '' and not part:find('\n', 1, true) then
     -- the built-in keeps its item and redraws what is left of it after our insertion
     insert_at(buf, s.row, s.col, part)
@@ -232,10 +243,12 @@ function M.accept(kind)
     -- close the built-in's item first; what is left comes back from the server's cache
     vim.lsp.inline_completion.get({
       bufnr = buf,
-      on_accept = function()
+      on_accept = function(item)
         insert_at(buf, s.row, s.col, part)
         if rest ~= '' then
           M.request()
+        elseif item then
+          accepted(buf, item.command, item.client_id)
         end
         return nil
       end,
