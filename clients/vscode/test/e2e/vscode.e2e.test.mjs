@@ -91,8 +91,10 @@ async function openFile(name) {
   await page.keyboard.press("Control+P");
   const widget = await quickInput();
   await page.keyboard.type(name);
-  await widget.locator(".monaco-list-row", { hasText: name }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press("Enter");
+  // click the row: Enter could open whichever row was first before the filter caught up
+  const row = widget.locator(".monaco-list-row", { hasText: name }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
   await page.locator(`.tab.active[data-resource-name="${name}"], .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 10_000 });
   await page.locator(".monaco-editor .view-lines").first().click();
   await page.keyboard.press("Control+End");
