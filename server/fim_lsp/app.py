@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import itertools
 import logging
 import os
-import re
-import resource
 import stat
 import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Coroutine, Mapping, Sequence
-from pathlib import PurePosixPath
 from typing import Any
 
 from lsprotocol import types
@@ -22,13 +18,14 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
-from fim_lsp import __version__, config, context, cursor, snippets, stats_store
+from fim_lsp import __version__, config, cursor, snippets, stats_store
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
 from fim_lsp.lsp_wire import RobustProtocol, read_messages
 from fim_lsp.notices import Notices, Status
 from fim_lsp.providers import create_http_client, create_provider, key_values
+from fim_lsp.session import LINE_BREAK, Session
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
@@ -38,9 +35,6 @@ LAST_REQUEST_COMMAND = "fimLsp.lastRequest"  # the prompt inspector
 ACCEPTED_COMMAND = "fimLsp.accepted"  # run by the editor after a suggestion is inserted
 DID_SHOW = "textDocument/didShowCompletion"  # Copilot's language server names, {item}
 DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion"  # {item, acceptedLength}
-SAVE_STATS_SECONDS = 60.0
-MAX_OFFERS = 256
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class FimProtocol(RobustProtocol):
@@ -93,7 +87,7 @@ class FimProtocol(RobustProtocol):
         self.forget_document(uri)
 
 
-class FimServer(LanguageServer):
+class FimServer(LanguageServer, Session):
     """Server state: documents, settings, the engine and the one HTTP client."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
@@ -123,8 +117,7 @@ class FimServer(LanguageServer):
             stats=stats_store.load(self.stats_path),
         )
         self._suggestion_ids = itertools.count(1)
-        # where each recent suggestion went: (document, line, column, text), for the prefetch
-        self._offers: OrderedDict[str, tuple[str, int, int, str]] = OrderedDict()
+        self._offers = OrderedDict()
         self.gitignore = GitIgnore()
 
     def warn(self, message: str) -> None:
@@ -191,124 +184,11 @@ class FimServer(LanguageServer):
         self.workspace_layer = config.section_of(first)
         self.apply_settings()
 
-    async def withheld(self, uri: str) -> str | None:
-        """Why the file at `uri` must not be sent, or None."""
-        settings = self.engine.settings
-        if not context.sendable(uri, settings):
-            return "it looks like a secret or matches fimLsp.exclude"
-        if not settings.respect_gitignore or not uri.startswith("file:"):
-            return None
-        if not await self.gitignore.is_ignored(context.uri_path(uri)):
-            return None
-        if (problem := self.gitignore.problem) is not None:
-            if self.notices.should_show(problem, asyncio.get_running_loop().time()):
-                self.warn(f"fim-lsp: {problem}")
-            return problem
-        return "git ignores it (fimLsp.respectGitignore)"
-
-    def allowed(self, uri: str) -> bool:
-        """Whether other files' code may go with a request, without waiting for git: unknown is no."""
-        settings = self.engine.settings
-        if not context.sendable(uri, settings):
-            return False
-        if not settings.respect_gitignore or not uri.startswith("file:"):
-            return True
-        path = context.uri_path(uri)
-        ignored = self.gitignore.known(path)
-        if ignored is None:
-            self.background(self.gitignore.is_ignored(path))  # known by the next request
-            return False
-        return not ignored
-
-    def health(self) -> dict[str, object]:
-        """What the server holds right now: for `fimLsp.health`, soak tests and bug reports."""
-        engine = self.engine
-        return {
-            "version": __version__,
-            "provider": engine.provider.name,
-            "status": {"kind": engine.status.kind, "message": engine.status.message},
-            "openDocuments": len(self.documents),
-            "engineDocuments": engine.documents,
-            "streams": engine.streams,
-            "tasks": len(asyncio.all_tasks()),
-            "cacheEntries": len(engine.cache),
-            "counters": dataclasses.asdict(engine.counters),
-            "rssKiB": _rss_kib(),
-        }
-
-    def renew_http_client(self) -> None:
-        """Replace the HTTP client, closing all connections of the old one (leaked ones too)."""
-        settings = self.engine.settings
-        old, self.http = self.http, create_http_client(settings.connect_timeout_ms)
-        self.engine.configure(settings, create_provider(settings, self.environ, self.http))
-        self.background(old.aclose())
-        log.debug("HTTP client renewed after interrupted streams")
-
-    def offer(self, text: str, uri: str, cut: cursor.Cut) -> types.Command:
-        """The command an item carries, so the editor says when this suggestion was accepted."""
-        suggestion_id = f"{os.getpid()}-{next(self._suggestion_ids)}"
-        self.engine.stats.offered(suggestion_id, text)
-        self._offers[suggestion_id] = (uri, cut.line, cut.column, text)
-        while len(self._offers) > MAX_OFFERS:
-            self._offers.popitem(last=False)
-        return types.Command(
-            title="fim-lsp: accepted", command=ACCEPTED_COMMAND, arguments=[suggestion_id]
-        )
-
-    def prefetch_after(self, suggestion_id: str) -> None:
-        """A suggestion was accepted whole: fetch the next one, at the end of what was inserted."""
-        offer = self._offers.pop(suggestion_id, None)
-        document = self.documents.get(offer[0]) if offer is not None else None
-        if offer is None or document is None or not self.allowed(document.uri):
-            return
-        _, line, column, text = offer
-        pieces = _LINE_BREAK.split(text)
-        end_line = line + len(pieces) - 1
-        end_column = (column if len(pieces) == 1 else 0) + len(pieces[-1])
-        inserted_end = document.line(end_line) if end_line < document.line_count else ""
-        if inserted_end[end_column - len(pieces[-1]) : end_column] != pieces[-1]:
-            log.debug("accepted text is not in %s (yet): no prefetch", document.uri)
-            return
-        settings = self.engine.settings
-        cut = cursor.cut(
-            document,
-            end_line,
-            end_column,
-            prefix_chars=config.chars(settings.prefix_tokens),
-            suffix_chars=config.chars(settings.suffix_tokens),
-        )
-        roots = self.workspace_roots()
-        self.engine.prefetch(
-            document.uri,
-            cut,
-            language_id=document.language_id,
-            preamble=lambda: context.preamble(
-                document, cut, settings, self.documents, self.recent_edits, roots, self.allowed
-            ),
-        )
-
-    def save_stats(self, *, again: bool = False) -> None:
-        """Write the statistics file if anything changed; `again`: and once more a minute later."""
-        stats_store.save(self.engine.stats, self.stats_path)
-        if again:
-            asyncio.get_running_loop().call_later(
-                SAVE_STATS_SECONDS, lambda: self.save_stats(again=True)
-            )
-
     def close(self) -> None:
         """Stop all work, keep the statistics, and close the HTTP client."""
         self.save_stats()
         self.engine.cancel_all()
         self.background(self.http.aclose())
-
-
-def _rss_kib() -> int:
-    """This process's resident memory now (Linux), else its peak."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
-    except (OSError, ValueError, IndexError):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _range(value: types.Range) -> Range:
@@ -322,52 +202,12 @@ def _position(value: types.Position) -> Position:
 async def _suggest(
     server: FimServer, uri: str, position: types.Position, *, invoked: bool, lane: str
 ) -> tuple[str, types.Range, cursor.Cut] | None:
-    """The suggestion at `position` and the zero-width range it goes to, or None."""
-    document = server.documents.get(uri)
-    if document is None:
-        log.warning("completion asked for %s, which is not open", uri)
+    """The suggestion at `position`, the zero-width range it goes to, and the cut, or None."""
+    found = await server.suggest(uri, _position(position), invoked=invoked, lane=lane)
+    if found is None:
         return None
-    where = _position(position)
-    if not document.is_in_range(where):
-        log.warning(
-            "position %d:%d is outside %s (%d lines); using the nearest valid position",
-            where.line,
-            where.character,
-            uri,
-            document.line_count,
-        )
-    settings = server.engine.settings
-    line, column = document.index_of(where)
-    # the snapshot is taken here, before the first await: later edits cannot shift it
-    cut = cursor.cut(
-        document,
-        line,
-        column,
-        prefix_chars=config.chars(settings.prefix_tokens),
-        suffix_chars=config.chars(settings.suffix_tokens),
-    )
-    if (reason := await server.withheld(uri)) is not None:
-        name = PurePosixPath(uri).name
-        log.info("not sending %s: %s", name, reason)
-        server.engine.excluded(f"{name} is not sent: {reason}")
-        return None
-    server.engine.excluded(None)
-
-    def preamble() -> snippets.Preamble:
-        return context.preamble(
-            document,
-            cut,
-            settings,
-            server.documents,
-            server.recent_edits,
-            server.workspace_roots(),
-            server.allowed,
-        )
-
-    text = await server.engine.complete(
-        uri, cut, invoked=invoked, language_id=document.language_id, preamble=preamble, lane=lane
-    )
-    return None if text is None else (text, _echo(document, cut), cut)
+    text, document, cut = found
+    return text, _echo(document, cut), cut
 
 
 def _echo(document: Document, cut: cursor.Cut) -> types.Range:
@@ -452,7 +292,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
             return types.InlineCompletionList(items=[])
         text, at, cut = found
         item = types.InlineCompletionItem(
-            text, range=at, command=ls.offer(text, params.text_document.uri, cut)
+            text, range=at, command=_accept_command(ls.offer(text, params.text_document.uri, cut))
         )
         return types.InlineCompletionList(items=[item])
 
@@ -468,18 +308,25 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         if found is None:
             return types.CompletionList(is_incomplete=True, items=[])
         text, at, cut = found
-        label = next((line.strip() for line in _LINE_BREAK.split(text) if line.strip()), text)
+        label = next((line.strip() for line in LINE_BREAK.split(text) if line.strip()), text)
         item = types.CompletionItem(
             label=label,
             kind=types.CompletionItemKind.Text,
             detail=f"fim-lsp · {ls.engine.settings.model}",
             text_edit=types.TextEdit(range=at, new_text=text),
             insert_text_format=types.InsertTextFormat.PlainText,
-            command=ls.offer(text, params.text_document.uri, cut),
+            command=_accept_command(ls.offer(text, params.text_document.uri, cut)),
         )
         return types.CompletionList(is_incomplete=True, items=[item])
 
     return server
+
+
+def _accept_command(suggestion_id: str) -> types.Command:
+    """The command an item carries, so the editor says when this suggestion was accepted."""
+    return types.Command(
+        title="fim-lsp: accepted", command=ACCEPTED_COMMAND, arguments=[suggestion_id]
+    )
 
 
 def _field(value: object, name: str) -> object:

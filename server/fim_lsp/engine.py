@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Awaitable, Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -15,6 +15,7 @@ from fim_lsp.backoff import Backoff
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
+from fim_lsp.fetches import DocumentState, Fetch, Superseded, until_superseded, wait_for
 from fim_lsp.notices import READY, Notices, Status, status_after
 from fim_lsp.prompting import (
     INSPECTED_CHARS,
@@ -32,53 +33,12 @@ from fim_lsp.stats import Stats
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-ORPHAN_GRACE_SECONDS = 0.25  # how long a stream nobody waits for may wait to be joined
 MAX_DOCUMENTS = 512
 BUSY_AFTER_SECONDS = 0.1
 # httpx/httpcore can leave a connection behind in the pool when a stream is cancelled (httpx
 # issue 3782, httpcore issue 1093); after this many interrupted streams, the idle engine asks for
 # a fresh HTTP client, which closes every connection of the old one
 RECYCLE_AFTER_INTERRUPTIONS = 8
-
-
-@dataclass
-class Fetch:
-    """One provider stream for one document, which later requests may join."""
-
-    params: Hashable
-    prefix: str
-    suffix: str
-    eol: str
-    around: fitting.Around
-    suggestion: postprocess.Suggestion
-    task: asyncio.Task[str | None] | None = None
-    waiters: int = 0
-
-    def stop(self) -> None:
-        """Cancel the stream, once: a second cancel can cut its HTTP close short and leak the
-        connection (httpx issue 3782)."""
-        if self.task is not None and not self.task.done() and not self.task.cancelling():
-            self.task.cancel()
-
-    def joinable(self, params: Hashable, prefix: str, suffix: str) -> bool:
-        """True if the new cursor is this one's plus text the stream has produced or is producing."""
-        if self.task is None or self.task.done() or params != self.params:
-            return False
-        if not prefix.startswith(self.prefix) or suffix[:200] != self.suffix[:200]:
-            return False
-        typed = prefix[len(self.prefix) :]
-        produced = self.suggestion.text
-        if self.eol != "\n":
-            produced = produced.replace("\n", self.eol)
-        return produced.startswith(typed) or (bool(produced) and typed.startswith(produced))
-
-
-@dataclass
-class DocumentState:
-    """Per document: the newest request's 'you are superseded' signal and the running stream."""
-
-    newest: asyncio.Event | None = None
-    fetch: Fetch | None = None
 
 
 @dataclass
@@ -92,10 +52,6 @@ class Counters:
     superseded: int = 0
     early_stops: int = 0
     prefetches: int = 0
-
-
-class Superseded(Exception):
-    """A newer request for the same document arrived."""
 
 
 class Engine:
@@ -248,7 +204,7 @@ class Engine:
         fetch = state.fetch
         if fetch is not None and fetch.joinable(params, cut.prefix, cut.suffix):
             self.counters.joins += 1
-            text = await self._wait_for(fetch, newest)
+            text = await wait_for(fetch, newest)
             if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
                 return hit
             if text is None or cut.prefix == fetch.prefix:
@@ -256,11 +212,11 @@ class Engine:
         elif fetch is not None and fetch.task is not None:
             fetch.stop()  # the user went elsewhere: stop paying for this stream
         if not invoked and (delay := self.debounce_seconds()) > 0:
-            await self._until_superseded(asyncio.sleep(delay), newest)
+            await until_superseded(asyncio.sleep(delay), newest)
         if self._backoff.blocks(self._clock(), invoked=invoked):
             return None
         fetch = self._start(state, self._outgoing(request, preamble), params, cut, language_id)
-        return await self._wait_for(fetch, newest)
+        return await wait_for(fetch, newest)
 
     def _outgoing(self, request: FimRequest, preamble: Callable[[], Preamble]) -> FimRequest:
         """The request as sent: with the file header and related code, and redacted."""
@@ -395,39 +351,6 @@ class Engine:
         if text is not None:
             self.cache.put(fetch.params, fetch.prefix, fetch.suffix, text)
         return text
-
-    async def _wait_for(self, fetch: Fetch, newest: asyncio.Event) -> str | None:
-        """Wait for a stream's text; if every waiter leaves, the stream closes soon after."""
-        assert fetch.task is not None
-        fetch.waiters += 1
-        try:
-            return await self._until_superseded(asyncio.shield(fetch.task), newest)
-        finally:
-            fetch.waiters -= 1
-            if fetch.waiters == 0 and not fetch.task.done():
-                asyncio.get_running_loop().call_later(
-                    ORPHAN_GRACE_SECONDS, self._drop_orphan, fetch
-                )
-
-    @staticmethod
-    def _drop_orphan(fetch: Fetch) -> None:
-        if fetch.waiters == 0:
-            fetch.stop()
-
-    async def _until_superseded(self, work: Awaitable[_T], newest: asyncio.Event) -> _T:
-        """Await `work`, unless a newer request for the document comes first (then raise Superseded)."""
-        job = asyncio.ensure_future(work)
-        signal = asyncio.ensure_future(newest.wait())
-        try:
-            await asyncio.wait((job, signal), return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            signal.cancel()
-            finished = job.done()
-            if not finished:
-                job.cancel()
-        if not finished or job.cancelled():
-            raise Superseded
-        return job.result()
 
     def _state(self, key: tuple[str, str]) -> DocumentState:
         state = self._documents.get(key)

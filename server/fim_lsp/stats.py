@@ -11,18 +11,6 @@ from typing import Any
 KEEP_DAYS = 90
 LATENCY_SAMPLES = 2000  # per day, the latest ones
 OPEN_SUGGESTIONS = 1024  # suggestions that may still be shown or accepted
-COUNTS = (
-    "requests",
-    "cache_hits",
-    "typed_through",
-    "http_requests",
-    "tokens_in",
-    "tokens_out",
-    "shown",
-    "accepted",
-    "partially_accepted",
-    "chars_accepted",
-)
 
 
 @dataclass
@@ -46,6 +34,9 @@ class Day:
         self.latencies_ms.append(round(milliseconds, 1))
         if len(self.latencies_ms) > LATENCY_SAMPLES:
             del self.latencies_ms[: len(self.latencies_ms) - LATENCY_SAMPLES]
+
+
+COUNTS = tuple(f.name for f in dataclasses.fields(Day) if f.name != "latencies_ms")
 
 
 @dataclass

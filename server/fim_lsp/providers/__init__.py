@@ -22,6 +22,7 @@ __all__ = [
     "Choice",
     "ErrorKind",
     "FimRequest",
+    "HttpClient",
     "Provider",
     "ProviderError",
     "build",
@@ -40,6 +41,7 @@ KEY_VARIABLES = {
     "openai": openai.KEY_VARIABLE,
 }
 KEY_REQUIRED = frozenset(PRESETS)
+HttpClient = httpx.AsyncClient  # the one client type; code outside providers/ names it so
 
 
 def create_http_client(connect_timeout_ms: int = 3000) -> httpx.AsyncClient:
