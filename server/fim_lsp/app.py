@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import logging
 import os
+import re
 import stat
 import sys
 import threading
@@ -19,7 +20,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
 from fim_lsp import __version__, config, cursor, snippets, stats_store
-from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
+from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range, units
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
 from fim_lsp.lsp_wire import RobustProtocol, read_messages
@@ -106,6 +107,7 @@ class FimServer(LanguageServer, Session):
         self.notices = Notices()
         self.init_layer: Mapping[str, object] = {}  # from initializationOptions
         self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
+        self.markdown_documentation = False  # whether the client renders markdown in menu items
         self._tasks: set[asyncio.Task[Any]] = set()
         self.engine = Engine(
             settings,
@@ -225,6 +227,12 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
         ls.documents.encoding = _encoding(encoding)
         ls.init_layer = config.section_of(params.initialization_options)
+        item_capabilities = params.capabilities.text_document and (
+            params.capabilities.text_document.completion
+            and params.capabilities.text_document.completion.completion_item
+        )
+        formats = (item_capabilities and item_capabilities.documentation_format) or []
+        ls.markdown_documentation = types.MarkupKind.Markdown in formats
         log.info("client %s, position encoding %s", _client_name(params), ls.documents.encoding)
 
     @server.feature(types.INITIALIZED)
@@ -308,18 +316,43 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         if found is None:
             return types.CompletionList(is_incomplete=True, items=[])
         text, at, cut = found
-        label = next((line.strip() for line in LINE_BREAK.split(text) if line.strip()), text)
-        item = types.CompletionItem(
-            label=label,
-            kind=types.CompletionItemKind.Text,
-            detail=f"fim-lsp · {ls.engine.settings.model}",
-            text_edit=types.TextEdit(range=at, new_text=text),
-            insert_text_format=types.InsertTextFormat.PlainText,
-            command=_accept_command(ls.offer(text, params.text_document.uri, cut)),
-        )
+        document = ls.documents.get(params.text_document.uri)
+        language = document.language_id if document is not None else ""
+        item = _menu_item(text, at, cut, language, ls)
+        item.command = _accept_command(ls.offer(text, params.text_document.uri, cut))
         return types.CompletionList(is_incomplete=True, items=[item])
 
     return server
+
+
+def _menu_item(
+    text: str, at: types.Range, cut: cursor.Cut, language: str, ls: FimServer
+) -> types.CompletionItem:
+    """The suggestion as a menu item that replaces the word before the cursor with that word and
+    the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
+    text's result."""
+    word = cursor.word_before(cut)
+    inserted = word + text
+    start = types.Position(at.start.line, at.start.character - units(word, ls.documents.encoding))
+    documentation: str | types.MarkupContent = inserted
+    if ls.markdown_documentation:
+        fence = "`" * max(3, _longest_backtick_run(inserted) + 1)
+        documentation = types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value=f"{fence}{language}\n{inserted}\n{fence}"
+        )
+    return types.CompletionItem(
+        label=next((line.strip() for line in LINE_BREAK.split(inserted) if line.strip()), text),
+        kind=types.CompletionItemKind.Text,
+        detail=f"fim-lsp · {ls.engine.settings.model}",
+        documentation=documentation,
+        filter_text=inserted,
+        text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=inserted),
+        insert_text_format=types.InsertTextFormat.PlainText,
+    )
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
 def _accept_command(suggestion_id: str) -> types.Command:

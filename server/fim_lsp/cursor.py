@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from fim_lsp.documents import Document
@@ -18,6 +19,15 @@ class Cut:
     eol: str  # the document's line ending
     line: int  # cursor line index
     column: int  # cursor column in code points
+
+
+WORD_BEFORE = re.compile(r"\w+\Z")
+
+
+def word_before(cut: Cut) -> str:
+    """The word the cursor ends, which a completion-menu item replaces so editors can filter by it."""
+    found = WORD_BEFORE.search(cut.line_prefix)
+    return found.group() if found else ""
 
 
 def _lines_before(document: Document, line: int, head: str, budget: int) -> str:

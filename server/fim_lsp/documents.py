@@ -55,7 +55,7 @@ def _column(content: str, units: int, encoding: Encoding) -> int:
     return len(head.encode("utf-8")[:units].decode("utf-8", "ignore"))
 
 
-def _units(prefix: str, encoding: Encoding) -> int:
+def units(prefix: str, encoding: Encoding) -> int:
     """Client units of `prefix`."""
     if encoding == "utf-32" or prefix.isascii():
         return len(prefix)
@@ -149,12 +149,12 @@ class Document:
         """Whether `position` names a place in the document without clamping."""
         if not 0 <= position.line < len(self._lines):
             return False
-        return 0 <= position.character <= _units(self.line(position.line), self.encoding)
+        return 0 <= position.character <= units(self.line(position.line), self.encoding)
 
     def character_of(self, line: int, column: int) -> int:
         """Client units of code-point `column` on `line` (the inverse of index_of), clamped."""
         content = self.line(min(max(line, 0), len(self._lines) - 1))
-        return _units(content[: max(column, 0)], self.encoding)
+        return units(content[: max(column, 0)], self.encoding)
 
     def apply_change(self, text: str, range: Range | None = None) -> None:
         """Replace `range` (the whole document if None) with `text`.

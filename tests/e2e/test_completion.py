@@ -78,10 +78,50 @@ async def test_plain_completion(client: LanguageClient, fake: FakeCodestral) -> 
     assert result.is_incomplete is True
     [item] = result.items
     assert item.label == "total = a + b"
+    assert item.detail == "fim-lsp · codestral-latest"
+    assert isinstance(item.documentation, types.MarkupContent)
+    assert item.documentation.kind == types.MarkupKind.Markdown
+    assert item.documentation.value == "```python\ntotal = a + b\n    return total\n```"
     assert isinstance(item.text_edit, types.TextEdit)
     assert item.text_edit.new_text == "total = a + b\n    return total"
+    assert item.filter_text == item.text_edit.new_text
     cursor = types.Position(line=1, character=4)
     assert item.text_edit.range == types.Range(start=cursor, end=cursor)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+async def test_menu_item_replaces_the_word_typed_so_editors_can_filter(
+    start: Start, fake: FakeCodestral, encoding: str
+) -> None:
+    """Typed `😀ré`, suggested `sumé = 1`: the item replaces `ré` (not the emoji, which is no
+    word character) by `résumé = 1`, which is what accepting the ghost text gives."""
+    fake.completion = "sumé = 1\nx = ``` fence"
+    client = await start(client=CLIENTS[encoding])
+    uri = open_document(client, "s = 0\n😀ré\n")
+    end = _units("😀ré", encoding)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=end),
+        )
+    )
+    assert isinstance(result, types.CompletionList)
+    [item] = result.items
+    assert item.label == "résumé = 1"
+    assert isinstance(item.text_edit, types.TextEdit)
+    assert item.text_edit.new_text == "résumé = 1\nx = ``` fence"
+    assert item.filter_text == item.text_edit.new_text
+    assert item.text_edit.range == types.Range(
+        start=types.Position(line=1, character=_units("😀", encoding)),
+        end=types.Position(line=1, character=end),
+    )
+    if encoding == "utf-32":  # the emacs capabilities, which name no documentation format
+        assert item.documentation == item.text_edit.new_text
+    else:
+        assert isinstance(item.documentation, types.MarkupContent)
+        assert item.documentation.kind == types.MarkupKind.Markdown
+        assert item.documentation.value == "````python\nrésumé = 1\nx = ``` fence\n````"
+    assert fake.last_body()["prompt"] == "s = 0\n😀ré"
 
 
 def _units(text: str, encoding: str) -> int:
