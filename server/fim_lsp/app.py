@@ -274,7 +274,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         length = _field(params, "acceptedLength")
         suggestion_id = _suggestion_id(params)
         if suggestion_id is not None and isinstance(length, int):
-            ls.engine.stats.accepted(stats_store.today(), suggestion_id, length)
+            ls.partially_accepted(suggestion_id, length)
 
     @server.command(LAST_REQUEST_COMMAND)
     def on_last_request(ls: FimServer, *args: object) -> dict[str, Any] | None:
@@ -282,7 +282,15 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
 
     @server.command(STATS_COMMAND)
     def on_stats(ls: FimServer, *args: object) -> dict[str, object]:
-        return ls.engine.stats.summary(stats_store.today())
+        adaptation = ls.engine.adaptation()
+        return {
+            **ls.engine.stats.summary(stats_store.today()),
+            "adaptation": {
+                "singleLine": adaptation.single_line,
+                "waitFactor": adaptation.wait_factor,
+                "reason": adaptation.reason,
+            },
+        }
 
     @server.command(HEALTH_COMMAND)
     def on_health(ls: FimServer, *args: object) -> dict[str, object]:

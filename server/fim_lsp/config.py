@@ -128,6 +128,14 @@ class Settings:
             "time, stopped by any edit), so it is often ready when asked for."
         ),
     )
+    adapt_to_usage: bool = field(
+        default=True,
+        metadata=_doc(
+            "Learn from what is accepted: one-line automatic suggestions when mostly only first "
+            "lines are kept, and a longer wait before asking when none are accepted (needs an "
+            "editor that reports shown and accepted suggestions, as ours do)."
+        ),
+    )
     exclude: tuple[str, ...] = field(
         default=(),
         metadata=_doc(
@@ -258,6 +266,7 @@ _CHECKS: dict[str, Callable[[object], Any]] = {
     "redact_secrets": _boolean,
     "respect_gitignore": _boolean,
     "prefetch": _boolean,
+    "adapt_to_usage": _boolean,
     "exclude": _strings,
     "disabled_languages": _strings,
 }

@@ -40,7 +40,7 @@ def _split(text: str) -> list[str]:
     return lines
 
 
-def _column(content: str, units: int, encoding: Encoding) -> int:
+def column(content: str, units: int, encoding: Encoding) -> int:
     """Code-point column of `units` client units into `content`, rounded down inside a character."""
     if units <= 0:
         return 0
@@ -143,7 +143,7 @@ class Document:
         if line >= len(self._lines):
             line = len(self._lines) - 1
             return line, len(self.line(line))
-        return line, _column(self.line(line), position.character, self.encoding)
+        return line, column(self.line(line), position.character, self.encoding)
 
     def is_in_range(self, position: Position) -> bool:
         """Whether `position` names a place in the document without clamping."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fim_lsp import config, fitting, postprocess, redaction
+from fim_lsp.adaptation import Adaptation, adapt
 from fim_lsp.backoff import Backoff
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
@@ -91,6 +92,7 @@ class Engine:
         self.stats = stats if stats is not None else Stats()
         self.last_exchange: dict[str, Any] | None = None  # what the last request sent and got
         self._today = today
+        self._adaptation = Adaptation()
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
@@ -194,7 +196,8 @@ class Engine:
         language_id: str,
         preamble: Callable[[], Preamble],
     ) -> str | None:
-        request = build_request(self.settings, cut)
+        adaptation = Adaptation() if invoked else self.adaptation()
+        request = build_request(self.settings, cut, single_line=adaptation.single_line)
         params = self._params(request)
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             self.counters.cache_hits += 1
@@ -211,11 +214,18 @@ class Engine:
                 return None  # the stream had nothing for this place; asking again will not help
         elif fetch is not None and fetch.task is not None:
             fetch.stop()  # the user went elsewhere: stop paying for this stream
-        if not invoked and (delay := self.debounce_seconds()) > 0:
+        if not invoked and (delay := self.debounce_seconds() * adaptation.wait_factor) > 0:
             await until_superseded(asyncio.sleep(delay), newest)
         if self._backoff.blocks(self._clock(), invoked=invoked):
             return None
-        fetch = self._start(state, self._outgoing(request, preamble), params, cut, language_id)
+        fetch = self._start(
+            state,
+            self._outgoing(request, preamble),
+            params,
+            cut,
+            language_id,
+            single_line=adaptation.single_line,
+        )
         return await wait_for(fetch, newest)
 
     def _outgoing(self, request: FimRequest, preamble: Callable[[], Preamble]) -> FimRequest:
@@ -256,7 +266,8 @@ class Engine:
             return
         if self._backoff.blocks(self._clock(), invoked=False):
             return
-        request = build_request(settings, cut)
+        single_line = self.adaptation().single_line
+        request = build_request(settings, cut, single_line=single_line)
         params = self._params(request)
         state = self._state((key, "inline"))
         current = state.fetch.task if state.fetch is not None else None
@@ -266,7 +277,14 @@ class Engine:
             return
         if self._prefetch is not None:
             self._prefetch[1].stop()
-        fetch = self._start(state, self._outgoing(request, preamble), params, cut, language_id)
+        fetch = self._start(
+            state,
+            self._outgoing(request, preamble),
+            params,
+            cut,
+            language_id,
+            single_line=single_line,
+        )
         self._prefetch = (key, fetch)
         self.counters.prefetches += 1
 
@@ -276,6 +294,21 @@ class Engine:
             if self._prefetch[1].waiters == 0:
                 self._prefetch[1].stop()
             self._prefetch = None
+
+    def adaptation(self) -> Adaptation:
+        """How automatic requests follow the way suggestions are used (`adaptToUsage`)."""
+        if not self.settings.adapt_to_usage:
+            return Adaptation()
+        stats = self.stats
+        adaptation = adapt(list(stats.first_line_only.values()), stats.ignored_in_a_row)
+        before = self._adaptation
+        if (adaptation.single_line, adaptation.wait_factor) != (
+            before.single_line,
+            before.wait_factor,
+        ):
+            log.info("adapting to use: %s", adaptation.reason or "back to normal")
+        self._adaptation = adaptation
+        return adaptation
 
     def debounce_seconds(self) -> float:
         """How long an automatic request waits before calling the provider."""
@@ -289,12 +322,14 @@ class Engine:
         params: Hashable,
         cut: Cut,
         language_id: str,
+        *,
+        single_line: bool = False,
     ) -> Fetch:
         around = around_of(cut, language_id)
         suggestion = postprocess.Suggestion(
             cut.line_prefix,
             cut.line_suffix,
-            max_lines=self.settings.max_lines,
+            max_lines=1 if single_line else self.settings.max_lines,
             stop_at=fitting.first_line_below(around),
             strip_fences=language_id not in ("markdown", "mdx"),
         )

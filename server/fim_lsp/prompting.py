@@ -17,9 +17,12 @@ SINGLE_LINE_MAX_TOKENS = 64
 INSPECTED_CHARS = 20_000  # of the answer kept for the prompt inspector
 
 
-def build_request(settings: Settings, cut: Cut, header: str = "") -> FimRequest:
-    """What to ask the model for this cut: one line mid-line, else a block; `header` leads the prompt."""
-    single = postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
+def build_request(
+    settings: Settings, cut: Cut, header: str = "", *, single_line: bool = False
+) -> FimRequest:
+    """What to ask the model for this cut: one line mid-line or when `single_line`, else a block;
+    `header` leads the prompt."""
+    single = single_line or postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
     return FimRequest(
         prompt=header + cut.prefix,
         suffix=cut.suffix,

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fim_lsp import __version__, config, context, cursor, snippets, stats_store
-from fim_lsp.documents import Document, DocumentStore, Position
+from fim_lsp.documents import Document, DocumentStore, Position, column
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
 from fim_lsp.notices import Notices
@@ -176,6 +176,17 @@ class Session:
         while len(self._offers) > MAX_OFFERS:
             self._offers.popitem(last=False)
         return suggestion_id
+
+    def partially_accepted(self, suggestion_id: str, units: int) -> None:
+        """The editor kept the first `units` (in the position encoding) of a suggestion."""
+        offer = self._offers.get(suggestion_id)
+        if offer is None:
+            log.debug(
+                "partially accepted: %s is no recent suggestion of this session", suggestion_id
+            )
+            return
+        chars = column(offer[3], units, self.documents.encoding)
+        self.engine.stats.accepted(stats_store.today(), suggestion_id, chars)
 
     def prefetch_after(self, suggestion_id: str) -> None:
         """A suggestion was accepted whole: fetch the next one, at the end of what was inserted."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,9 @@ from typing import Any
 KEEP_DAYS = 90
 LATENCY_SAMPLES = 2000  # per day, the latest ones
 OPEN_SUGGESTIONS = 1024  # suggestions that may still be shown or accepted
+# the first line with something on it, with the blank lines before it and its line break
+FIRST_LINE = re.compile(r"\s*[^\r\n]*(?:\r\n|\r|\n)?")
+KEPT_OUTCOMES = 20  # latest accepted multi-line suggestions, for adaptation
 
 
 @dataclass
@@ -44,6 +48,7 @@ class _Open:
     """A suggestion given to the editor, until it is accepted or forgotten."""
 
     length: int
+    first_line: int  # characters up to the end of the first line with something on it
     shown: bool = False
     accepted_chars: int = 0
 
@@ -63,6 +68,9 @@ class Stats:
         self.days: dict[str, Day] = days or {}
         self._open: OrderedDict[str, _Open] = OrderedDict()
         self.changed = False
+        # this session's use, for adaptation: not kept in the file
+        self.first_line_only: OrderedDict[str, bool] = OrderedDict()
+        self.ignored_in_a_row = 0
 
     def day(self, date: str) -> Day:
         """The numbers of `date` (YYYY-MM-DD), started if new; old days beyond KEEP_DAYS go."""
@@ -82,7 +90,8 @@ class Stats:
 
     def offered(self, suggestion_id: str, text: str) -> None:
         """A suggestion went to the editor under `suggestion_id`."""
-        self._open[suggestion_id] = _Open(len(text))
+        first_line = FIRST_LINE.match(text)
+        self._open[suggestion_id] = _Open(len(text), first_line.end() if first_line else len(text))
         while len(self._open) > OPEN_SUGGESTIONS:
             self._open.popitem(last=False)
 
@@ -94,6 +103,7 @@ class Stats:
         if not item.shown:
             item.shown = True
             self.count(date, shown=1)
+            self.ignored_in_a_row += 1
         return True
 
     def accepted(self, date: str, suggestion_id: str, length: int | None = None) -> bool:
@@ -105,12 +115,21 @@ class Stats:
         taken = item.length if whole else max(0, length or 0)
         self.count(date, chars_accepted=max(0, taken - item.accepted_chars))
         item.accepted_chars = max(item.accepted_chars, taken)
+        self.ignored_in_a_row = 0
+        if item.first_line < item.length:
+            self._outcome(suggestion_id, item.accepted_chars <= item.first_line)
         if whole:
             self.count(date, accepted=1)
             del self._open[suggestion_id]
         else:
             self.count(date, partially_accepted=1)
         return True
+
+    def _outcome(self, suggestion_id: str, first_line_only: bool) -> None:
+        self.first_line_only[suggestion_id] = first_line_only
+        self.first_line_only.move_to_end(suggestion_id)
+        while len(self.first_line_only) > KEPT_OUTCOMES:
+            self.first_line_only.popitem(last=False)
 
     def summary(self, today: str) -> dict[str, Any]:
         """Today, and every kept day summed, with rates and latency percentiles."""

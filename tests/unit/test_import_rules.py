@@ -20,6 +20,7 @@ PURE = {
     "redaction",
     "backoff",
     "stats",
+    "adaptation",
 }
 LSP_MODULES = {"app", "lsp_wire"}  # the server and the wire it reads
 ENTRY_POINTS = {"cli", "__main__"}

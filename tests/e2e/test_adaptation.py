@@ -1,0 +1,122 @@
+"""Adaptation to use (`adaptToUsage`) through the real server: what the editor reports changes what
+automatic requests ask for and how long they wait."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from bench.fakes.codestral import FakeCodestral
+from tests.e2e.conftest import Start, inline, open_document, server_env
+from tests.e2e.test_lifecycle import _command, _item_json
+
+SOURCE = "def add(a, b):\n    \n"
+FIRST_LINE = "total = a + b  # 😀 sum\n"  # the emoji is two UTF-16 units, one character
+MULTI_LINE = FIRST_LINE + "    return total"
+
+
+async def _keep_first_lines(client: LanguageClient, uri: str, times: int) -> None:
+    """Take `times` suggestions up to the end of their first line, as VS Code's accept-line does;
+    the accepted length is in UTF-16 units, the negotiated encoding."""
+    for _ in range(times):
+        result = await inline(client, uri, 1, 4, invoked=False)
+        assert isinstance(result, types.InlineCompletionList)
+        [item] = result.items
+        assert item.insert_text == MULTI_LINE
+        client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(item)})
+        client.protocol.notify(
+            "textDocument/didPartiallyAcceptCompletion",
+            {"item": _item_json(item), "acceptedLength": len(FIRST_LINE.encode("utf-16-le")) // 2},
+        )
+
+
+async def _suggestion(client: LanguageClient, uri: str, *, invoked: bool) -> Any:
+    result = await inline(client, uri, 1, 4, invoked=invoked)
+    assert isinstance(result, types.InlineCompletionList)
+    [item] = result.items
+    return item.insert_text
+
+
+async def test_when_only_first_lines_are_kept_automatic_suggestions_become_one_line(
+    start: Start, fake: FakeCodestral
+) -> None:
+    fake.completion = MULTI_LINE
+    client = await start(client="visual-studio-code")
+    await _keep_first_lines(client, open_document(client, SOURCE), times=7)
+    assert (await _command(client, "fimLsp.stats"))["adaptation"]["singleLine"] is False
+    await _keep_first_lines(client, open_document(client, SOURCE, uri="file:///work/b.py"), 1)
+
+    stats = await _command(client, "fimLsp.stats")
+    assert stats["today"]["chars_accepted"] == 8 * len(FIRST_LINE)
+    assert stats["adaptation"]["singleLine"] is True
+    assert "only the first line was kept of 8 of the last 8" in stats["adaptation"]["reason"]
+
+    uri = open_document(client, "def mul(a, b):\n    \n", uri="file:///work/c.py")
+    assert await _suggestion(client, uri, invoked=False) == FIRST_LINE.rstrip("\n")
+    body = fake.last_body()
+    assert body["stop"] == ["\n"] and body["max_tokens"] <= 64
+    # asking for a suggestion on purpose still gets the whole block
+    other = open_document(client, "def div(a, b):\n    \n", uri="file:///work/d.py")
+    assert await _suggestion(client, other, invoked=True) == MULTI_LINE
+    assert "\n" not in (fake.last_body().get("stop") or [])
+
+
+async def test_accepting_whole_blocks_keeps_them_coming(start: Start, fake: FakeCodestral) -> None:
+    fake.completion = MULTI_LINE
+    client = await start(client="visual-studio-code")
+    uri = open_document(client, SOURCE)
+    for _ in range(4):
+        result = await inline(client, uri, 1, 4, invoked=False)
+        assert isinstance(result, types.InlineCompletionList)
+        [item] = result.items
+        assert item.command is not None
+        await _command(client, item.command.command, *(item.command.arguments or []))
+    await _keep_first_lines(client, uri, times=6)  # 6 of 10: under three quarters
+    assert (await _command(client, "fimLsp.stats"))["adaptation"]["singleLine"] is False
+    assert await _suggestion(client, uri, invoked=False) == MULTI_LINE
+
+
+async def test_adaptation_can_be_turned_off(start: Start, fake: FakeCodestral) -> None:
+    fake.completion = MULTI_LINE
+    client = await start(
+        client="visual-studio-code", env=server_env(fake, FIM_LSP_ADAPT_TO_USAGE="false")
+    )
+    await _keep_first_lines(client, open_document(client, SOURCE), times=10)
+    stats = await _command(client, "fimLsp.stats")
+    assert stats["adaptation"] == {"singleLine": False, "waitFactor": 1, "reason": ""}
+    uri = open_document(client, SOURCE, uri="file:///work/b.py")
+    assert await _suggestion(client, uri, invoked=False) == MULTI_LINE
+
+
+async def test_when_nothing_is_accepted_automatic_requests_wait_longer(
+    start: Start, fake: FakeCodestral
+) -> None:
+    client = await start(
+        env=server_env(fake, FIM_LSP_DEBOUNCE_MS="300", FIM_LSP_ADAPTIVE_DEBOUNCE="false")
+    )
+    uri = open_document(client, SOURCE)
+    items = []
+    for n in range(30):  # the first asks the provider; the rest are the same place, cached
+        result = await inline(client, uri, 1, 4, invoked=n == 0)
+        assert isinstance(result, types.InlineCompletionList)
+        items += result.items
+        client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(items[-1])})
+    adaptation = (await _command(client, "fimLsp.stats"))["adaptation"]
+    assert adaptation["waitFactor"] == 4
+    assert "none of the last 30 suggestions shown was accepted" in adaptation["reason"]
+
+    asked = len(fake.requests)
+    other = open_document(client, "def sub(a, b):\n    \n", uri="file:///work/b.py")
+    pending = asyncio.ensure_future(inline(client, other, 1, 4, invoked=False))
+    await asyncio.sleep(0.6)  # twice the 300 ms debounce, half of the 1.2 s it now is
+    assert len(fake.requests) == asked, "the automatic request did not wait longer"
+    result = await pending
+    assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
+    assert len(fake.requests) == asked + 1
+
+    last = items[-1]
+    await _command(client, last.command.command, *(last.command.arguments or []))
+    assert (await _command(client, "fimLsp.stats"))["adaptation"]["waitFactor"] == 1
