@@ -19,7 +19,7 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
-from fim_lsp import __version__, config, cursor, snippets, stats_store
+from fim_lsp import __version__, config, cursor, prompting, snippets, stats, stats_store
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range, units
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
@@ -278,13 +278,21 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
 
     @server.command(LAST_REQUEST_COMMAND)
     def on_last_request(ls: FimServer, *args: object) -> dict[str, Any] | None:
-        return ls.engine.last_exchange
+        exchange = ls.engine.last_exchange
+        if exchange is None:
+            return None
+        return {**exchange, "text": prompting.inspection_report(exchange)}
 
     @server.command(STATS_COMMAND)
     def on_stats(ls: FimServer, *args: object) -> dict[str, object]:
         adaptation = ls.engine.adaptation()
+        summary = ls.engine.stats.summary(stats_store.today())
+        text = stats.report(summary, stats_store.where(ls.stats_path))
+        if adaptation.reason:
+            text += f"\nadapting to use: {adaptation.reason}"
         return {
-            **ls.engine.stats.summary(stats_store.today()),
+            **summary,
+            "text": text,
             "adaptation": {
                 "singleLine": adaptation.single_line,
                 "waitFactor": adaptation.wait_factor,

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from fim_lsp import __version__, config, cursor, stats_store
+from fim_lsp import __version__, config, cursor, stats, stats_store
 from fim_lsp.documents import Document
 from fim_lsp.languages import path_comment
 from fim_lsp.prompting import build_request, read_stream, redacted
@@ -224,38 +224,10 @@ def _serve(address: str | None) -> int:
     return 0
 
 
-_STATS_ROWS = (
-    ("shown", "suggestions shown"),
-    ("accepted", "accepted whole"),
-    ("partially_accepted", "accepted in part"),
-    ("chars_accepted", "characters accepted"),
-    ("acceptance_rate", "accepted / shown"),
-    ("requests", "requests from the editor"),
-    ("cache_hit_rate", "answered from the cache"),
-    ("typed_through_rate", "... of them typed through"),
-    ("latency_ms_p50", "latency p50 (ms)"),
-    ("latency_ms_p95", "latency p95 (ms)"),
-    ("http_requests", "HTTP requests to the provider"),
-    ("tokens_in", "tokens sent (estimated)"),
-    ("tokens_out", "tokens received (estimated)"),
-)
-
-
 def _stats() -> None:
     path = stats_store.stats_path(os.environ)
     summary = stats_store.load(path).summary(stats_store.today())
-    print(f"statistics in {path or 'memory only (FIM_LSP_STATS_FILE is empty)'}")
-    print(f"{'':32} {'today':>10} {'all days':>10}")
-    for key, label in _STATS_ROWS:
-        today, total = summary["today"][key], summary["all"][key]
-        rate = key.endswith("_rate")
-        print(f"{label:32} {_number(today, rate):>10} {_number(total, rate):>10}")
-
-
-def _number(value: object, rate: bool) -> str:
-    if not isinstance(value, int | float):
-        return "-"
-    return f"{value:.1%}" if rate else f"{value:g}"
+    print(stats.report(summary, stats_store.where(path)))
 
 
 def main(argv: list[str] | None = None) -> int:

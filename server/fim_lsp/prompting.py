@@ -73,6 +73,35 @@ def inspected(provider: Provider, request: FimRequest) -> dict[str, Any]:
     }
 
 
+def inspection_report(exchange: dict[str, Any] | None) -> str:
+    """The prompt inspector's answer for people: every part that was sent, then what came back."""
+    if exchange is None:
+        return "fim-lsp has sent no request yet."
+    parameters = ", ".join(f"{k}={v!r}" for k, v in exchange["parameters"].items())
+    took = exchange["milliseconds"]
+    lines = [
+        "The last request fim-lsp sent, exactly as it left this machine (after redaction).",
+        f"provider {exchange['provider']} at {exchange['host']}, model {exchange['model']}"
+        + (f", answered in {took} ms" if took is not None else ""),
+        f"parameters: {parameters}",
+    ]
+    for part in exchange["extra"]:
+        lines += ["", f"=== other file sent along: {part['file']} ===", part["text"]]
+    lines += ["", "=== prompt (before the cursor) ===", exchange["prompt"]]
+    lines += ["", "=== suffix (after the cursor) ===", exchange["suffix"]]
+    if exchange["error"] is not None:
+        lines += ["", "=== failed ===", exchange["error"]]
+    else:
+        received, shown = exchange["received"], exchange["shown"]
+        lines += [
+            "",
+            "=== received from the model ===",
+            "(still streaming)" if received is None else received,
+        ]
+        lines += ["", "=== shown to you ===", "(nothing)" if shown is None else shown]
+    return "\n".join(lines)
+
+
 async def read_stream(
     provider: Provider,
     request: FimRequest,

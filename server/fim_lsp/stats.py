@@ -178,3 +178,36 @@ def _summarise(days: Any) -> dict[str, Any]:
         "latency_ms_p50": percentile(latencies, 0.5),
         "latency_ms_p95": percentile(latencies, 0.95),
     }
+
+
+REPORT_ROWS = (
+    ("shown", "suggestions shown"),
+    ("accepted", "accepted whole"),
+    ("partially_accepted", "accepted in part"),
+    ("chars_accepted", "characters accepted"),
+    ("acceptance_rate", "accepted / shown"),
+    ("requests", "requests from the editor"),
+    ("cache_hit_rate", "answered from the cache"),
+    ("typed_through_rate", "... of them typed through"),
+    ("latency_ms_p50", "latency p50 (ms)"),
+    ("latency_ms_p95", "latency p95 (ms)"),
+    ("http_requests", "HTTP requests to the provider"),
+    ("tokens_in", "tokens sent (estimated)"),
+    ("tokens_out", "tokens received (estimated)"),
+)
+
+
+def report(summary: dict[str, Any], where: str) -> str:
+    """A summary as a table for people, today's column beside all days'; `where` says where it is kept."""
+    lines = [f"statistics in {where}", f"{'':32} {'today':>10} {'all days':>10}"]
+    for key, label in REPORT_ROWS:
+        today, total = summary["today"][key], summary["all"][key]
+        rate = key.endswith("_rate")
+        lines.append(f"{label:32} {_number(today, rate):>10} {_number(total, rate):>10}")
+    return "\n".join(lines)
+
+
+def _number(value: object, rate: bool) -> str:
+    if not isinstance(value, int | float):
+        return "-"
+    return f"{value:.1%}" if rate else f"{value:g}"

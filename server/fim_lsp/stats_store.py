@@ -56,3 +56,8 @@ def save(stats: Stats, path: Path | None) -> None:
         stats.changed = False
     except OSError as error:
         log.warning("cannot write the statistics to %s (%s)", path, error)
+
+
+def where(path: Path | None) -> str:
+    """Where the statistics are kept, for people."""
+    return str(path) if path is not None else "memory only (FIM_LSP_STATS_FILE is empty)"

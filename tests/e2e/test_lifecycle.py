@@ -101,6 +101,7 @@ async def test_statistics_are_kept_in_a_file_that_fim_lsp_stats_prints(
         item = await _offered(client, uri)
         assert item.command is not None
         await _command(client, "fimLsp.accepted", *(item.command.arguments or []))
+        shown_in_editor = (await _command(client, "fimLsp.stats"))["text"]
         await client.shutdown_session()  # statistics are written at shutdown at the latest
     finally:
         await client.stop()
@@ -114,9 +115,12 @@ async def test_statistics_are_kept_in_a_file_that_fim_lsp_stats_prints(
         timeout=60,
         check=True,
     )
+    assert done.stdout.startswith(f"statistics in {stats_file}\n")
     rows = {line[:32].strip(): line[32:].split() for line in done.stdout.splitlines()[2:]}
     assert rows["accepted whole"] == ["1", "1"]
     assert rows["HTTP requests to the provider"] == ["1", "1"]
+    # what an editor shows for the fimLsp.stats command is the same table
+    assert done.stdout.splitlines()[:4] == shown_in_editor.splitlines()[:4]
 
 
 async def test_the_prompt_inspector_shows_what_was_sent_and_received(
@@ -134,6 +138,12 @@ async def test_the_prompt_inspector_shows_what_was_sent_and_received(
     assert last["parameters"]["max_tokens"] == body["max_tokens"]
     assert last["provider"] == "mistral" and last["error"] is None
     assert fake.api_key not in str(last)
+    text = last["text"]  # what an editor shows: every part that was sent, then the answer
+    assert text.startswith("The last request fim-lsp sent, exactly as it left this machine")
+    assert f"=== prompt (before the cursor) ===\n{body['prompt']}\n" in text
+    assert f"=== suffix (after the cursor) ===\n{body['suffix']}\n" in text
+    assert text.endswith("=== shown to you ===\nreturn a + b")
+    assert secret not in text and "model codestral-latest" in text
 
 
 def _model(prompt: str, suffix: str) -> str:
