@@ -1,4 +1,4 @@
--- Defines `:FimLsp status|toggle|restart|log`; everything else starts with require('fim_lsp').setup().
+-- Defines `:FimLsp status|toggle|restart|log|stats|last`; everything else starts with require('fim_lsp').setup().
 if vim.g.loaded_fim_lsp then
   return
 end
@@ -18,21 +18,27 @@ local subcommands = {
   log = function()
     vim.cmd.tabnew(vim.fn.fnameescape(vim.lsp.log.get_filename()))
   end,
+  stats = function()
+    require('fim_lsp').show('fimLsp.stats', 'no statistics')
+  end,
+  last = function()
+    require('fim_lsp').show('fimLsp.lastRequest', 'no request was sent yet')
+  end,
 }
 
 vim.api.nvim_create_user_command('FimLsp', function(cmd)
   local run = subcommands[cmd.fargs[1] or 'status']
   if not run then
-    vim.notify('FimLsp: unknown subcommand ' .. cmd.fargs[1] .. ' (status, toggle, restart, log)', vim.log.levels.ERROR)
+    vim.notify('FimLsp: unknown subcommand ' .. cmd.fargs[1] .. ' (status, toggle, restart, log, stats, last)', vim.log.levels.ERROR)
     return
   end
   run()
 end, {
   nargs = '?',
-  desc = 'fim-lsp: status, toggle, restart or log',
+  desc = 'fim-lsp: status, toggle, restart, log, stats or last (the last request sent)',
   complete = function(arg)
     return vim.tbl_filter(function(name)
       return vim.startswith(name, arg)
-    end, { 'log', 'restart', 'status', 'toggle' })
+    end, { 'last', 'log', 'restart', 'stats', 'status', 'toggle' })
   end,
 })

@@ -265,3 +265,61 @@ def test_accepting_tells_the_server_which_counts_it(editor: Editor, demo: Path) 
         return int(stats["accepted"]) if stats else 0
 
     assert wait_for(accepted, what="the server to count the accept") == 1
+
+
+def _server_stats(editor: Editor) -> dict[str, int]:
+    stats = editor.lua(
+        """
+        local client = vim.lsp.get_clients({ name = 'fim_lsp' })[1]
+        local answer = client:request_sync('workspace/executeCommand',
+          { command = 'fimLsp.stats' }, 2000, 0)
+        return answer and answer.result and answer.result.today or vim.NIL
+        """
+    )
+    return dict(stats) if stats else {}
+
+
+def test_shown_and_partial_accepts_are_reported_and_fimlsp_stats_shows_them(
+    editor: Editor, demo: Path, fake: FakeCodestral
+) -> None:
+    whole = "total = a + b  # é\n    return total"
+    fake.completion = whole
+    editor.edit(demo)
+    editor.nvim.input("o    ")
+    editor.wait_ghost(whole)
+    wait_for(lambda: _server_stats(editor).get("shown", 0) >= 1, what="the server to count a show")
+
+    editor.nvim.input("<M-Down>")  # accept line: the first line, é is two bytes in UTF-8
+    wait_for(lambda: editor.lines()[1] == "    total = a + b  # é", what="the accepted line")
+    counted = wait_for(
+        lambda: (s := _server_stats(editor)).get("partially_accepted") == 1 and s,
+        what="the server to count the partial accept",
+    )
+    assert counted["chars_accepted"] == len("total = a + b  # é")  # characters, not bytes
+
+    editor.nvim.input("<M-l>")  # accept the rest
+    wait_for(lambda: len(editor.lines()) == 3, what="the accepted rest")
+    counted = wait_for(
+        lambda: (s := _server_stats(editor)).get("accepted") == 1 and s,
+        what="the server to count the whole accept",
+    )
+    assert counted["chars_accepted"] == len(whole)
+    assert counted["partially_accepted"] == 1
+
+    editor.nvim.command("stopinsert")
+    editor.nvim.command("FimLsp stats")
+    wait_for(
+        lambda: editor.nvim.current.buffer.name == "fim-lsp://fimLsp.stats",
+        what="the statistics window",
+    )
+    rows = {line[:32].strip(): line[32:].split() for line in editor.lines()[2:]}
+    assert rows["accepted whole"][0] == "1" and rows["accepted in part"][0] == "1"
+
+    editor.nvim.command("FimLsp last")
+    wait_for(
+        lambda: editor.nvim.current.buffer.name == "fim-lsp://fimLsp.lastRequest",
+        what="the prompt inspector window",
+    )
+    text = "\n".join(editor.lines())
+    assert "=== prompt (before the cursor) ===\n" in text
+    assert fake.last_body()["prompt"] in text

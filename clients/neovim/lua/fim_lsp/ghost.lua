@@ -153,6 +153,9 @@ local function on_result(buf, s, tick, row, col, err, result, ctx)
   end
   s.item = { row = arow, col = acol, text = text, command = item.command, client_id = ctx.client_id }
   M.refresh(buf)
+  if s.mark then
+    require('fim_lsp.lifecycle').shown(buf, ctx.client_id, item)
+  end
 end
 
 --- Ask the server for a suggestion at the cursor, cancelling the previous request.

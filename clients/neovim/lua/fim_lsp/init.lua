@@ -230,6 +230,12 @@ function M.accept(kind)
   end
   local part = M.part(s.text, kind)
   local rest = s.text:sub(#part + 1)
+  local lifecycle = require('fim_lsp.lifecycle')
+  if rest == '' then
+    lifecycle.forget(buf)
+  else
+    lifecycle.partially_accepted(buf, rest)
+  end
   if not M.builtin then
     insert_at(buf, s.row, s.col, part)
     require('fim_lsp.ghost').refresh(buf)
@@ -300,11 +306,14 @@ function M.toggle(enable)
   return enable
 end
 
-local function on_attach(buf)
+local function on_attach(buf, client)
   if not M.options.inline then
     return
   end
   if M.builtin then
+    require('fim_lsp.lifecycle').watch_builtin(client, function(b)
+      return M.suggestion(b) ~= nil
+    end)
     if M.enabled then
       vim.lsp.inline_completion.enable(true, { bufnr = buf })
     end
@@ -417,7 +426,7 @@ function M.setup(opts)
     callback = function(args)
       local client = vim.lsp.get_client_by_id(args.data.client_id)
       if client and client.name == M.name then
-        on_attach(args.buf)
+        on_attach(args.buf, client)
       end
     end,
   })
@@ -439,7 +448,7 @@ function M.setup(opts)
   vim.lsp.enable(M.name)
   for _, client in ipairs(M.clients()) do -- already running (setup called twice)
     for buf in pairs(client.attached_buffers) do
-      on_attach(buf)
+      on_attach(buf, client)
     end
   end
 end
@@ -454,6 +463,41 @@ function M.restart()
     vim.lsp.enable(M.name, true)
   end
   again()
+end
+
+--- `:FimLsp stats` and `:FimLsp last`: run the server command `command` and show the text it
+--- answers in a scratch window; `nothing` is said when it has none.
+---@param command string
+---@param nothing string
+function M.show(command, nothing)
+  local client = M.clients(0)[1] or M.clients()[1]
+  if not client then
+    vim.notify('fim-lsp: the server is not running (:checkhealth fim_lsp)', vim.log.levels.WARN)
+    return
+  end
+  client:request('workspace/executeCommand', { command = command }, function(err, result)
+    if err then
+      vim.notify(('fim-lsp: %s failed: %s'):format(command, err.message), vim.log.levels.ERROR)
+      return
+    end
+    if type(result) ~= 'table' or type(result.text) ~= 'string' then
+      vim.notify('fim-lsp: ' .. nothing)
+      return
+    end
+    local name = 'fim-lsp://' .. command
+    local old = vim.fn.bufnr(name)
+    if old ~= -1 then
+      api.nvim_buf_delete(old, { force = true })
+    end
+    vim.cmd('botright new')
+    local buf = api.nvim_get_current_buf()
+    vim.bo[buf].buftype = 'nofile'
+    vim.bo[buf].bufhidden = 'wipe'
+    vim.bo[buf].swapfile = false
+    api.nvim_buf_set_name(buf, name)
+    api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(result.text, '\n', { plain = true }))
+    vim.bo[buf].modifiable = false
+  end, 0)
 end
 
 --- `:FimLsp status`: one line per client, or why there is none.

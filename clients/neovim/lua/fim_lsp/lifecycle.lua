@@ -1,0 +1,94 @@
+-- Tell the server what became of the suggestion on screen: shown, or accepted in part (Copilot's
+-- `textDocument/didShowCompletion` and `didPartiallyAcceptCompletion`). Whole accepts run the
+-- item's own command instead (init.lua). The server keeps the numbers on this machine only.
+local M = {}
+
+---@class fim_lsp.Shown
+---@field client_id integer
+---@field item table the item as the server sent it
+---@field text string its insert text
+
+---@type table<integer, fim_lsp.Shown>
+local shown = {}
+
+local function text_of(item)
+  local text = item.insertText
+  if type(text) == 'table' then
+    text = text.value
+  end
+  return type(text) == 'string' and text or nil
+end
+
+--- `item` from the client `client_id` is now drawn in `buf`: say so once per item.
+---@param buf integer
+---@param client_id integer
+---@param item table
+function M.shown(buf, client_id, item)
+  local text = text_of(item)
+  local current = shown[buf]
+  if not text or (current and current.item == item) then
+    return
+  end
+  shown[buf] = { client_id = client_id, item = item, text = text }
+  local client = vim.lsp.get_client_by_id(client_id)
+  if client then
+    client:notify('textDocument/didShowCompletion', { item = item })
+  end
+end
+
+--- Part of the suggestion in `buf` was inserted and `rest` is left of it: report how much of the
+--- item is accepted so far, in the client's position encoding.
+---@param buf integer
+---@param rest string
+function M.partially_accepted(buf, rest)
+  local current = shown[buf]
+  if not (current and rest ~= '' and vim.endswith(current.text, rest)) then
+    return
+  end
+  local client = vim.lsp.get_client_by_id(current.client_id)
+  if not client then
+    return
+  end
+  local taken = current.text:sub(1, #current.text - #rest)
+  local ok, length = pcall(vim.str_utfindex, taken, client.offset_encoding)
+  if ok then
+    client:notify(
+      'textDocument/didPartiallyAcceptCompletion',
+      { item = current.item, acceptedLength = length }
+    )
+  end
+end
+
+--- The suggestion in `buf` is gone (accepted whole, dismissed, replaced).
+---@param buf integer
+function M.forget(buf)
+  shown[buf] = nil
+end
+
+--- Neovim 0.12+: the built-in asks and draws itself; watch its answers from our server so that
+--- what it shows can be reported.
+---@param client vim.lsp.Client
+---@param is_shown fun(buf: integer): boolean whether the built-in draws a suggestion in `buf`
+function M.watch_builtin(client, is_shown)
+  if client._fim_lsp_watched then
+    return
+  end
+  client._fim_lsp_watched = true
+  local request = client.request
+  ---@diagnostic disable-next-line: duplicate-set-field
+  client.request = function(self, method, params, handler, bufnr)
+    if method == 'textDocument/inlineCompletion' and handler then
+      local inner = handler
+      handler = function(err, result, ctx, config)
+        inner(err, result, ctx, config)
+        local items = not err and result and (result.items or result) or {}
+        if items[1] and ctx.bufnr and is_shown(ctx.bufnr) then
+          M.shown(ctx.bufnr, ctx.client_id, items[1])
+        end
+      end
+    end
+    return request(self, method, params, handler, bufnr)
+  end
+end
+
+return M
