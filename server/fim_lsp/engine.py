@@ -12,12 +12,11 @@ from typing import Any, TypeVar
 
 from fim_lsp import config, fitting, postprocess, redaction
 from fim_lsp.adaptation import Adaptation, adapt
-from fim_lsp.backoff import Backoff
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
 from fim_lsp.fetches import DocumentState, Fetch, Superseded, until_superseded, wait_for
-from fim_lsp.notices import READY, Notices, Status, status_after
+from fim_lsp.notices import Status
 from fim_lsp.prompting import (
     INSPECTED_CHARS,
     around_of,
@@ -27,6 +26,7 @@ from fim_lsp.prompting import (
     redacted,
 )
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
+from fim_lsp.reporting import Reporter
 from fim_lsp.rhythm import Rhythm
 from fim_lsp.snippets import Preamble
 from fim_lsp.stats import Stats
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 MAX_DOCUMENTS = 512
-BUSY_AFTER_SECONDS = 0.1
 # httpx/httpcore can leave a connection behind in the pool when a stream is cancelled (httpx
 # issue 3782, httpcore issue 1093); after this many interrupted streams, the idle engine asks for
 # a fresh HTTP client, which closes every connection of the old one
@@ -76,14 +75,9 @@ class Engine:
         self.provider = provider
         self.cache = SuggestionCache(settings.cache_size)
         self.counters = Counters()
-        self._show = show
         self._clock = clock
-        self._notices = Notices()
         self._documents: dict[tuple[str, str], DocumentState] = {}  # by (document, lane)
-        self._backoff = Backoff()
-        self._on_status = on_status
-        self.status = READY if settings.enable else Status("inactive", False, "disabled")
-        self._streams = 0  # provider streams running now
+        self.reporter = Reporter(settings.enable, show=show, on_status=on_status, clock=clock)
         self._interrupted = 0  # streams cut off (cancelled, timed out) since the last recycle
         self._recycle = on_idle_after_interruptions
         self._rhythm = Rhythm()
@@ -96,43 +90,21 @@ class Engine:
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
-        if settings != self.settings:
-            self._backoff.reset()  # a pause is owed to one endpoint and request, not the next
+        new_endpoint = settings != self.settings
         if settings.cache_size != self.settings.cache_size:
             self.cache = SuggestionCache(settings.cache_size)
         self.settings = settings
         self.provider = provider
-        if not settings.enable:
-            self._set_status(Status("inactive", False, "disabled in the fimLsp.enable setting"))
-        elif self.status.kind == "inactive":
-            self._set_status(READY)
+        self.reporter.configured(settings.enable, new_endpoint=new_endpoint)
+
+    @property
+    def status(self) -> Status:
+        """What the user is told of the provider now."""
+        return self.reporter.status
 
     def excluded(self, reason: str | None) -> None:
         """Show why the current file gets no suggestions; None: it does, so drop such a status."""
-        if reason is not None:
-            self._set_status(Status("inactive", False, reason))
-        elif self.status.kind == "inactive" and self.settings.enable:
-            self._set_status(READY)
-
-    def _set_status(self, status: Status) -> None:
-        if status != self.status:
-            self.status = status
-            self._on_status(status)
-
-    def _set_busy(self, change: int) -> None:
-        self._streams += change
-        if change > 0 and self._streams == 1:
-            # only streams that take a while show as busy: no flicker, no chatter on fast answers
-            asyncio.get_running_loop().call_later(BUSY_AFTER_SECONDS, self._show_busy)
-        elif self._streams == 0:
-            self._show_busy()
-            if self._interrupted >= RECYCLE_AFTER_INTERRUPTIONS:
-                self._interrupted = 0
-                self._recycle()
-
-    def _show_busy(self) -> None:
-        current = self.status
-        self._set_status(Status(current.kind, self._streams > 0, current.message))
+        self.reporter.excluded(reason, enabled=self.settings.enable)
 
     def _params(self, request: FimRequest) -> Hashable:
         """Everything but the text that changes what the model answers."""
@@ -216,16 +188,9 @@ class Engine:
             fetch.stop()  # the user went elsewhere: stop paying for this stream
         if not invoked and (delay := self.debounce_seconds() * adaptation.wait_factor) > 0:
             await until_superseded(asyncio.sleep(delay), newest)
-        if self._backoff.blocks(self._clock(), invoked=invoked):
+        if self.reporter.blocks(invoked=invoked):
             return None
-        fetch = self._start(
-            state,
-            self._outgoing(request, preamble),
-            params,
-            cut,
-            language_id,
-            single_line=adaptation.single_line,
-        )
+        fetch = self._start(state, request, preamble, params, cut, language_id)
         return await wait_for(fetch, newest)
 
     def _outgoing(self, request: FimRequest, preamble: Callable[[], Preamble]) -> FimRequest:
@@ -264,10 +229,9 @@ class Engine:
             or language_id in settings.disabled_languages
         ):
             return
-        if self._backoff.blocks(self._clock(), invoked=False):
+        if self.reporter.blocks(invoked=False):
             return
-        single_line = self.adaptation().single_line
-        request = build_request(settings, cut, single_line=single_line)
+        request = build_request(settings, cut, single_line=self.adaptation().single_line)
         params = self._params(request)
         state = self._state((key, "inline"))
         current = state.fetch.task if state.fetch is not None else None
@@ -277,14 +241,7 @@ class Engine:
             return
         if self._prefetch is not None:
             self._prefetch[1].stop()
-        fetch = self._start(
-            state,
-            self._outgoing(request, preamble),
-            params,
-            cut,
-            language_id,
-            single_line=single_line,
-        )
+        fetch = self._start(state, request, preamble, params, cut, language_id)
         self._prefetch = (key, fetch)
         self.counters.prefetches += 1
 
@@ -319,29 +276,30 @@ class Engine:
         self,
         state: DocumentState,
         request: FimRequest,
+        preamble: Callable[[], Preamble],
         params: Hashable,
         cut: Cut,
         language_id: str,
-        *,
-        single_line: bool = False,
     ) -> Fetch:
+        """Stream the answer to `request` (sent with its preamble) for the document `state`."""
         around = around_of(cut, language_id)
         suggestion = postprocess.Suggestion(
             cut.line_prefix,
             cut.line_suffix,
-            max_lines=1 if single_line else self.settings.max_lines,
+            # a request that stops at a line break asked for one line
+            max_lines=1 if "\n" in request.stop else self.settings.max_lines,
             stop_at=fitting.first_line_below(around),
             strip_fences=language_id not in ("markdown", "mdx"),
         )
         fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)
-        fetch.task = asyncio.create_task(self._fetch(fetch, request))
+        fetch.task = asyncio.create_task(self._fetch(fetch, self._outgoing(request, preamble)))
         state.fetch = fetch
         self.counters.fetches += 1
         return fetch
 
     async def _fetch(self, fetch: Fetch, request: FimRequest) -> str | None:
         started = self._clock()
-        self._set_busy(+1)
+        self.reporter.stream_started()
         sent = len(request.prompt) + len(request.suffix) + sum(len(t) for _, t in request.extra)
         self.stats.count(self._today(), http_requests=1, tokens_in=config.tokens(sent))
         self.last_exchange = exchange = inspected(self.provider, request)
@@ -351,7 +309,7 @@ class Engine:
             exchange["error"] = error.message
             if error.kind is ErrorKind.TIMEOUT:
                 self._interrupted += 1
-            self._report(error)
+            self.reporter.failed(error, self.provider.name)
             return None
         except asyncio.CancelledError:
             self._interrupted += 1
@@ -360,14 +318,14 @@ class Engine:
             log.exception("unexpected failure while getting a suggestion")
             return None
         finally:
-            self._set_busy(-1)
+            self.reporter.stream_ended()
+            if self.reporter.streams == 0 and self._interrupted >= RECYCLE_AFTER_INTERRUPTIONS:
+                self._interrupted = 0
+                self._recycle()
         if fetch.suggestion.complete:
             self.counters.early_stops += 1
         self.stats.count(self._today(), tokens_out=config.tokens(len(raw)))
-        self._backoff.succeeded()
-        for kind in ErrorKind:
-            self._notices.clear(kind)
-        self._set_status(Status("normal", self._streams > 0, "ready"))
+        self.reporter.succeeded()
         fitted = fitting.fit(fetch.suggestion.end(), fetch.around)
         text = postprocess.finish(fitted or "", eol=fetch.eol)
         if text is not None and redaction.PLACEHOLDER in text:
@@ -421,29 +379,9 @@ class Engine:
     @property
     def streams(self) -> int:
         """How many provider streams are running now."""
-        return self._streams
+        return self.reporter.streams
 
     @property
     def documents(self) -> int:
         """How many documents have state."""
         return len(self._documents)
-
-    def _report(self, error: ProviderError) -> None:
-        now = self._clock()
-        message = error.message
-        if (pause := self._backoff.failed(error, now)) is not None:
-            resume_at = time.strftime("%H:%M:%S", time.localtime(time.time() + pause))
-            message += f" Suggestions pause until {resume_at} ({pause:.0f} s)."
-            asyncio.get_running_loop().call_later(pause, self._resume)
-        log.warning("%s: %s", self.provider.name, message)
-        self._set_status(status_after(error.kind, message, busy=self._streams > 0))
-        if self._notices.should_show(error.kind, now):
-            self._show(f"fim-lsp: {message}")
-
-    def _resume(self) -> None:
-        """A pause is over: say so; the next request tries the provider again.
-
-        An error (a rejected key) stays shown: only the user can end it.
-        """
-        if not self._backoff.blocks(self._clock(), invoked=False) and self.status.kind == "warning":
-            self._set_status(Status("normal", self._streams > 0, "ready again after a pause"))
