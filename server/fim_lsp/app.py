@@ -7,15 +7,11 @@ import itertools
 import logging
 import os
 import re
-import stat
-import sys
-import threading
 from collections import OrderedDict
 from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
 
 from lsprotocol import types
-from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
@@ -23,7 +19,7 @@ from fim_lsp import __version__, config, cursor, prompting, snippets, stats, sta
 from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range, units
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
-from fim_lsp.lsp_wire import RobustProtocol, read_messages
+from fim_lsp.lsp_wire import RobustProtocol
 from fim_lsp.notices import Notices, Status
 from fim_lsp.providers import create_http_client, create_provider, key_values
 from fim_lsp.session import LINE_BREAK, Session
@@ -405,37 +401,3 @@ def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:
 def _client_name(params: types.InitializeParams) -> str:
     info = params.client_info
     return f"{info.name} {info.version or ''}".strip() if info else "unknown"
-
-
-def serve_stdio(server: FimServer) -> int:
-    """Serve LSP over stdin/stdout; returns the exit status the LSP spec asks for.
-
-    stdin is read on the event loop: pygls' own reader hops to a thread for every header line and
-    body, which costs about half a millisecond per message. Each body goes to
-    `FimProtocol.receive`, which answers or logs what pygls' reader would drop without a word.
-    """
-    if stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode):  # a file cannot be watched by the loop
-        server.start_io()
-        return 0
-    try:
-        return asyncio.run(_serve_stdio(server))
-    except SystemExit as leaving:  # the `exit` notification: 0 after `shutdown`, else 1
-        return leaving.code if isinstance(leaving.code, int) else 0
-    except BrokenPipeError:
-        log.error("the editor closed the connection")
-        return 1
-    finally:
-        server.shutdown()  # type: ignore[no-untyped-call]
-
-
-async def _serve_stdio(server: FimServer) -> int:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
-    stop = threading.Event()
-    server._stop_event = stop  # pygls' shutdown() sets it
-    server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
-    protocol = server.protocol
-    assert isinstance(protocol, RobustProtocol)
-    await read_messages(reader, protocol, stop)
-    return 0

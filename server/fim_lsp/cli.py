@@ -211,7 +211,8 @@ def _probe_cut() -> cursor.Cut:
 
 
 def _serve(address: str | None) -> int:
-    from fim_lsp.app import create_server, serve_stdio  # pygls is only needed to serve
+    from fim_lsp.app import create_server  # pygls is only needed to serve
+    from fim_lsp.lsp_wire import serve_stdio
 
     server = create_server()
     if address is None:

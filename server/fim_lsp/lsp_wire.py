@@ -6,13 +6,17 @@ import asyncio
 import dataclasses
 import json
 import logging
+import os
 import re
+import stat
+import sys
 import threading
 from collections.abc import Mapping
 from typing import Any
 
 import cattrs
 from lsprotocol import types
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 
@@ -244,3 +248,37 @@ async def _read_body(reader: asyncio.StreamReader) -> bytes | None:
         return await reader.readexactly(length)
     except asyncio.IncompleteReadError:
         return None
+
+
+def serve_stdio(server: LanguageServer) -> int:
+    """Serve LSP over stdin/stdout; returns the exit status the LSP spec asks for.
+
+    stdin is read on the event loop: pygls' own reader hops to a thread for every header line and
+    body, which costs about half a millisecond per message. Each body goes to
+    `RobustProtocol.receive`, which answers or logs what pygls' reader would drop without a word.
+    """
+    if stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode):  # a file cannot be watched by the loop
+        server.start_io()
+        return 0
+    try:
+        return asyncio.run(_serve_stdio(server))
+    except SystemExit as leaving:  # the `exit` notification: 0 after `shutdown`, else 1
+        return leaving.code if isinstance(leaving.code, int) else 0
+    except BrokenPipeError:
+        log.error("the editor closed the connection")
+        return 1
+    finally:
+        server.shutdown()  # type: ignore[no-untyped-call]
+
+
+async def _serve_stdio(server: LanguageServer) -> int:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
+    stop = threading.Event()
+    server._stop_event = stop  # pygls' shutdown() sets it
+    server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
+    protocol = server.protocol
+    assert isinstance(protocol, RobustProtocol)
+    await read_messages(reader, protocol, stop)
+    return 0
