@@ -15,6 +15,7 @@ export interface Client {
   stop(timeout?: number): Promise<void>;
   onNotification(method: string, handler: (params: unknown) => void): Disposable;
   sendNotification(method: string, params?: unknown): Promise<void>;
+  sendRequest(method: string, params: unknown): Promise<unknown>;
 }
 
 export interface ClientSpec {
@@ -52,6 +53,8 @@ export interface Host {
   showStatus(look: Look): void;
   showError(message: string, ...actions: string[]): Promise<string | undefined>;
   showInfo(message: string): void;
+  /** Open read-only text for people in an editor tab; `name` is the tab's title. */
+  showDocument(name: string, content: string): Promise<void>;
   askKey(provider: Provider, variable: string): Promise<string | undefined>;
   openInstallHelp(): void;
   openSettings(): void;
@@ -60,6 +63,19 @@ export interface Host {
 export const ACTION_INSTALL = "How to Install";
 export const ACTION_SETTINGS = "Open Settings";
 export const ACTION_LOG = "Show Log";
+
+/** The server's commands whose answers carry a `text` for people (see the server's README). */
+export const STATS_COMMAND = "fimLsp.stats";
+export const LAST_REQUEST_COMMAND = "fimLsp.lastRequest";
+
+/** The `text` of a server command's answer, if it has one. */
+export function answerText(answer: unknown): string | undefined {
+  if (typeof answer !== "object" || answer === null) {
+    return undefined;
+  }
+  const text: unknown = (answer as { text?: unknown }).text;
+  return typeof text === "string" ? text : undefined;
+}
 
 /** Restarts allowed after crashes within `CRASH_WINDOW_MS` before giving up. */
 export const MAX_CRASHES = 3;
@@ -287,6 +303,46 @@ export class Controller {
     } else {
       this.host.log.show();
     }
+  }
+
+  /** "fim-lsp: Show Statistics": the counts the server keeps on this machine, as its table. */
+  showStats(): Promise<void> {
+    return this.showServerText(STATS_COMMAND, "fim-lsp-statistics.txt", "fim-lsp: the server has no statistics yet.");
+  }
+
+  /** "fim-lsp: Show Last Request": what the last provider request sent and what came back. */
+  showLastRequest(): Promise<void> {
+    return this.showServerText(LAST_REQUEST_COMMAND, "fim-lsp-last-request.txt", "fim-lsp: no request has been sent to the provider yet.");
+  }
+
+  private async showServerText(command: string, name: string, none: string): Promise<void> {
+    const client = this.client;
+    if (client === undefined || !this.started) {
+      this.host.showInfo('fim-lsp: the server is not running; start it with "fim-lsp: Restart Server".');
+      return;
+    }
+    let answer: unknown;
+    try {
+      answer = await client.sendRequest("workspace/executeCommand", { command, arguments: [] });
+    } catch (error) {
+      const message = `${command} failed: ${errorText(error)}`;
+      this.host.log.error(message);
+      void this.host.showError(`fim-lsp: ${message}`, ACTION_LOG).then((choice) => {
+        if (choice === ACTION_LOG) {
+          this.host.log.show();
+        }
+      });
+      return;
+    }
+    const text = answerText(answer);
+    if (text === undefined) {
+      if (answer !== null && answer !== undefined) {
+        this.host.log.warn(`${command} answered without a text; the server may be older than the extension`);
+      }
+      this.host.showInfo(answer === null || answer === undefined ? none : `fim-lsp: the server's answer to ${command} has no text; update fim-lsp.`);
+      return;
+    }
+    await this.host.showDocument(name, text);
   }
 
   /** Secrets changed (also in another window): restart if one of ours differs from what the server has. */

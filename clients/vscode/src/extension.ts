@@ -18,6 +18,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand("fimLsp.clearApiKey", () => control.clearApiKey()),
     vscode.commands.registerCommand("fimLsp.toggle", () => control.toggle()),
     vscode.commands.registerCommand("fimLsp.showLog", () => channel.show(true)),
+    vscode.commands.registerCommand("fimLsp.showStats", () => control.showStats()),
+    vscode.commands.registerCommand("fimLsp.showLastRequest", () => control.showLastRequest()),
     vscode.commands.registerCommand(STATUS_CLICK_COMMAND, () => control.statusClicked()),
     vscode.workspace.onDidChangeConfiguration((event) => control.configurationChanged((section) => event.affectsConfiguration(section))),
     context.secrets.onDidChange((event) => control.secretChanged(event.key)),

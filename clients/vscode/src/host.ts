@@ -7,10 +7,35 @@ import { createClient } from "./client";
 import type { CommandContext } from "./command";
 import type { Client, ClientSpec, Host, Logger } from "./controller";
 import type { Provider } from "./keys";
+import { PROPOSAL, proposalEnabled } from "./lifecycle";
 import { SECTION, type Target } from "./settings";
 import type { Look } from "./status";
 
 export const STATUS_CLICK_COMMAND = "fimLsp.statusClicked";
+/** Our read-only documents (statistics, last request): not `untitled`, so never synced to the server, never "unsaved". */
+export const DOCUMENT_SCHEME = "fim-lsp";
+
+class ReadOnlyDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? "";
+  }
+
+  async show(name: string, content: string): Promise<void> {
+    const uri = vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: `/${name}` });
+    this.texts.set(uri.toString(), content);
+    this.changed.fire(uri); // an open document of that name shows the new text
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document, { preview: true });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
 
 function isExecutable(file: string): boolean {
   try {
@@ -34,6 +59,9 @@ export class VscodeHost implements Host {
   readonly log: Logger;
   private readonly item: vscode.StatusBarItem;
   private shown: Look | undefined;
+  private readonly documents = new ReadOnlyDocuments();
+  /** VS Code lets our provider report shown and partly accepted suggestions. */
+  private readonly lifecycle: boolean;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -48,7 +76,18 @@ export class VscodeHost implements Host {
     this.item = vscode.window.createStatusBarItem("fimLsp.status", vscode.StatusBarAlignment.Right, 100);
     this.item.name = "fim-lsp";
     this.item.command = STATUS_CLICK_COMMAND;
-    context.subscriptions.push(this.item);
+    context.subscriptions.push(
+      this.item,
+      this.documents,
+      vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, this.documents),
+    );
+    this.lifecycle = proposalEnabled(context.extension?.packageJSON);
+    if (!this.lifecycle) {
+      channel.info(
+        `VS Code did not enable the API proposal ${PROPOSAL} for this extension, so shown and partly accepted ` +
+          "suggestions are not reported to the server (see the README to turn it on)",
+      );
+    }
   }
 
   get secrets(): Host["secrets"] {
@@ -90,7 +129,7 @@ export class VscodeHost implements Host {
   }
 
   createClient(spec: ClientSpec): Client {
-    return createClient(spec, this.channel);
+    return createClient(spec, this.channel, this.lifecycle);
   }
 
   showStatus(look: Look): void {
@@ -115,6 +154,10 @@ export class VscodeHost implements Host {
 
   showInfo(message: string): void {
     void vscode.window.showInformationMessage(message);
+  }
+
+  showDocument(name: string, content: string): Promise<void> {
+    return this.documents.show(name, content);
   }
 
   askKey(provider: Provider, variable: string): Promise<string | undefined> {

@@ -1,6 +1,16 @@
 import { describe, expect, it, vi } from "vitest";
 import type { CommandContext } from "../../src/command";
-import { ACTION_INSTALL, type Client, type ClientSpec, Controller, type Host, MAX_CRASHES, mayRestart } from "../../src/controller";
+import {
+  ACTION_INSTALL,
+  ACTION_LOG,
+  type Client,
+  type ClientSpec,
+  Controller,
+  type Host,
+  MAX_CRASHES,
+  answerText,
+  mayRestart,
+} from "../../src/controller";
 import type { Look } from "../../src/status";
 
 const KEY = "sk-test-0123456789abcdef";
@@ -8,6 +18,9 @@ const KEY = "sk-test-0123456789abcdef";
 class FakeClient implements Client {
   handlers = new Map<string, (params: unknown) => void>();
   sent: Array<[string, unknown]> = [];
+  requests: Array<[string, unknown]> = [];
+  /** workspace/executeCommand answers by command; an Error is thrown */
+  answers = new Map<string, unknown>();
   stopped = false;
   constructor(
     readonly spec: ClientSpec,
@@ -23,6 +36,14 @@ class FakeClient implements Client {
   }
   sendNotification = async (method: string, params?: unknown) => {
     this.sent.push([method, params]);
+  };
+  sendRequest = async (method: string, params: unknown) => {
+    this.requests.push([method, params]);
+    const answer = this.answers.get((params as { command: string }).command);
+    if (answer instanceof Error) {
+      throw answer;
+    }
+    return answer;
   };
   notify(params: unknown) {
     this.handlers.get("fimLsp/status")?.(params);
@@ -77,6 +98,7 @@ function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolea
       return options.choose;
     }),
     showInfo: vi.fn(),
+    showDocument: vi.fn(async () => undefined),
     askKey: vi.fn(async () => `  ${KEY}\n`),
     openInstallHelp: vi.fn(),
     openSettings: vi.fn(),
@@ -233,5 +255,88 @@ describe("Controller", () => {
   it("forgets crashes older than the window", () => {
     expect(mayRestart([0, 1, 2, 3], 4)).toBe(false);
     expect(mayRestart([0, 1, 2, 200_000], 200_001)).toBe(true);
+  });
+});
+
+describe("Show Statistics and Show Last Request", () => {
+  const STATS_TEXT = "fim-lsp statistics\n             today  all\nshown            3    9\n";
+
+  it("open the server's text for people in a read-only document", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.restart();
+    const client = t.clients[0]!;
+    client.answers.set("fimLsp.stats", { today: {}, all: {}, adaptation: {}, text: STATS_TEXT });
+    client.answers.set("fimLsp.lastRequest", { prompt: "def add", text: "=== prompt (before the cursor) ===\ndef add" });
+    await controller.showStats();
+    await controller.showLastRequest();
+    expect(client.requests).toEqual([
+      ["workspace/executeCommand", { command: "fimLsp.stats", arguments: [] }],
+      ["workspace/executeCommand", { command: "fimLsp.lastRequest", arguments: [] }],
+    ]);
+    expect(t.host.showDocument.mock.calls).toEqual([
+      ["fim-lsp-statistics.txt", STATS_TEXT],
+      ["fim-lsp-last-request.txt", "=== prompt (before the cursor) ===\ndef add"],
+    ]);
+    expect(t.host.showInfo).not.toHaveBeenCalled();
+  });
+
+  it("say so when the server is not running, before a start and after a stop", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.showStats();
+    await controller.restart();
+    await controller.stop();
+    await controller.showLastRequest();
+    expect(t.host.showInfo.mock.calls).toEqual([
+      ['fim-lsp: the server is not running; start it with "fim-lsp: Restart Server".'],
+      ['fim-lsp: the server is not running; start it with "fim-lsp: Restart Server".'],
+    ]);
+    expect(t.clients[0]!.requests).toEqual([]);
+    expect(t.host.showDocument).not.toHaveBeenCalled();
+  });
+
+  it("say so when no request was sent yet (a null answer)", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.restart();
+    t.clients[0]!.answers.set("fimLsp.lastRequest", null);
+    await controller.showLastRequest();
+    expect(t.host.showInfo).toHaveBeenCalledWith("fim-lsp: no request has been sent to the provider yet.");
+    expect(t.host.showDocument).not.toHaveBeenCalled();
+  });
+
+  it("show an error answer with a way to the log", async () => {
+    const t = makeHost({ choose: ACTION_LOG });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    t.clients[0]!.answers.set("fimLsp.stats", new Error("Request workspace/executeCommand failed: unknown command"));
+    await controller.showStats();
+    expect(t.errors).toEqual([["fim-lsp: fimLsp.stats failed: Request workspace/executeCommand failed: unknown command", [ACTION_LOG]]]);
+    expect(t.logs).toContain("fimLsp.stats failed: Request workspace/executeCommand failed: unknown command");
+    await vi.waitFor(() => expect(t.host.log.show).toHaveBeenCalled());
+    expect(t.host.showDocument).not.toHaveBeenCalled();
+    expect(controller.current.phase).toBe("running"); // a failed command does not mark the server failed
+  });
+
+  it("explain an answer without a text (an older server)", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.restart();
+    t.clients[0]!.answers.set("fimLsp.stats", { today: {}, all: {} });
+    await controller.showStats();
+    expect(t.host.showInfo).toHaveBeenCalledWith("fim-lsp: the server's answer to fimLsp.stats has no text; update fim-lsp.");
+    expect(t.host.showDocument).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [{ text: "a table" }, "a table"],
+    [{ text: "" }, ""],
+    [{ text: 3 }, undefined],
+    [null, undefined],
+    ["text", undefined],
+    [undefined, undefined],
+  ])("answerText(%j) is %j", (answer, expected) => {
+    expect(answerText(answer)).toBe(expected);
   });
 });

@@ -1,18 +1,22 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as vscode from "vscode";
 import { activate, deactivate } from "../../src/extension";
-import { commands_, items, logLines, settings } from "./vscode.mock";
+import { VscodeHost } from "../../src/host";
+import { commands_, items, logLines, opened, settings } from "./vscode.mock";
 
 // the library is CommonJS and requires the real `vscode`; these tests never start a server
 vi.mock("vscode-languageclient/node", () => ({
   LanguageClient: vi.fn(),
+  TextDocumentLanguageFeature: class {},
+  InlineCompletionRequest: { method: "textDocument/inlineCompletion", type: {} },
   TransportKind: { stdio: 0 },
   CloseAction: { DoNotRestart: 1, Restart: 2 },
   ErrorAction: { Continue: 1, Shutdown: 2 },
 }));
 
-function context() {
+function context(packageJSON: unknown = { enabledApiProposals: [] }) {
   return {
+    extension: { packageJSON },
     subscriptions: [] as Array<{ dispose(): unknown }>,
     extensionUri: { path: "/ext" },
     secrets: {
@@ -28,6 +32,7 @@ describe("activate (vscode mocked)", () => {
   beforeEach(() => {
     items.length = 0;
     logLines.length = 0;
+    opened.length = 0;
     commands_.clear();
     for (const key of Object.keys(settings)) {
       delete settings[key];
@@ -43,7 +48,9 @@ describe("activate (vscode mocked)", () => {
       "fimLsp.clearApiKey",
       "fimLsp.restart",
       "fimLsp.setApiKey",
+      "fimLsp.showLastRequest",
       "fimLsp.showLog",
+      "fimLsp.showStats",
       "fimLsp.statusClicked",
       "fimLsp.toggle",
     ]);
@@ -73,5 +80,38 @@ describe("activate (vscode mocked)", () => {
     expect(JSON.stringify(settings)).not.toContain("sk-secret-value");
     expect(logLines.join("\n")).not.toContain("sk-secret-value");
     await deactivate();
+  });
+
+  it("without the API proposal the log says that shown and partial accepts are not reported", async () => {
+    settings["server.command"] = "/definitely/not/here/fim-lsp";
+    activate(context() as unknown as vscode.ExtensionContext);
+    expect(logLines.filter((line) => line.includes("inlineCompletionsAdditions"))).toHaveLength(1);
+    await deactivate();
+    logLines.length = 0;
+    activate(context({ enabledApiProposals: ["inlineCompletionsAdditions"] }) as unknown as vscode.ExtensionContext);
+    expect(logLines.filter((line) => line.includes("inlineCompletionsAdditions"))).toEqual([]);
+    await deactivate();
+  });
+
+  it("Show Statistics without a running server says so and opens nothing", async () => {
+    settings["server.command"] = "/definitely/not/here/fim-lsp";
+    activate(context() as unknown as vscode.ExtensionContext);
+    await commands_.get("fimLsp.showStats")!();
+    expect(vscode.window.showInformationMessage).toHaveBeenCalledWith(
+      'fim-lsp: the server is not running; start it with "fim-lsp: Restart Server".',
+    );
+    expect(opened).toEqual([]);
+    await deactivate();
+  });
+
+  it("shows server text in a read-only fim-lsp: document, never an untitled one the server would get", async () => {
+    const host = new VscodeHost(context() as unknown as vscode.ExtensionContext, vscode.window.createOutputChannel("fim-lsp", { log: true }));
+    await host.showDocument("fim-lsp-statistics.txt", "first");
+    await host.showDocument("fim-lsp-statistics.txt", "second");
+    expect(opened).toEqual([
+      { uri: "fim-lsp:/fim-lsp-statistics.txt", text: "first" },
+      { uri: "fim-lsp:/fim-lsp-statistics.txt", text: "second" },
+    ]);
+    expect(vi.mocked(vscode.window.showTextDocument).mock.calls.at(-1)?.[1]).toEqual({ preview: true });
   });
 });

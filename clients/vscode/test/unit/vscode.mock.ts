@@ -11,7 +11,26 @@ export class ThemeColor {
 export const Uri = {
   joinPath: (base: { path: string }, ...parts: string[]) => ({ path: [base.path, ...parts].join("/") }),
   file: (path: string) => ({ path, fsPath: path }),
+  from: (parts: { scheme: string; path: string }) => ({ ...parts, toString: () => `${parts.scheme}:${parts.path}` }),
 };
+
+export class EventEmitter<T> {
+  private listeners: Array<(value: T) => void> = [];
+  event = (listener: (value: T) => void) => {
+    this.listeners.push(listener);
+    return { dispose: () => undefined };
+  };
+  fire(value: T) {
+    this.listeners.forEach((listener) => listener(value));
+  }
+  dispose() {
+    this.listeners = [];
+  }
+}
+
+/** Text providers by scheme, and the documents opened through them (uri, text). */
+export const contentProviders: Map<string, { provideTextDocumentContent(uri: unknown): string }> = new Map();
+export const opened: Array<{ uri: string; text: string }> = [];
 
 export interface FakeItem {
   text: string;
@@ -65,6 +84,7 @@ export const window = {
   showErrorMessage: vi.fn(async () => undefined),
   showInformationMessage: vi.fn(async () => undefined),
   showInputBox: vi.fn(async () => undefined),
+  showTextDocument: vi.fn(async (document: unknown, options: unknown) => ({ document, options })),
 };
 
 export const workspace = {
@@ -78,6 +98,30 @@ export const workspace = {
     }),
   })),
   onDidChangeConfiguration: vi.fn(() => ({ dispose: vi.fn() })),
+  registerTextDocumentContentProvider: vi.fn((scheme: string, provider: { provideTextDocumentContent(uri: unknown): string }) => {
+    contentProviders.set(scheme, provider);
+    return { dispose: vi.fn() };
+  }),
+  openTextDocument: vi.fn(async (uri: { scheme: string; toString(): string }) => {
+    const document = { uri: uri.toString(), text: contentProviders.get(uri.scheme)?.provideTextDocumentContent(uri) ?? "" };
+    opened.push(document);
+    return document;
+  }),
+};
+
+/** Inline completion providers registered, with their selectors. */
+export interface FakeInlineProvider {
+  provideInlineCompletionItems(...args: unknown[]): Promise<unknown>;
+  handleDidShowCompletionItem(...args: unknown[]): void;
+  handleDidPartiallyAcceptCompletionItem(...args: unknown[]): void;
+}
+export const inlineProviders: Array<{ selector: unknown; provider: FakeInlineProvider }> = [];
+
+export const languages = {
+  registerInlineCompletionItemProvider: vi.fn((selector: unknown, provider: FakeInlineProvider) => {
+    inlineProviders.push({ selector, provider });
+    return { dispose: vi.fn() };
+  }),
 };
 
 export const commands = {
