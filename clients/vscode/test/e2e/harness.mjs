@@ -1,6 +1,7 @@
 // Start the fake Codestral, code-server with the built .vsix, and headless Chromium; all on 127.0.0.1.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -91,6 +92,47 @@ export class Harness {
     this.logs = [];
     this.artifacts = ARTIFACTS;
     this.fakes = [];
+    this.recorders = [];
+    /** JSON bodies the recorder passed on to the fake, oldest first. */
+    this.received = [];
+  }
+
+  /** The server's statistics file: this run's own, not the user's in ~/.local/state. */
+  get statsFile() {
+    return path.join(this.root, "stats.json");
+  }
+
+  /**
+   * A pass-through in front of the fake at `target` that keeps every JSON request body, so tests
+   * can compare what the provider received with what the extension shows.
+   */
+  async startRecorder(target) {
+    const upstream = new URL(target);
+    const recorder = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (chunk) => chunks.push(chunk));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        try {
+          this.received.push(JSON.parse(body.toString("utf8")));
+        } catch {
+          // not JSON (e.g. a GET): nothing to keep
+        }
+        const forward = http.request(
+          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        forward.on("error", () => res.destroy());
+        res.on("close", () => forward.destroy());
+        forward.end(body);
+      });
+    });
+    this.recorders.push(recorder);
+    await new Promise((resolve) => recorder.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${recorder.address().port}`;
   }
 
   get settingsFile() {
@@ -170,6 +212,7 @@ export class Harness {
         PATH: `${NODE24}${path.delimiter}${process.env.PATH}`,
         // no extension gallery: code-server would otherwise look up open-vsx.org
         EXTENSIONS_GALLERY: "{}",
+        FIM_LSP_STATS_FILE: this.statsFile,
         ...options.env,
       }),
     };
@@ -203,6 +246,8 @@ export class Harness {
       "--disable-getting-started-override",
       "--reconnection-grace-time", "5",
       "--ignore-last-opened",
+      // code-server 4.139 enables API proposals for every extension anyway; stable VS Code needs this
+      "--enable-proposed-api", "fim-lsp.fim-lsp",
       this.workspace,
     ]);
     this.server = startGroup(command, args, { env, cwd: this.root });
@@ -288,6 +333,10 @@ export class Harness {
 
   async close() {
     await this.browser?.close().catch(() => {});
+    for (const recorder of this.recorders) {
+      recorder.closeAllConnections();
+      recorder.close();
+    }
     killGroup(this.server);
     this.fakes.forEach(killGroup);
     await sleep(300);

@@ -100,6 +100,31 @@ async function openFile(name) {
   await page.keyboard.press("Control+End");
 }
 
+/** The lines of the active editor (Monaco renders only those in view, positioned; sorted by their top). */
+async function editorLines() {
+  const lines = await page.locator(".part.editor .editor-group-container.active .monaco-editor .view-line").evaluateAll((nodes) =>
+    nodes.map((node) => [parseFloat(node.style.top) || 0, node.textContent ?? ""]).sort((a, b) => a[0] - b[0]).map(([, line]) => line),
+  );
+  return lines.map(text);
+}
+
+/** Run a fim-lsp command that opens a read-only document named `name`; returns its text. */
+async function commandDocument(title, name, ready) {
+  await runCommand(title);
+  await page.locator(`.tab.active[aria-label^="${name}"], .tab.active[data-resource-name="${name}"]`).first().waitFor({ timeout: 10_000 });
+  return waitFor(`${name} to show its text`, async () => {
+    const content = (await editorLines()).join("\n");
+    return ready(content) && content;
+  }, 10_000);
+}
+
+/** The today column of a row of the statistics table. */
+function todayCount(table, label) {
+  const row = new RegExp(`^${label} +(\\d+) +(\\d+)$`, "m").exec(table);
+  assert.ok(row, `no row "${label}" in\n${table}`);
+  return Number(row[1]);
+}
+
 async function saved(name) {
   await page.keyboard.press("Control+S");
   const file = path.join(h.workspace, name);
@@ -167,7 +192,8 @@ function scenario(name, body) {
 
 describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, () => {
   before(async () => {
-    await h.startFake();
+    // the extension talks to the fake through a recorder, so tests can see what the fake received
+    h.fakeUrl = await h.startRecorder(await h.startFake());
     rejecting = await h.startFake(BAD_KEY);
     h.writeSettings();
     h.writeWorkspace(FILES);
@@ -210,6 +236,27 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     assert.match(line, /^ {4}return ?$/, `after one word the line is ${JSON.stringify(line)}`);
   });
 
+  scenario("Show Statistics counts what was shown and accepted; Show Last Request shows what the fake received", async () => {
+    // the two scenarios above showed ghost text twice, accepted one whole (Tab) and one word (Ctrl+Right);
+    // shown and partly accepted reach the server only through the proposed API's handlers
+    const table = await commandDocument("fim-lsp: Show Statistics", "fim-lsp-statistics.txt", (content) => /accepted in part/.test(content));
+    await h.screenshot("4-statistics");
+    assert.ok(table.includes(`statistics in ${h.statsFile}`), `the run's own statistics file:\n${table}`);
+    assert.ok(todayCount(table, "suggestions shown") >= 1, table);
+    assert.ok(todayCount(table, "accepted whole") >= 1, table);
+    assert.ok(todayCount(table, "accepted in part") >= 1, table);
+
+    const sent = h.received.at(-1);
+    assert.ok(sent?.prompt?.includes("def add(a, b):"), `the fake's last request: ${JSON.stringify(sent)}`);
+    const inspected = await commandDocument("fim-lsp: Show Last Request", "fim-lsp-last-request.txt", (content) => content.includes("=== suffix"));
+    await h.screenshot("5-last-request");
+    assert.ok(
+      inspected.includes(`=== prompt (before the cursor) ===\n${sent.prompt}\n\n=== suffix (after the cursor) ===`),
+      `the inspector shows the prompt the fake received (${JSON.stringify(sent.prompt)}):\n${inspected}`,
+    );
+    await page.keyboard.press("Control+W");
+  });
+
   scenario("the manual trigger (editor.action.inlineSuggest.trigger) skips a long debounce; settings reach the server live", async () => {
     await changeSettings({ "fimLsp.debounceMs": 6000 });
     await openFile("manual.py"); // already indented: nothing typed, so no automatic request
@@ -218,7 +265,7 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await waitGhost(4000);
     const took = Date.now() - asked;
     assert.ok(took < 4000, `ghost text after ${took} ms; an automatic request would wait 6000 ms`);
-    await h.screenshot("4-manual-trigger");
+    await h.screenshot("6-manual-trigger");
     await page.keyboard.press("Escape");
     await changeSettings({});
   });
@@ -231,7 +278,7 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await page.keyboard.type("    ");
     await sleep(1000);
     assert.equal(await ghost(), "", "no suggestion while disabled");
-    await h.screenshot("5-disabled");
+    await h.screenshot("7-disabled");
     await page.locator(STATUS).click();
     await waitStatus(/^fim-lsp: ready/);
     assert.match(fs.readFileSync(h.settingsFile, "utf8"), /"fimLsp\.enable": true/);
@@ -245,7 +292,7 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     const label = await waitStatus(/^fim-lsp error:/);
     assert.match(label, /MISTRAL_API_KEY was rejected .*401/);
     assert.equal(await ghost(), "");
-    await h.screenshot("6-status-error");
+    await h.screenshot("8-status-error");
   });
 
   test("the keys are in no file the editor wrote (settings, logs, workspace)", () => {
