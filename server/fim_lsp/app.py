@@ -104,6 +104,7 @@ class FimServer(LanguageServer, Session):
         self.init_layer: Mapping[str, object] = {}  # from initializationOptions
         self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
         self.markdown_documentation = False  # whether the client renders markdown in menu items
+        self.can_watch_files = False  # whether the client registers file watchers on request
         self._tasks: set[asyncio.Task[Any]] = set()
         self.engine = Engine(
             settings,
@@ -223,6 +224,10 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
         ls.documents.encoding = _encoding(encoding)
         ls.init_layer = config.section_of(params.initialization_options)
+        watched = (
+            params.capabilities.workspace and params.capabilities.workspace.did_change_watched_files
+        )
+        ls.can_watch_files = bool(watched and watched.dynamic_registration)
         item_capabilities = params.capabilities.text_document and (
             params.capabilities.text_document.completion
             and params.capabilities.text_document.completion.completion_item
@@ -237,6 +242,8 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         ls.send_status(ls.engine.status)
         ls.background(ls.pull_configuration())
         ls.save_stats(again=True)
+        if ls.can_watch_files:
+            ls.background(_watch_ignore_files(ls))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(ls: FimServer, params: types.DidChangeConfigurationParams) -> None:
@@ -246,6 +253,16 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
             ls.apply_settings()
         else:
             ls.background(ls.pull_configuration())
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def on_watched_files(ls: FimServer, params: types.DidChangeWatchedFilesParams) -> None:
+        if any(_ignore_file(change.uri) for change in params.changes):
+            ls.gitignore.clear()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def on_saved(ls: FimServer, params: types.DidSaveTextDocumentParams) -> None:
+        if _ignore_file(params.text_document.uri):  # for editors that do not watch files for us
+            ls.gitignore.clear()
 
     @server.feature(types.SHUTDOWN)
     def on_shutdown(ls: FimServer, *args: object) -> None:
@@ -365,6 +382,29 @@ def _menu_item(
 
 def _longest_backtick_run(text: str) -> int:
     return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+IGNORE_FILES = ("**/.gitignore", "**/.git/info/exclude")
+
+
+async def _watch_ignore_files(ls: FimServer) -> None:
+    """Ask the editor to tell us of changed ignore files, so git's answers are asked again."""
+    watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in IGNORE_FILES]
+    registration = types.Registration(
+        id="fim-lsp-ignore-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+    )
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+    except Exception as error:  # an editor may refuse; saving a .gitignore still clears
+        log.info("the editor does not watch ignore files for us: %s", error)
+
+
+def _ignore_file(uri: str) -> bool:
+    return uri.endswith(("/.gitignore", "/.git/info/exclude"))
 
 
 def _accept_command(suggestion_id: str) -> types.Command:

@@ -38,6 +38,9 @@ STATUSES: weakref.WeakKeyDictionary[LanguageClient, list[dict[str, Any]]] = (
 INITIALIZE_RESULTS: weakref.WeakKeyDictionary[LanguageClient, types.InitializeResult] = (
     weakref.WeakKeyDictionary()
 )
+REGISTRATIONS: weakref.WeakKeyDictionary[LanguageClient, list[types.Registration]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @pytest_asyncio.fixture
@@ -60,6 +63,12 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
         @lsp.feature(STATUS)
         def on_status(params: Any) -> None:
             statuses.append({"kind": params.kind, "busy": params.busy, "message": params.message})
+
+        REGISTRATIONS[lsp] = registrations = []
+
+        @lsp.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def on_register(params: types.RegistrationParams) -> None:
+            registrations.extend(params.registrations)
 
         if configuration is not None:
             lsp.set_configuration(configuration, section="fimLsp")

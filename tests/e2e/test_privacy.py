@@ -9,7 +9,15 @@ import pytest
 from lsprotocol import types
 
 from bench.fakes.codestral import FakeCodestral
-from tests.e2e.conftest import STATUSES, Start, inline, open_document, server_env, wait_for
+from tests.e2e.conftest import (
+    REGISTRATIONS,
+    STATUSES,
+    Start,
+    inline,
+    open_document,
+    server_env,
+    wait_for,
+)
 
 # Fake secrets in real formats; none of them is a real credential.
 AWS_KEY_ID = "AKIA" + "Q7ZT4XW2LMB9RC3D"
@@ -140,3 +148,46 @@ async def test_without_git_nothing_is_sent_and_the_user_is_told(
     assert await wait_for(lambda: len(client.messages) > 0)
     [message] = [m.message for m in client.messages]
     assert "git was not found" in message and "respectGitignore" in message
+
+
+@pytest.mark.parametrize("how", ["watched", "saved"])
+async def test_a_changed_gitignore_counts_at_once(
+    start: Start, fake: FakeCodestral, repo: Path, how: str
+) -> None:
+    client = await start(
+        client="visual-studio-code",
+        env=server_env(fake, FIM_LSP_RESPECT_GITIGNORE="true"),
+        workspace=repo.as_uri(),
+    )
+    assert await wait_for(lambda: len(REGISTRATIONS[client]) == 1)
+    [registration] = REGISTRATIONS[client]
+    assert registration.method == "workspace/didChangeWatchedFiles"
+    options = registration.register_options
+    assert isinstance(options, dict)  # lsprotocol leaves registration options unstructured
+    assert [w["globPattern"] for w in options["watchers"]] == [
+        "**/.gitignore",
+        "**/.git/info/exclude",
+    ]
+    uri = open_document(client, KEPT, uri=(repo / "app.py").as_uri())
+    result = await inline(client, uri, 1, 4)
+    assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
+    assert len(fake.requests) == 1
+
+    gitignore = repo / ".gitignore"
+    gitignore.write_text(gitignore.read_text(encoding="utf-8") + "app.py\n", encoding="utf-8")
+    if how == "watched":  # what an editor sends for the watcher the server registered
+        client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[types.FileEvent(uri=gitignore.as_uri(), type=types.FileChangeType.Changed)]
+            )
+        )
+    else:  # an editor without file watching saves the .gitignore it edited
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=gitignore.as_uri())
+            )
+        )
+    result = await inline(client, uri, 4, 4)
+    assert isinstance(result, types.InlineCompletionList) and result.items == ()
+    assert len(fake.requests) == 1
+    assert await wait_for(lambda: "git ignores it" in STATUSES[client][-1]["message"])
