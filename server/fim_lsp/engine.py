@@ -156,7 +156,7 @@ class Engine:
             if state.newest is newest:
                 state.newest = None
         if text is not None:
-            self.stats.day(self._today()).add_latency((self._clock() - started) * 1000)
+            self.stats.latency(self._today(), (self._clock() - started) * 1000)
         return text
 
     async def _complete(

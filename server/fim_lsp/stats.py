@@ -53,6 +53,15 @@ class _Open:
     accepted_chars: int = 0
 
 
+def _day(days: dict[str, Day], date: str) -> Day:
+    found = days.get(date)
+    if found is None:
+        found = days[date] = Day()
+        for old in sorted(days)[:-KEEP_DAYS]:
+            del days[old]
+    return found
+
+
 def percentile(samples: list[float], fraction: float) -> float | None:
     """The `fraction` percentile (nearest rank) of `samples`, or None for none."""
     if not samples:
@@ -66,27 +75,48 @@ class Stats:
 
     def __init__(self, days: dict[str, Day] | None = None) -> None:
         self.days: dict[str, Day] = days or {}
+        # what this process added since the file was last written: added to the file's numbers
+        # when saving, so that several servers (one per editor) never undo each other's counts
+        self.unsaved: dict[str, Day] = {}
         self._open: OrderedDict[str, _Open] = OrderedDict()
-        self.changed = False
         # this session's use, for adaptation: not kept in the file
         self.first_line_only: OrderedDict[str, bool] = OrderedDict()
         self.ignored_in_a_row = 0
 
+    @property
+    def changed(self) -> bool:
+        """Whether anything was counted since the file was last written."""
+        return bool(self.unsaved)
+
     def day(self, date: str) -> Day:
         """The numbers of `date` (YYYY-MM-DD), started if new; old days beyond KEEP_DAYS go."""
-        found = self.days.get(date)
-        if found is None:
-            found = self.days[date] = Day()
-            for old in sorted(self.days)[:-KEEP_DAYS]:
-                del self.days[old]
-        self.changed = True
-        return found
+        return _day(self.days, date)
 
     def count(self, date: str, **amounts: int) -> None:
         """Add to named counts, e.g. count(date, requests=1, cache_hits=1)."""
-        today = self.day(date)
-        for name, amount in amounts.items():
-            setattr(today, name, getattr(today, name) + amount)
+        for days in (self.days, self.unsaved):
+            today = _day(days, date)
+            for name, amount in amounts.items():
+                setattr(today, name, getattr(today, name) + amount)
+
+    def latency(self, date: str, milliseconds: float) -> None:
+        """Remember how long a suggestion took."""
+        for days in (self.days, self.unsaved):
+            _day(days, date).add_latency(milliseconds)
+
+    def add_unsaved_to(self, on_disk: Stats) -> None:
+        """Add what was counted here since the last save to `on_disk` (the file as it is now)."""
+        for date, unsaved in self.unsaved.items():
+            day = on_disk.day(date)
+            for name in COUNTS:
+                setattr(day, name, getattr(day, name) + getattr(unsaved, name))
+            for milliseconds in unsaved.latencies_ms:
+                day.add_latency(milliseconds)
+
+    def saved_as(self, on_disk: Stats) -> None:
+        """`on_disk` was written: take its numbers, which hold other servers' counts too."""
+        self.days = on_disk.days
+        self.unsaved = {}
 
     def offered(self, suggestion_id: str, text: str) -> None:
         """A suggestion went to the editor under `suggestion_id`."""

@@ -43,17 +43,23 @@ def load(path: Path | None) -> Stats:
 
 
 def save(stats: Stats, path: Path | None) -> None:
-    """Write the statistics if they changed, atomically; a failure is logged, never raised."""
+    """Add what `stats` counted since the last save to the file, atomically; a failure is logged,
+    never raised. Servers of other editors writing the same file keep their counts too."""
     if path is None or not stats.changed:
         return
     try:
+        try:
+            on_disk = Stats.from_json(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            on_disk = Stats()
+        stats.add_unsaved_to(on_disk)
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=path.parent, prefix=".stats-", delete=False
         ) as file:
-            file.write(stats.to_json())
+            file.write(on_disk.to_json())
         os.replace(file.name, path)
-        stats.changed = False
+        stats.saved_as(on_disk)
     except OSError as error:
         log.warning("cannot write the statistics to %s (%s)", path, error)
 

@@ -23,7 +23,7 @@ def test_summary_rates_and_percentiles() -> None:
     stats = Stats()
     stats.count("d", requests=4, cache_hits=2, typed_through=1, shown=2, accepted=1)
     for ms in (10.0, 20.0, 30.0, 40.0):
-        stats.day("d").add_latency(ms)
+        stats.latency("d", ms)
     today = stats.summary("d")["today"]
     assert today["acceptance_rate"] == 0.5 and today["cache_hit_rate"] == 0.5
     assert today["typed_through_rate"] == 0.25
@@ -50,13 +50,42 @@ def test_the_file_round_trips_and_a_broken_one_starts_afresh(tmp_path: Path) -> 
     path = tmp_path / "deep" / "stats.json"
     stats = Stats()
     stats.count("d", requests=3, chars_accepted=7)
-    stats.day("d").add_latency(12.5)
+    stats.latency("d", 12.5)
     stats_store.save(stats, path)
     again = stats_store.load(path)
     assert again.days["d"].requests == 3 and again.days["d"].latencies_ms == [12.5]
     path.write_text("{not json", encoding="utf-8")
     assert stats_store.load(path).days == {}
     assert stats_store.load(tmp_path / "missing.json").days == {}
+
+
+def test_servers_sharing_the_file_keep_each_others_counts(tmp_path: Path) -> None:
+    path = tmp_path / "stats.json"
+    first, second = stats_store.load(path), stats_store.load(path)  # two editors, two servers
+    first.count("d", requests=2)
+    second.count("d", requests=5, accepted=1)
+    second.latency("d", 40.0)
+    stats_store.save(first, path)
+    stats_store.save(second, path)
+    first.count("d", requests=1)
+    stats_store.save(first, path)
+    stats_store.save(second, path)  # nothing new: no write
+    on_disk = stats_store.load(path).days["d"]
+    assert (on_disk.requests, on_disk.accepted, on_disk.latencies_ms) == (8, 1, [40.0])
+    assert first.days["d"].requests == 8  # a save also brings in the others' numbers
+    assert not first.changed
+
+
+def test_a_failed_write_keeps_the_counts_for_the_next_save(tmp_path: Path) -> None:
+    path = tmp_path / "stats.json"
+    stats = Stats()
+    stats.count("d", requests=2)
+    path.mkdir()  # a directory where the file should be: reading and writing fail
+    stats_store.save(stats, path)
+    assert stats.changed
+    path.rmdir()
+    stats_store.save(stats, path)
+    assert stats_store.load(path).days["d"].requests == 2
 
 
 def test_where_the_file_lives() -> None:
