@@ -1,0 +1,74 @@
+"""Emacs without a plugin of ours: eglot's completion menu and completion-preview (Emacs 30), and
+lsp-mode 10's inline completion and menu, each with the configuration docs/editors.md shows."""
+
+from __future__ import annotations
+
+from bench.fakes.codestral import FakeCodestral
+from tests.editors.emacs.conftest import Emacs
+
+DEMO = "def add(a, b):\n"
+TWO_LINES = "total = a + b\n    return total"
+DETAIL = "fim-lsp · codestral-latest"
+
+
+def after_ret(prompt: str, suffix: str) -> str:
+    """The model's middle: the rest of `return a + b` once `ret` is typed."""
+    return "urn a + b" if prompt.endswith("ret") else "return a + b"
+
+
+def test_eglot_menu_item_inserts_the_whole_suggestion(emacs: Emacs, fake: FakeCodestral) -> None:
+    fake.completion = TWO_LINES
+    got = emacs.run("emacs-eglot", "eglot-menu", "    ")
+    assert got["candidates"] == [{"label": "total = a + b", "annotation": f" {DETAIL}"}]
+    assert got["text"] == DEMO + "    total = a + b\n    return total"
+    assert got["cursor"] == [2, 16]
+    # the snippet's initializationOptions reached the server
+    assert fake.requests[-1].body["max_tokens"] == 100
+    # eglot 30.1 does not run an item's command, so the accept is not counted (docs/editors.md)
+    assert got["accepted"] == 0
+
+
+def test_eglot_menu_completes_the_word_being_typed(emacs: Emacs, fake: FakeCodestral) -> None:
+    fake.completion = after_ret
+    got = emacs.run("emacs-eglot", "eglot-menu", "    ret")
+    assert got["candidates"] == [{"label": "return a + b", "annotation": f" {DETAIL}"}]
+    assert got["text"] == DEMO + "    return a + b"
+    assert got["cursor"] == [1, 16]
+
+
+def test_completion_preview_shows_the_rest_and_tab_inserts_it(
+    emacs: Emacs, fake: FakeCodestral
+) -> None:
+    fake.completion = after_ret
+    got = emacs.run("emacs-eglot", "eglot-preview", "    ret")
+    # after each key: the preview shows from the third character of a word on; TAB inserts it
+    assert got["shown"][-4:] == [None, None, "urn a + b", None]
+    assert [shown for shown in got["shown"] if shown] == ["urn a + b"]
+    assert got["text"] == DEMO + "    return a + b"
+    assert got["cursor"] == [1, 16]
+
+
+def test_lsp_mode_inline_completion_shows_ghost_text_and_accepts_it(
+    emacs: Emacs, fake: FakeCodestral
+) -> None:
+    fake.completion = TWO_LINES
+    got = emacs.run("emacs-lsp-mode", "lsp-mode-inline", "    ")
+    assert got["ghost"] == TWO_LINES
+    assert got["before"] == DEMO + "    "  # ghost text is not in the buffer
+    assert got["text"] == DEMO + "    total = a + b\n    return total"
+    assert got["cursor"] == [2, 16]
+    assert got["accepted"] == 1  # lsp-mode ran the item's fimLsp.accepted command
+    assert fake.requests[-1].body["max_tokens"] == 100
+    assert "Unknown notification" not in got["messages"]
+
+
+def test_lsp_mode_menu_item_completes_the_word_being_typed(
+    emacs: Emacs, fake: FakeCodestral
+) -> None:
+    fake.completion = after_ret
+    got = emacs.run("emacs-lsp-mode", "lsp-mode-menu", "    ret")
+    assert got["candidates"] == [{"label": "return a + b", "annotation": f" {DETAIL} (Text)"}]
+    assert got["listed"][-1] == f"return a + b {DETAIL} (Text)"
+    assert got["text"] == DEMO + "    return a + b"
+    assert got["cursor"] == [1, 16]
+    assert got["accepted"] == 1

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Install what tests/editors/emacs needs: Emacs 30 or newer (built-in eglot and completion-preview-mode)
+# and lsp-mode 10 (the first with inline completion) with its Elisp dependencies.
+# Usage: tools/install-emacs.sh [DEST]   (default .cache/emacs; lsp-mode ends up in DEST/elpa/, a
+# package.el directory: `(add-to-list 'package-directory-list "DEST/elpa")` then `(package-initialize)`)
+# Emacs: apt, from the release's backports when the release's own Emacs is older than 30 (bookworm has
+# 28.2, bookworm-backports 30.1). lsp-mode: no Debian release before sid has 10.x, so its .debs (pure
+# Elisp) are downloaded from sid with a private apt state, extracted and byte-compiled into DEST; the
+# system's packages are left alone. Quick when everything is already there.
+set -euo pipefail
+DEST=$(realpath -m "${1:-.cache/emacs}")
+major() { emacs --batch --eval '(princ emacs-major-version)' 2>/dev/null || echo 0; }
+
+# the machine's own Debian mirror, read from its apt configuration (deb822 or classic format)
+mirror() {
+  local m
+  m=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1 || true)
+  [ -n "$m" ] || m=$(awk '$1=="deb" && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list)
+  echo "$m"
+}
+
+if [ "$(major)" -lt 30 ]; then
+  apt-get update -qq
+  candidate=$(apt-cache policy emacs-nox | sed -n 's/^ *Candidate: *\(1:\)\{0,1\}\([0-9]*\).*/\2/p')
+  TARGET=()
+  if [ "${candidate:-0}" -lt 30 ]; then
+    . /etc/os-release
+    echo "deb $(mirror) $VERSION_CODENAME-backports main" > /etc/apt/sources.list.d/fim-lsp-backports.list
+    apt-get update -qq
+    TARGET=(-t "$VERSION_CODENAME-backports")
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${TARGET[@]}" emacs-nox >/dev/null
+fi
+emacs --version | head -1
+
+ELPA="$DEST/elpa"
+if compgen -G "$ELPA/lsp-mode-*/lsp-inline-completion.elc" >/dev/null; then
+  echo "lsp-mode: $(basename "$ELPA"/lsp-mode-*)"
+  exit 0
+fi
+mkdir -p "$DEST/apt/lists/partial" "$DEST/apt/cache/archives/partial" "$DEST/debs"
+echo "deb $(mirror) sid main" > "$DEST/apt/sources.list"
+touch "$DEST/apt/status"
+APT=(-o Dir::Etc::SourceList="$DEST/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+     -o Dir::State::Lists="$DEST/apt/lists" -o Dir::Cache="$DEST/apt/cache"
+     -o Dir::State::status="$DEST/apt/status" -o Acquire::Languages=none)
+apt-get "${APT[@]}" update -qq
+rm -f "$DEST"/debs/*.deb
+# lsp-mode and its Elisp dependencies (dash, f, s, ht, spinner, markdown-mode, lv), as sid names them
+PKGS=(elpa-lsp-mode)
+for _ in 1 2 3; do
+  # shellcheck disable=SC2207
+  PKGS=($(printf '%s\n' "${PKGS[@]}" $(apt-cache "${APT[@]}" depends --no-recommends --no-suggests \
+    --no-enhances --no-breaks --no-replaces --no-conflicts "${PKGS[@]}" |
+    awk '$1 ~ /Depends:$/ && $2 ~ /^elpa-/ {print $2}') | sort -u))
+done
+(cd "$DEST/debs" && apt-get "${APT[@]}" download -qq "${PKGS[@]}" 2>&1 | grep -v unsandboxed || true)
+rm -rf "$DEST/root" "$ELPA"
+mkdir -p "$DEST/root"
+for d in "$DEST"/debs/*.deb; do dpkg-deb -x "$d" "$DEST/root"; done
+# Debian keeps each package as package.el would (NAME-VERSION/ with its -pkg.el and -autoloads.el)
+mv "$DEST/root/usr/share/emacs/site-lisp/elpa-src" "$ELPA"
+rm -rf "$DEST/root" "$DEST/debs" "$DEST/apt/cache"
+# byte-compile what lsp-mode loads for a session with completion and inline completion; its ~150
+# per-language client files are left as they are (a config that names its own server needs none)
+COMPILE=()
+for f in "$ELPA"/*/*.el; do
+  case "$f" in
+  "$ELPA"/lsp-mode-*/*) [[ $(basename "$f") =~ ^lsp-(mode|protocol|completion|inline-completion|semantic-tokens|icons|diagnostics|modeline|headerline|lens|ido|dired|iedit|rename)\.el$ ]] || continue ;;
+  esac
+  [[ $f == *-pkg.el || $f == *-autoloads.el ]] || COMPILE+=("$f")
+done
+LOADPATH=()
+for dir in "$ELPA"/*/; do LOADPATH+=(-L "$dir"); done
+emacs --batch -Q "${LOADPATH[@]}" --eval '(setq byte-compile-warnings nil)' -f batch-byte-compile "${COMPILE[@]}" 2>&1 |
+  grep -E '^Error|error:' || true
+compgen -G "$ELPA/lsp-mode-*/lsp-inline-completion.elc" >/dev/null || { echo "lsp-mode did not compile" >&2; exit 1; }
+echo "lsp-mode: $(basename "$ELPA"/lsp-mode-*)"
