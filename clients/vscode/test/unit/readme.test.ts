@@ -1,0 +1,22 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = path.join(__dirname, "..", "..");
+const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+  contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+};
+const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+
+describe("README settings table", () => {
+  it("lists every setting of package.json with its default", () => {
+    const rows = new Map(
+      [...readme.matchAll(/^\| `(fimLsp\.[\w.]+)` \| `([^`]*)` \|/gm)].map((row) => [row[1], JSON.parse(row[2] ?? "null") as unknown]),
+    );
+    const settings = manifest.contributes.configuration.properties;
+    expect([...rows.keys()].sort()).toEqual(Object.keys(settings).sort());
+    for (const [name, value] of rows) {
+      expect(value, name).toEqual(settings[name]?.default);
+    }
+  });
+});
