@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -100,3 +101,6 @@ def terminal(
         subprocess.run(
             ["tmux", "-L", term.socket, "kill-server"], capture_output=True, timeout=10, check=False
         )
+        # tmux leaves its socket file behind: remove it (where `-L` puts it)
+        folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+        (folder / term.socket).unlink(missing_ok=True)
