@@ -333,7 +333,8 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         )
         return types.InlineCompletionList(items=[item])
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
+    # not an empty object: Vim's ALE reads `{}` as no completion support
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False))
     async def on_completion(ls: FimServer, params: types.CompletionParams) -> types.CompletionList:
         invoked = (
             params.context is not None

@@ -106,7 +106,13 @@ class Engine:
         """Show why the current file gets no suggestions; None: it does, so drop such a status."""
         self.reporter.excluded(reason, enabled=self.settings.enable)
 
-    def _params(self, request: FimRequest) -> Hashable:
+    def _ask(self, cut: Cut, one_line: bool) -> tuple[FimRequest, int, Hashable]:
+        """The request for `cut`, the most lines its answer may keep, and its cache key."""
+        request = build_request(self.settings, cut, one_line=one_line)
+        max_lines = 1 if one_line else self.settings.max_lines
+        return request, max_lines, self._params(request, max_lines)
+
+    def _params(self, request: FimRequest, max_lines: int) -> Hashable:
         """Everything but the text that changes what the model answers."""
         return (
             self.provider.name,
@@ -118,7 +124,7 @@ class Engine:
             request.top_p,
             request.stop,
             request.random_seed,
-            self.settings.max_lines,
+            max_lines,
         )
 
     async def complete(
@@ -169,8 +175,7 @@ class Engine:
         preamble: Callable[[], Preamble],
     ) -> str | None:
         adaptation = Adaptation() if invoked else self.adaptation()
-        request = build_request(self.settings, cut, single_line=adaptation.single_line)
-        params = self._params(request)
+        request, max_lines, params = self._ask(cut, adaptation.single_line)
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             self.counters.cache_hits += 1
             typed = 1 if self.cache.last_typed else 0
@@ -190,7 +195,7 @@ class Engine:
             await until_superseded(asyncio.sleep(delay), newest)
         if self.reporter.blocks(invoked=invoked):
             return None
-        fetch = self._start(state, request, preamble, params, cut, language_id)
+        fetch = self._start(state, request, preamble, params, cut, language_id, max_lines)
         return await wait_for(fetch, newest)
 
     def _outgoing(self, request: FimRequest, preamble: Callable[[], Preamble]) -> FimRequest:
@@ -231,8 +236,7 @@ class Engine:
             return
         if self.reporter.blocks(invoked=False):
             return
-        request = build_request(settings, cut, single_line=self.adaptation().single_line)
-        params = self._params(request)
+        request, max_lines, params = self._ask(cut, self.adaptation().single_line)
         state = self._state((key, "inline"))
         current = state.fetch.task if state.fetch is not None else None
         if current is not None and not current.done():
@@ -241,7 +245,7 @@ class Engine:
             return
         if self._prefetch is not None:
             self._prefetch[1].stop()
-        fetch = self._start(state, request, preamble, params, cut, language_id)
+        fetch = self._start(state, request, preamble, params, cut, language_id, max_lines)
         self._prefetch = (key, fetch)
         self.counters.prefetches += 1
 
@@ -280,14 +284,14 @@ class Engine:
         params: Hashable,
         cut: Cut,
         language_id: str,
+        max_lines: int,
     ) -> Fetch:
         """Stream the answer to `request` (sent with its preamble) for the document `state`."""
         around = around_of(cut, language_id)
         suggestion = postprocess.Suggestion(
             cut.line_prefix,
             cut.line_suffix,
-            # a request that stops at a line break asked for one line
-            max_lines=1 if "\n" in request.stop else self.settings.max_lines,
+            max_lines=max_lines,
             stop_at=fitting.first_line_below(around),
             strip_fences=language_id not in ("markdown", "mdx"),
         )

@@ -101,7 +101,7 @@ class Suggestion:
             return
         if not self._lines:  # the cursor's own line is always kept
             self._lines.append(line)
-            self.complete = self._single
+            self.complete = self._single or self._counted() >= self._max_lines
             return
         if not line.strip():
             self._blank_run += 1
@@ -125,8 +125,13 @@ class Suggestion:
             self._finish()
             return
         self._lines.append(line)
-        if len(self._lines) >= self._max_lines:
+        if self._counted() >= self._max_lines:
             self._finish()
+
+    def _counted(self) -> int:
+        """Lines that count against `max_lines`: a blank cursor line (the suggestion starts below
+        it) does not."""
+        return len(self._lines) - (0 if self._lines[0].strip() else 1)
 
     def _finish(self) -> None:
         self.complete = True

@@ -18,17 +18,17 @@ INSPECTED_CHARS = 20_000  # of the answer kept for the prompt inspector
 
 
 def build_request(
-    settings: Settings, cut: Cut, header: str = "", *, single_line: bool = False
+    settings: Settings, cut: Cut, header: str = "", *, one_line: bool = False
 ) -> FimRequest:
-    """What to ask the model for this cut: one line mid-line or when `single_line`, else a block;
-    `header` leads the prompt."""
-    single = single_line or postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
+    """What to ask the model for this cut: the rest of the line mid-line, else a block, or with
+    `one_line` a line (the stream is cut after it); `header` leads the prompt."""
+    single = postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
     return FimRequest(
         prompt=header + cut.prefix,
         suffix=cut.suffix,
         model=settings.model,
         max_tokens=min(settings.max_tokens, SINGLE_LINE_MAX_TOKENS)
-        if single
+        if single or one_line
         else settings.max_tokens,
         min_tokens=settings.min_tokens,
         temperature=settings.temperature,

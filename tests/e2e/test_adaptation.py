@@ -57,11 +57,18 @@ async def test_when_only_first_lines_are_kept_automatic_suggestions_become_one_l
     uri = open_document(client, "def mul(a, b):\n    \n", uri="file:///work/c.py")
     assert await _suggestion(client, uri, invoked=False) == FIRST_LINE.rstrip("\n")
     body = fake.last_body()
-    assert body["stop"] == ["\n"] and body["max_tokens"] <= 64
+    assert body["max_tokens"] <= 64
+    # at the end of a line the suggestion starts below it: that line is the one
+    fake.completion = "\n    " + MULTI_LINE
+    end = open_document(client, "def mod(a, b):\n", uri="file:///work/e.py")
+    result = await inline(client, end, 0, len("def mod(a, b):"), invoked=False)
+    assert isinstance(result, types.InlineCompletionList)
+    assert [item.insert_text for item in result.items] == ["\n    " + FIRST_LINE.rstrip("\n")]
+    fake.completion = MULTI_LINE
     # asking for a suggestion on purpose still gets the whole block
     other = open_document(client, "def div(a, b):\n    \n", uri="file:///work/d.py")
     assert await _suggestion(client, other, invoked=True) == MULTI_LINE
-    assert "\n" not in (fake.last_body().get("stop") or [])
+    assert fake.last_body()["max_tokens"] == 128
 
 
 async def test_accepting_whole_blocks_keeps_them_coming(start: Start, fake: FakeCodestral) -> None:

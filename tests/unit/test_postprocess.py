@@ -81,6 +81,19 @@ def test_where_a_suggestion_ends(
     assert _run(line_prefix, line_suffix, raw, max_lines) == (kept, early)
 
 
+@pytest.mark.parametrize(
+    ("line_prefix", "raw", "kept"),
+    [
+        ("    ", "total = a + b\n    return total\n", "total = a + b"),
+        # at the end of a line the suggestion starts below it: the blank cursor line does not count
+        ("def f():", "\n    x = 1\n    return x\n", "\n    x = 1"),
+        ("def f():", "\n\n    x = 1\n    return x\n", "\n\n    x = 1"),
+    ],
+)
+def test_one_line_at_most(line_prefix: str, raw: str, kept: str) -> None:
+    assert _run(line_prefix, "", raw, max_lines=1) == (kept, True)
+
+
 def test_text_so_far_grows_with_the_stream() -> None:
     suggestion = Suggestion("x = ", "", max_lines=12)
     suggestion.feed("comp")

@@ -5,25 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from bench.fakes.codestral import FakeCodestral
 from tests.editors.vim.conftest import Vim
 
 DEMO = "def add(a, b):\n"
-
-
-# Server changes these tests wait for (they pass with both, checked against a patched copy); strict,
-# so each turns into a failure once its change lands, and the marker is then removed:
-EMPTY_COMPLETION_PROVIDER = pytest.mark.xfail(
-    strict=True,
-    reason="fim-lsp advertises completionProvider {}, which ALE (3.3 and 4.0, ale#lsp: "
-    "!empty(...)) reads as no completion; fixed by e.g. CompletionOptions(resolve_provider=False)",
-)
-MAX_LINES_ONE_GIVES_TWO = pytest.mark.xfail(
-    strict=True,
-    reason="maxLines 1 still gives two lines: postprocess counts lines after the cursor's own",
-)
 
 
 def after_ret(prompt: str, suffix: str) -> str:
@@ -31,7 +16,6 @@ def after_ret(prompt: str, suffix: str) -> str:
     return "urn a + b" if prompt.endswith("ret") else "return a + b"
 
 
-@EMPTY_COMPLETION_PROVIDER
 def test_menu_opens_while_typing_and_ctrl_n_ctrl_y_insert_the_item(
     vim: Vim, fake: FakeCodestral
 ) -> None:
@@ -51,8 +35,6 @@ def test_menu_opens_while_typing_and_ctrl_n_ctrl_y_insert_the_item(
     assert vim.save_and_read() == DEMO + "    return a + b\n"
 
 
-@EMPTY_COMPLETION_PROVIDER
-@MAX_LINES_ONE_GIVES_TWO
 def test_a_multi_line_suggestion_comes_as_its_first_line(vim: Vim, fake: FakeCodestral) -> None:
     # ALE would put a NUL where a line breaks: the vimrc's initialization_options ask fim-lsp for
     # one line (maxLines 1), and that reaches the server
