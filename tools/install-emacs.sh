@@ -11,13 +11,7 @@ set -euo pipefail
 DEST=$(realpath -m "${1:-.cache/emacs}")
 major() { emacs --batch --eval '(princ emacs-major-version)' 2>/dev/null || echo 0; }
 
-# the machine's own Debian mirror, read from its apt configuration (deb822 or classic format)
-mirror() {
-  local m
-  m=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1 || true)
-  [ -n "$m" ] || m=$(awk '$1=="deb" && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list)
-  echo "$m"
-}
+. "$(dirname "$0")/lib/debian-suite.sh"
 
 if [ "$(major)" -lt 30 ]; then
   apt-get update -qq
@@ -38,26 +32,16 @@ if compgen -G "$ELPA/lsp-mode-*/lsp-inline-completion.elc" >/dev/null; then
   echo "lsp-mode: $(basename "$ELPA"/lsp-mode-*)"
   exit 0
 fi
-mkdir -p "$DEST/apt/lists/partial" "$DEST/apt/cache/archives/partial" "$DEST/debs"
-echo "deb $(mirror) sid main" > "$DEST/apt/sources.list"
-touch "$DEST/apt/status"
-APT=(-o Dir::Etc::SourceList="$DEST/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-     -o Dir::State::Lists="$DEST/apt/lists" -o Dir::Cache="$DEST/apt/cache"
-     -o Dir::State::status="$DEST/apt/status" -o Acquire::Languages=none)
-apt-get "${APT[@]}" update -qq
-rm -f "$DEST"/debs/*.deb
+private_apt "$DEST" sid
 # lsp-mode and its Elisp dependencies (dash, f, s, ht, spinner, markdown-mode, lv), as sid names them
 PKGS=(elpa-lsp-mode)
 for _ in 1 2 3; do
   # shellcheck disable=SC2207
-  PKGS=($(printf '%s\n' "${PKGS[@]}" $(apt-cache "${APT[@]}" depends --no-recommends --no-suggests \
-    --no-enhances --no-breaks --no-replaces --no-conflicts "${PKGS[@]}" |
-    awk '$1 ~ /Depends:$/ && $2 ~ /^elpa-/ {print $2}') | sort -u))
+  PKGS=($(printf '%s\n' "${PKGS[@]}" $(deps "${PKGS[@]}" | grep '^elpa-') | sort -u))
 done
-(cd "$DEST/debs" && apt-get "${APT[@]}" download -qq "${PKGS[@]}" 2>&1 | grep -v unsandboxed || true)
-rm -rf "$DEST/root" "$ELPA"
-mkdir -p "$DEST/root"
-for d in "$DEST"/debs/*.deb; do dpkg-deb -x "$d" "$DEST/root"; done
+download "$DEST" "${PKGS[@]}"
+rm -rf "$ELPA"
+extract "$DEST"
 # Debian keeps each package as package.el would (NAME-VERSION/ with its -pkg.el and -autoloads.el)
 mv "$DEST/root/usr/share/emacs/site-lisp/elpa-src" "$ELPA"
 rm -rf "$DEST/root" "$DEST/debs" "$DEST/apt/cache"
