@@ -76,6 +76,22 @@ class Terminal:
         time.sleep(seconds)
 
 
+class TerminalEditor:
+    """An editor in tmux editing one file, which `:w` writes (Vim and Helix alike)."""
+
+    def __init__(self, term: Terminal, file: Path) -> None:
+        self.term = term
+        self.file = file
+
+    def save_and_read(self) -> str:
+        """Leave insert mode, write the file (`:w`) and read what the editor wrote."""
+        self.term.send("Escape")
+        self.term.settle()
+        self.term.send(":w", "Enter")
+        self.term.wait_screen(lambda s: "written" in s, "the file to be written")
+        return self.file.read_text()
+
+
 @contextmanager
 def terminal(
     argv: list[str], env: dict[str, str], cwd: Path, width: int = 80, height: int = 12

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,12 +93,6 @@ class Emacs:
         if done.returncode != 0 or not result.exists():
             pytest.fail(f"Emacs ({scenario}) exited {done.returncode}:\n{done.stderr[-6000:]}")
         return dict(json.loads(result.read_text()))
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeCodestral]:
-    with FakeCodestral(completion="return a + b") as server:
-        yield server
 
 
 @pytest.fixture

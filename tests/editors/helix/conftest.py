@@ -11,7 +11,7 @@ import pytest
 
 from bench.fakes.codestral import FakeCodestral
 from tests.editors.shared import REPO, editor_env, snippet, wait_for
-from tests.editors.tmux import Terminal, terminal
+from tests.editors.tmux import TerminalEditor, terminal
 
 ROOT = REPO / ".cache" / "helix" / "root" / "usr"
 INSTALL = "bash tools/install-helix.sh .cache/helix"
@@ -27,12 +27,8 @@ def helix_binary() -> tuple[str, dict[str, str]]:
     return path, runtime
 
 
-class Helix:
+class Helix(TerminalEditor):
     """Helix editing one file in tmux."""
-
-    def __init__(self, term: Terminal, file: Path) -> None:
-        self.term = term
-        self.file = file
 
     def wait_ready(self) -> None:
         """Wait until fim-lsp has started: Helix lists its commands (`:lsp-workspace-command`)."""
@@ -50,20 +46,6 @@ class Helix:
         wait_for(listed, "fim-lsp's commands in Helix", explain=self.term.explain)
         self.term.send("Escape")
         self.term.wait_screen(lambda s: "fimLsp.stats" not in s, "the command list to close")
-
-    def save_and_read(self) -> str:
-        """Leave insert mode, write the file (`:w`) and read what Helix wrote."""
-        self.term.send("Escape")
-        self.term.settle()
-        self.term.send(":w", "Enter")
-        self.term.wait_screen(lambda s: "written" in s, "the file to be written")
-        return self.file.read_text()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeCodestral]:
-    with FakeCodestral(completion="return a + b") as server:
-        yield server
 
 
 @pytest.fixture

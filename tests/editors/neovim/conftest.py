@@ -163,12 +163,6 @@ def version(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeCodestral]:
-    with FakeCodestral(completion="return a + b") as server:
-        yield server
-
-
-@pytest.fixture
 def with_key() -> bool:
     return True
 

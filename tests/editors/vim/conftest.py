@@ -13,7 +13,7 @@ import pytest
 
 from bench.fakes.codestral import FakeCodestral
 from tests.editors.shared import editor_env, snippet
-from tests.editors.tmux import Terminal, terminal
+from tests.editors.tmux import TerminalEditor, terminal
 
 INSTALL = "bash tools/install-vim-ale.sh"
 ALE = Path("/usr/share/vim-ale/plugin/ale.vim")
@@ -32,26 +32,8 @@ def vim_binary() -> str:
     return path
 
 
-class Vim:
+class Vim(TerminalEditor):
     """Vim editing one file in tmux."""
-
-    def __init__(self, term: Terminal, file: Path) -> None:
-        self.term = term
-        self.file = file
-
-    def save_and_read(self) -> str:
-        """Leave insert mode, write the file (`:w`) and read what Vim wrote."""
-        self.term.send("Escape")
-        self.term.settle()
-        self.term.send(":w", "Enter")
-        self.term.wait_screen(lambda s: "written" in s, "the file to be written")
-        return self.file.read_text()
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeCodestral]:
-    with FakeCodestral(completion="return a + b") as server:
-        yield server
 
 
 @pytest.fixture
