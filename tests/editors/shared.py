@@ -71,3 +71,8 @@ def wait_for(
             return last
         time.sleep(0.05)
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})\n{explain()}")
+
+
+def after_ret(prompt: str, suffix: str) -> str:
+    """The model's middle: the rest of `return a + b` once `ret` is typed."""
+    return "urn a + b" if prompt.endswith("ret") else "return a + b"

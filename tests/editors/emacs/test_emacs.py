@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from bench.fakes.codestral import FakeCodestral
 from tests.editors.emacs.conftest import Emacs
+from tests.editors.shared import after_ret
 
 DEMO = "def add(a, b):\n"
 TWO_LINES = "total = a + b\n    return total"
 DETAIL = "fim-lsp · codestral-latest"
-
-
-def after_ret(prompt: str, suffix: str) -> str:
-    """The model's middle: the rest of `return a + b` once `ret` is typed."""
-    return "urn a + b" if prompt.endswith("ret") else "return a + b"
 
 
 def test_eglot_menu_item_inserts_the_whole_suggestion(emacs: Emacs, fake: FakeCodestral) -> None:

@@ -7,13 +7,9 @@ import re
 
 from bench.fakes.codestral import FakeCodestral
 from tests.editors.helix.conftest import Helix
+from tests.editors.shared import after_ret
 
 DEMO = "def add(a, b):\n"
-
-
-def after_ret(prompt: str, suffix: str) -> str:
-    """The model's middle: the rest of `return a + b` once `ret` is typed."""
-    return "urn a + b" if prompt.endswith("ret") else "return a + b"
 
 
 def menu_row(label: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +14,7 @@ import pynvim
 import pytest
 
 from bench.fakes.codestral import FakeCodestral
+from tests.editors.shared import wait_for
 
 REPO = Path(__file__).resolve().parents[3]
 PLUGIN = REPO / "clients" / "neovim"
@@ -44,18 +44,6 @@ def nvim_binary(version: str) -> str:
             pytrace=False,
         )
     return path
-
-
-def wait_for(probe: Callable[[], T], timeout: float = 10.0, what: str = "condition") -> T:
-    """Poll `probe` until it returns something truthy; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(0.02)
-    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what} (last: {last!r})")
 
 
 @dataclass

@@ -6,14 +6,10 @@ from __future__ import annotations
 import re
 
 from bench.fakes.codestral import FakeCodestral
+from tests.editors.shared import after_ret
 from tests.editors.vim.conftest import Vim
 
 DEMO = "def add(a, b):\n"
-
-
-def after_ret(prompt: str, suffix: str) -> str:
-    """The model's middle: the rest of `return a + b` once `ret` is typed."""
-    return "urn a + b" if prompt.endswith("ret") else "return a + b"
 
 
 def test_menu_opens_while_typing_and_ctrl_n_ctrl_y_insert_the_item(
