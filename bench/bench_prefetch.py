@@ -131,7 +131,9 @@ async def main_async(args: argparse.Namespace) -> int:
         f"## Prefetch after a full accept: {n} accepts, {args.pause_ms} ms pause before asking, "
         f"every {every}th time the user types something else first\n"
     )
-    print(f"Command: `.venv/bin/python bench/bench_prefetch.py {' '.join(sys.argv[1:])}`\n")
+    print(
+        f"Command: `{' '.join(['.venv/bin/python', 'bench/bench_prefetch.py', *sys.argv[1:]])}`\n"
+    )
     print("| | prefetch off (baseline) | prefetch on | on / off |")
     print("|---|---:|---:|---:|")
     print(

@@ -48,3 +48,18 @@ def test_prefetch_benchmark_runs() -> None:
     [row] = [line for line in done.stdout.splitlines() if "without a new provider request" in line]
     off, on = (float(cell) for cell in row.split("|")[2:4])
     assert off == 0.0 and on > 0.0  # only the prefetch answers before it is asked
+
+
+def test_adaptation_benchmark_runs() -> None:
+    done = _run("bench/bench_adaptation.py", "--quick")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    rows = {
+        line.split("|")[1].strip(): [float(cell.split()[0]) for cell in line.split("|")[2:4]]
+        for line in done.stdout.splitlines()
+        if line.startswith("| ") and not line.startswith("| |")
+    }
+    off, on = rows["tokens generated per suggestion"]
+    assert on < off  # one-line suggestions once only first lines are kept
+    assert rows["characters kept per suggestion"][0] == rows["characters kept per suggestion"][1]
+    off, on = rows["provider requests per 100 keys"]
+    assert on < off  # a longer wait once nothing is accepted
