@@ -71,10 +71,11 @@ class FimProtocol(RobustProtocol):
         if self._server.documents.change(uri, params.text_document.version, changes) is None:
             log.warning("didChange for %s, which is not open; ignored", uri)
             return
-        for where, _ in changes[-1:]:
+        self._server.engine.edited(uri)  # before a prefetch the edit itself may start
+        for where, text in changes[-1:]:
             if where is not None:
                 self._server.recent_edits.note(uri, where.start.line)
-        self._server.engine.edited(uri)
+                self._server.inserted(uri, where.start, text)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:

@@ -24,6 +24,7 @@ from fim_lsp.providers import HttpClient, create_http_client, create_provider
 log = logging.getLogger(__name__)
 SAVE_STATS_SECONDS = 60.0
 MAX_OFFERS = 256
+MIN_INFERRED_CHARS = 2  # an edit this long that puts a suggestion in place accepts it
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -176,6 +177,32 @@ class Session:
         while len(self._offers) > MAX_OFFERS:
             self._offers.popitem(last=False)
         return suggestion_id
+
+    def inserted(self, uri: str, at: Position, text: str) -> None:
+        """An edit put `text` at `at`: when that places a recent suggestion where it was offered,
+        it was accepted, also in editors that never run the accept command (eglot, Helix, ALE)."""
+        document = self.documents.get(uri)
+        if document is None or len(text) < MIN_INFERRED_CHARS:
+            return  # typing is not accepting
+        line, column = document.index_of(at)
+        for suggestion_id, (offered_uri, offered_line, offered_column, offered) in reversed(
+            self._offers.items()
+        ):
+            if (
+                (offered_uri, offered_line) == (uri, line)
+                and text.endswith(offered)  # a menu item brings the word typed before it
+                and column + len(text) - len(offered) == offered_column
+            ):
+                log.debug("%s was inserted where it was offered: accepted", suggestion_id)
+                self.engine.stats.accepted(stats_store.today(), suggestion_id)
+                # the same text offered there again (asked twice): its command must not count too
+                same = self._offers[suggestion_id]
+                for other in [o for o, offer in self._offers.items() if offer == same]:
+                    if other != suggestion_id:
+                        del self._offers[other]
+                        self.engine.stats.forget(other)
+                self.prefetch_after(suggestion_id)
+                return
 
     def partially_accepted(self, suggestion_id: str, units: int) -> None:
         """The editor kept the first `units` (in the position encoding) of a suggestion."""

@@ -125,6 +125,10 @@ class Stats:
         while len(self._open) > OPEN_SUGGESTIONS:
             self._open.popitem(last=False)
 
+    def forget(self, suggestion_id: str) -> None:
+        """No longer count anything for `suggestion_id` (it stood for one accepted already)."""
+        self._open.pop(suggestion_id, None)
+
     def shown(self, date: str, suggestion_id: str) -> bool:
         """The editor showed it (counted once); False for an id never offered or forgotten."""
         item = self._open.get(suggestion_id)

@@ -216,3 +216,69 @@ async def test_no_prefetch_when_turned_off(start: Start, fake: FakeCodestral) ->
     await _accept(client, uri, await _offered(client, uri))
     await asyncio.sleep(0.3)
     assert len(fake.requests) == 1
+
+
+def _edit(client: LanguageClient, uri: str, version: int, start: int, end: int, text: str) -> None:
+    """didChange: replace characters start..end of line 1 with `text`."""
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(line=1, character=start),
+                        end=types.Position(line=1, character=end),
+                    ),
+                    text=text,
+                )
+            ],
+        )
+    )
+
+
+async def test_inserting_a_suggestion_counts_as_accepting_it_without_the_command(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    """eglot, Helix and ALE insert an item but never run its command: the edit tells."""
+    fake.completion = _model
+    uri = open_document(client, SOURCE)
+    item = await _offered(client, uri)
+    assert isinstance(item.insert_text, str) and item.command is not None
+    _edit(client, uri, 2, 4, 4, item.insert_text)
+    assert await asyncio.to_thread(fake.wait_for_requests, 2)  # the next one, fetched ahead
+    today = (await _command(client, "fimLsp.stats"))["today"]
+    assert (today["accepted"], today["chars_accepted"]) == (1, len("return a + b"))
+    # an editor that also runs the command (VS Code, Neovim) does not count it twice
+    await _command(client, item.command.command, *(item.command.arguments or []))
+    assert (await _command(client, "fimLsp.stats"))["today"]["accepted"] == 1
+    assert len(fake.requests) == 2
+
+
+async def test_a_menu_item_replacing_the_word_typed_counts_as_accepted(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    fake.completion = "urn a + b"
+    uri = open_document(client, "def add(a, b):\n    ret\n")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=7),
+        )
+    )
+    assert isinstance(result, types.CompletionList)
+    [item] = result.items
+    assert isinstance(item.text_edit, types.TextEdit)
+    edit = item.text_edit
+    _edit(client, uri, 2, edit.range.start.character, edit.range.end.character, edit.new_text)
+    assert (await _command(client, "fimLsp.stats"))["today"]["accepted"] == 1
+
+
+async def test_typing_a_suggestion_out_is_not_accepting_it(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    uri = open_document(client, SOURCE)
+    item = await _offered(client, uri)
+    assert isinstance(item.insert_text, str)
+    for n, char in enumerate(item.insert_text):
+        _edit(client, uri, 2 + n, 4 + n, 4 + n, char)
+    assert (await _command(client, "fimLsp.stats"))["today"]["accepted"] == 0
