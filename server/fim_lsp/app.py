@@ -6,7 +6,6 @@ import asyncio
 import itertools
 import logging
 import os
-import re
 from collections import OrderedDict
 from collections.abc import Coroutine, Mapping, Sequence
 from typing import Any
@@ -15,21 +14,20 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
-from fim_lsp import __version__, config, cursor, prompting, snippets, stats, stats_store
-from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range, units
+from fim_lsp import __version__, config, cursor, lsp_items, prompting, snippets, stats, stats_store
+from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
 from fim_lsp.lsp_wire import RobustProtocol
 from fim_lsp.notices import Notices, Status
 from fim_lsp.providers import create_http_client, create_provider, key_values
-from fim_lsp.session import LINE_BREAK, Session
+from fim_lsp.session import Session
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
 HEALTH_COMMAND = "fimLsp.health"
 STATS_COMMAND = "fimLsp.stats"
 LAST_REQUEST_COMMAND = "fimLsp.lastRequest"  # the prompt inspector
-ACCEPTED_COMMAND = "fimLsp.accepted"  # run by the editor after a suggestion is inserted
 DID_SHOW = "textDocument/didShowCompletion"  # Copilot's language server names, {item}
 DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion"  # {item, acceptedLength}
 
@@ -271,7 +269,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         # await and cancels it
         ls.close()
 
-    @server.command(ACCEPTED_COMMAND)
+    @server.command(lsp_items.ACCEPTED_COMMAND)
     def on_accepted(ls: FimServer, *args: object) -> None:
         if args and not ls.engine.stats.accepted(stats_store.today(), str(args[0])):
             log.debug("accepted: %s is no suggestion of this session", args[0])
@@ -280,13 +278,13 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
 
     @server.feature(DID_SHOW)
     def on_did_show(ls: FimServer, params: Any) -> None:
-        if (suggestion_id := _suggestion_id(params)) is not None:
+        if (suggestion_id := lsp_items.suggestion_id(params)) is not None:
             ls.engine.stats.shown(stats_store.today(), suggestion_id)
 
     @server.feature(DID_PARTIALLY_ACCEPT)
     def on_did_partially_accept(ls: FimServer, params: Any) -> None:
-        length = _field(params, "acceptedLength")
-        suggestion_id = _suggestion_id(params)
+        length = lsp_items.field(params, "acceptedLength")
+        suggestion_id = lsp_items.suggestion_id(params)
         if suggestion_id is not None and isinstance(length, int):
             ls.partially_accepted(suggestion_id, length)
 
@@ -330,7 +328,9 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
             return types.InlineCompletionList(items=[])
         text, at, cut = found
         item = types.InlineCompletionItem(
-            text, range=at, command=_accept_command(ls.offer(text, params.text_document.uri, cut))
+            text,
+            range=at,
+            command=lsp_items.accept_command(ls.offer(text, params.text_document.uri, cut)),
         )
         return types.InlineCompletionList(items=[item])
 
@@ -349,41 +349,19 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         text, at, cut = found
         document = ls.documents.get(params.text_document.uri)
         language = document.language_id if document is not None else ""
-        item = _menu_item(text, at, cut, language, ls)
-        item.command = _accept_command(ls.offer(text, params.text_document.uri, cut))
+        item = lsp_items.menu_item(
+            text,
+            at,
+            cut,
+            language=language,
+            model=ls.engine.settings.model,
+            encoding=ls.documents.encoding,
+            markdown=ls.markdown_documentation,
+        )
+        item.command = lsp_items.accept_command(ls.offer(text, params.text_document.uri, cut))
         return types.CompletionList(is_incomplete=True, items=[item])
 
     return server
-
-
-def _menu_item(
-    text: str, at: types.Range, cut: cursor.Cut, language: str, ls: FimServer
-) -> types.CompletionItem:
-    """The suggestion as a menu item that replaces the word before the cursor with that word and
-    the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
-    text's result."""
-    word = cursor.word_before(cut)
-    inserted = word + text
-    start = types.Position(at.start.line, at.start.character - units(word, ls.documents.encoding))
-    documentation: str | types.MarkupContent = inserted
-    if ls.markdown_documentation:
-        fence = "`" * max(3, _longest_backtick_run(inserted) + 1)
-        documentation = types.MarkupContent(
-            kind=types.MarkupKind.Markdown, value=f"{fence}{language}\n{inserted}\n{fence}"
-        )
-    return types.CompletionItem(
-        label=next((line.strip() for line in LINE_BREAK.split(inserted) if line.strip()), text),
-        kind=types.CompletionItemKind.Text,
-        detail=f"fim-lsp · {ls.engine.settings.model}",
-        documentation=documentation,
-        filter_text=inserted,
-        text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=inserted),
-        insert_text_format=types.InsertTextFormat.PlainText,
-    )
-
-
-def _longest_backtick_run(text: str) -> int:
-    return max((len(run) for run in re.findall(r"`+", text)), default=0)
 
 
 IGNORE_FILES = ("**/.gitignore", "**/.git/info/exclude")
@@ -407,28 +385,6 @@ async def _watch_ignore_files(ls: FimServer) -> None:
 
 def _ignore_file(uri: str) -> bool:
     return uri.endswith(("/.gitignore", "/.git/info/exclude"))
-
-
-def _accept_command(suggestion_id: str) -> types.Command:
-    """The command an item carries, so the editor says when this suggestion was accepted."""
-    return types.Command(
-        title="fim-lsp: accepted", command=ACCEPTED_COMMAND, arguments=[suggestion_id]
-    )
-
-
-def _field(value: object, name: str) -> object:
-    """`value[name]` or `value.name`: params of methods lsprotocol does not know come either way."""
-    if isinstance(value, Mapping):
-        return value.get(name)
-    return getattr(value, name, None)
-
-
-def _suggestion_id(params: object) -> str | None:
-    """The id our accept command carries, from the `item` of a lifecycle notification."""
-    arguments = _field(_field(_field(params, "item"), "command"), "arguments")
-    if isinstance(arguments, list | tuple) and arguments and isinstance(arguments[0], str):
-        return arguments[0]
-    return None
 
 
 def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:

@@ -1,0 +1,73 @@
+"""How a suggestion looks in LSP: the menu item, the accept command, and the id notifications carry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from lsprotocol import types
+
+from fim_lsp import cursor
+from fim_lsp.documents import Encoding, units
+from fim_lsp.session import LINE_BREAK
+
+ACCEPTED_COMMAND = "fimLsp.accepted"  # run by the editor after a suggestion is inserted
+
+
+def menu_item(
+    text: str,
+    at: types.Range,
+    cut: cursor.Cut,
+    *,
+    language: str,
+    model: str,
+    encoding: Encoding,
+    markdown: bool,
+) -> types.CompletionItem:
+    """The suggestion as a menu item that replaces the word before the cursor with that word and
+    the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
+    text's result; `markdown`: the client renders markdown documentation."""
+    word = cursor.word_before(cut)
+    inserted = word + text
+    start = types.Position(at.start.line, at.start.character - units(word, encoding))
+    documentation: str | types.MarkupContent = inserted
+    if markdown:
+        fence = "`" * max(3, _longest_backtick_run(inserted) + 1)
+        documentation = types.MarkupContent(
+            kind=types.MarkupKind.Markdown, value=f"{fence}{language}\n{inserted}\n{fence}"
+        )
+    return types.CompletionItem(
+        label=next((line.strip() for line in LINE_BREAK.split(inserted) if line.strip()), text),
+        kind=types.CompletionItemKind.Text,
+        detail=f"fim-lsp · {model}",
+        documentation=documentation,
+        filter_text=inserted,
+        text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=inserted),
+        insert_text_format=types.InsertTextFormat.PlainText,
+    )
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def accept_command(suggestion_id: str) -> types.Command:
+    """The command an item carries, so the editor says when this suggestion was accepted."""
+    return types.Command(
+        title="fim-lsp: accepted", command=ACCEPTED_COMMAND, arguments=[suggestion_id]
+    )
+
+
+def field(value: object, name: str) -> object:
+    """`value[name]` or `value.name`: params of methods lsprotocol does not know come either way."""
+    if isinstance(value, Mapping):
+        return value.get(name)
+    return getattr(value, name, None)
+
+
+def suggestion_id(params: object) -> str | None:
+    """The id our accept command carries, from the `item` of a lifecycle notification."""
+    arguments = field(field(field(params, "item"), "command"), "arguments")
+    if isinstance(arguments, list | tuple) and arguments and isinstance(arguments[0], str):
+        return arguments[0]
+    return None
