@@ -172,11 +172,23 @@ class Session:
     def offer(self, text: str, uri: str, cut: cursor.Cut) -> str:
         """Remember a suggestion given to the editor; returns the id its accept command carries."""
         suggestion_id = f"{os.getpid()}-{next(self._suggestion_ids)}"
-        self.engine.stats.offered(suggestion_id, text)
+        self.engine.stats.offered(suggestion_id, text, continues=self._continued(text, uri, cut))
         self._offers[suggestion_id] = (uri, cut.line, cut.column, text)
         while len(self._offers) > MAX_OFFERS:
             self._offers.popitem(last=False)
         return suggestion_id
+
+    def _continued(self, text: str, uri: str, cut: cursor.Cut) -> str | None:
+        """The document's previous offer when `text` is what is left of it: asked again at the same
+        place, or after the user typed its first characters (editors ask on every key)."""
+        latest = next((i for i, offer in reversed(self._offers.items()) if offer[0] == uri), None)
+        if latest is None:
+            return None
+        _, line, column, offered = self._offers[latest]
+        typed = cut.column - column
+        if line != cut.line or typed < 0 or offered[typed:] != text:
+            return None
+        return latest if cut.line_prefix.endswith(offered[:typed]) else None
 
     def inserted(self, uri: str, at: Position, text: str) -> None:
         """An edit put `text` at `at`: when that places a recent suggestion where it was offered,

@@ -49,7 +49,7 @@ class _Open:
 
     length: int
     first_line: int  # characters up to the end of the first line with something on it
-    shown: bool = False
+    root: str  # the suggestion this one is the rest of (itself if none): shown once for all
     accepted_chars: int = 0
 
 
@@ -79,6 +79,7 @@ class Stats:
         # when saving, so that several servers (one per editor) never undo each other's counts
         self.unsaved: dict[str, Day] = {}
         self._open: OrderedDict[str, _Open] = OrderedDict()
+        self._shown_roots: OrderedDict[str, None] = OrderedDict()  # suggestions shown, by root
         # this session's use, for adaptation: not kept in the file
         self.first_line_only: OrderedDict[str, bool] = OrderedDict()
         self.ignored_in_a_row = 0
@@ -118,10 +119,15 @@ class Stats:
         self.days = on_disk.days
         self.unsaved = {}
 
-    def offered(self, suggestion_id: str, text: str) -> None:
-        """A suggestion went to the editor under `suggestion_id`."""
+    def offered(self, suggestion_id: str, text: str, continues: str | None = None) -> None:
+        """A suggestion went to the editor under `suggestion_id`; `continues`: the id of the one it
+        is the rest of, so that showing it again does not count as another shown."""
         first_line = FIRST_LINE.match(text)
-        self._open[suggestion_id] = _Open(len(text), first_line.end() if first_line else len(text))
+        earlier = self._open.get(continues) if continues is not None else None
+        root = earlier.root if earlier is not None else suggestion_id
+        self._open[suggestion_id] = _Open(
+            len(text), first_line.end() if first_line else len(text), root
+        )
         while len(self._open) > OPEN_SUGGESTIONS:
             self._open.popitem(last=False)
 
@@ -134,8 +140,10 @@ class Stats:
         item = self._open.get(suggestion_id)
         if item is None:
             return False
-        if not item.shown:
-            item.shown = True
+        if item.root not in self._shown_roots:
+            self._shown_roots[item.root] = None
+            while len(self._shown_roots) > OPEN_SUGGESTIONS:
+                self._shown_roots.popitem(last=False)
             self.count(date, shown=1)
             self.ignored_in_a_row += 1
         return True

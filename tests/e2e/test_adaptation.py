@@ -104,13 +104,20 @@ async def test_when_nothing_is_accepted_automatic_requests_wait_longer(
     client = await start(
         env=server_env(fake, FIM_LSP_DEBOUNCE_MS="300", FIM_LSP_ADAPTIVE_DEBOUNCE="false")
     )
-    uri = open_document(client, SOURCE)
+    # 30 functions to write, each shown its own suggestion (asked for, so without the debounce)
+    uri = open_document(client, "".join(f"def f{n}(a, b):\n    \n" for n in range(30)))
     items = []
-    for n in range(30):  # the first asks the provider; the rest are the same place, cached
-        result = await inline(client, uri, 1, 4, invoked=n == 0)
+    for n in range(30):
+        result = await inline(client, uri, 2 * n + 1, 4)
         assert isinstance(result, types.InlineCompletionList)
         items += result.items
-        client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(items[-1])})
+        for _ in range(2):  # shown again when the editor asks again: the same suggestion
+            again = await inline(client, uri, 2 * n + 1, 4)
+            assert isinstance(again, types.InlineCompletionList)
+            for item in (items[-1], *again.items):
+                client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(item)})
+        if n == 14:
+            assert (await _command(client, "fimLsp.stats"))["adaptation"]["waitFactor"] == 2
     adaptation = (await _command(client, "fimLsp.stats"))["adaptation"]
     assert adaptation["waitFactor"] == 4
     assert "none of the last 30 suggestions shown was accepted" in adaptation["reason"]

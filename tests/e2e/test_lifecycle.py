@@ -282,3 +282,24 @@ async def test_typing_a_suggestion_out_is_not_accepting_it(
     for n, char in enumerate(item.insert_text):
         _edit(client, uri, 2 + n, 4 + n, 4 + n, char)
     assert (await _command(client, "fimLsp.stats"))["today"]["accepted"] == 0
+
+
+async def test_a_suggestion_shown_again_as_the_user_types_it_counts_once(
+    client: LanguageClient, fake: FakeCodestral
+) -> None:
+    """Editors ask again on every key; what is left of the same suggestion is not a new one."""
+    uri = open_document(client, SOURCE)
+    first = await _offered(client, uri)
+    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(first)})
+    _edit(client, uri, 2, 4, 4, "r")  # the user types the suggestion's first character
+    rest = await inline(client, uri, 1, 5, invoked=False)
+    assert isinstance(rest, types.InlineCompletionList)
+    assert [item.insert_text for item in rest.items] == ["eturn a + b"]
+    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(rest.items[0])})
+    assert (await _command(client, "fimLsp.stats"))["today"]["shown"] == 1
+
+    _edit(client, uri, 3, 5, 5, "x")  # ... then something else: a new suggestion
+    other = await inline(client, uri, 1, 6, invoked=False)
+    assert isinstance(other, types.InlineCompletionList) and len(other.items) == 1
+    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(other.items[0])})
+    assert (await _command(client, "fimLsp.stats"))["today"]["shown"] == 2

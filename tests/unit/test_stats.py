@@ -19,6 +19,17 @@ def test_a_suggestion_is_shown_once_and_accepted_in_parts_then_whole() -> None:
     assert not stats.shown("d", "unknown")
 
 
+def test_the_rest_of_a_suggestion_is_shown_once_with_it() -> None:
+    stats = Stats()
+    stats.offered("a", "return a + b")
+    stats.offered("b", "eturn a + b", continues="a")  # the user typed "r"
+    stats.offered("c", "turn a + b", continues="b")
+    assert stats.shown("d", "c") and stats.shown("d", "a") and stats.shown("d", "b")
+    stats.offered("e", "other", continues="forgotten")
+    assert stats.shown("d", "e")
+    assert stats.days["d"].shown == 2 and stats.ignored_in_a_row == 2
+
+
 def test_summary_rates_and_percentiles() -> None:
     stats = Stats()
     stats.count("d", requests=4, cache_hits=2, typed_through=1, shown=2, accepted=1)
