@@ -32,7 +32,7 @@ from lsprotocol import types
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
-from bench.lsp_driver import Failure, Server
+from bench.lsp_driver import Failure, Server, item_json, ratio_row, run_benchmark
 
 URI = "file:///bench/adaptation.py"
 INDENT = "    "
@@ -66,18 +66,6 @@ class Ignored:
     keystrokes: int
     provider_requests: int
     shown: int
-
-
-def _item_json(item: types.InlineCompletionItem) -> dict[str, Any]:
-    assert item.command is not None
-    return {
-        "insertText": item.insert_text,
-        "command": {
-            "title": item.command.title,
-            "command": item.command.command,
-            "arguments": item.command.arguments,
-        },
-    }
 
 
 async def _answer(pending: Any) -> types.InlineCompletionItem | None:
@@ -117,12 +105,12 @@ async def keeps_first_lines(adapt: bool, suggestions: int) -> Kept:
                 text = item.insert_text
                 first = text.split("\n")[0]
                 server.client.protocol.notify(
-                    "textDocument/didShowCompletion", {"item": _item_json(item)}
+                    "textDocument/didShowCompletion", {"item": item_json(item)}
                 )
                 if first != text:  # a block: the user takes its first line, then goes on
                     server.client.protocol.notify(
                         "textDocument/didPartiallyAcceptCompletion",
-                        {"item": _item_json(item), "acceptedLength": len(first) + 1},
+                        {"item": item_json(item), "acceptedLength": len(first) + 1},
                     )
                 else:
                     await server.client.workspace_execute_command_async(
@@ -156,7 +144,7 @@ async def accepts_nothing(adapt: bool, keystrokes: int) -> Ignored:
             if item is not None:
                 shown += 1
                 server.client.protocol.notify(
-                    "textDocument/didShowCompletion", {"item": _item_json(item)}
+                    "textDocument/didShowCompletion", {"item": item_json(item)}
                 )
 
         try:
@@ -175,11 +163,6 @@ async def accepts_nothing(adapt: bool, keystrokes: int) -> Ignored:
             await server.stop()
 
 
-def _row(name: str, off: float, on: float, unit: str = "") -> str:
-    ratio = f"{on / off:.2f}x" if off else "-"
-    return f"| {name} | {off:.1f}{unit} | {on:.1f}{unit} | {ratio} |"
-
-
 async def main_async(args: argparse.Namespace) -> int:
     print(
         f"Command: `{' '.join(['.venv/bin/python', 'bench/bench_adaptation.py', *sys.argv[1:]])}`\n"
@@ -190,18 +173,20 @@ async def main_async(args: argparse.Namespace) -> int:
     print("| | adaptation off (baseline) | adaptation on | on / off |")
     print("|---|---:|---:|---:|")
     print(
-        _row("tokens generated per suggestion", off.tokens_per_suggestion, on.tokens_per_suggestion)
+        ratio_row(
+            "tokens generated per suggestion", off.tokens_per_suggestion, on.tokens_per_suggestion
+        )
     )
     print(
-        _row(
+        ratio_row(
             "time to the suggestion, median",
             1000 * statistics.median(off.seconds),
             1000 * statistics.median(on.seconds),
             " ms",
         )
     )
-    print(_row("characters shown per suggestion", off.chars_shown, on.chars_shown))
-    print(_row("characters kept per suggestion", off.chars_kept, on.chars_kept))
+    print(ratio_row("characters shown per suggestion", off.chars_shown, on.chars_shown))
+    print(ratio_row("characters kept per suggestion", off.chars_kept, on.chars_kept))
     ignored_off = await accepts_nothing(False, args.keystrokes)
     ignored_on = await accepts_nothing(True, args.keystrokes)
     print(
@@ -211,13 +196,13 @@ async def main_async(args: argparse.Namespace) -> int:
     print("| | adaptation off (baseline) | adaptation on | on / off |")
     print("|---|---:|---:|---:|")
     print(
-        _row(
+        ratio_row(
             "provider requests per 100 keys",
             100 * ignored_off.provider_requests / ignored_off.keystrokes,
             100 * ignored_on.provider_requests / ignored_on.keystrokes,
         )
     )
-    print(_row("suggestions shown", ignored_off.shown, ignored_on.shown))
+    print(ratio_row("suggestions shown", ignored_off.shown, ignored_on.shown))
     if on.tokens_per_suggestion >= off.tokens_per_suggestion:
         raise Failure("one-line suggestions did not cost fewer tokens")
     if on.chars_kept != off.chars_kept:
@@ -235,12 +220,7 @@ def main() -> None:
         args.suggestions = 12 if args.quick else 40
     if args.keystrokes is None:
         args.keystrokes = 60 if args.quick else 300
-    try:
-        code = asyncio.run(main_async(args))
-    except Failure as failure:
-        print(f"FAILED: {failure}")
-        code = 1
-    sys.exit(code)
+    run_benchmark(main_async(args))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from lsprotocol import types
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
-from bench.lsp_driver import Failure, Server
+from bench.lsp_driver import Failure, Server, ratio_row, run_benchmark
 from fim_lsp.config import tokens
 
 URI = "file:///bench/prefetch.py"
@@ -117,11 +117,6 @@ async def _accept(server: Server, line: int, column: int, text: str, suggestion_
     )
 
 
-def _row(name: str, off: float, on: float, unit: str = "") -> str:
-    ratio = f"{on / off:.2f}x" if off else "-"
-    return f"| {name} | {off:.1f}{unit} | {on:.1f}{unit} | {ratio} |"
-
-
 async def main_async(args: argparse.Namespace) -> int:
     pause, every = args.pause_ms / 1000, args.diverge_every
     off = await run_once(False, args.accepts, pause, every)
@@ -137,7 +132,7 @@ async def main_async(args: argparse.Namespace) -> int:
     print("| | prefetch off (baseline) | prefetch on | on / off |")
     print("|---|---:|---:|---:|")
     print(
-        _row(
+        ratio_row(
             "latency after accept, median",
             statistics.median(off.latencies_ms),
             statistics.median(on.latencies_ms),
@@ -145,7 +140,7 @@ async def main_async(args: argparse.Namespace) -> int:
         )
     )
     print(
-        _row(
+        ratio_row(
             "latency after accept, max",
             max(off.latencies_ms),
             max(on.latencies_ms),
@@ -153,15 +148,19 @@ async def main_async(args: argparse.Namespace) -> int:
         )
     )
     print(
-        _row(
+        ratio_row(
             "answered without a new provider request (%)",
             100 * off.answered_ahead / n,
             100 * on.answered_ahead / n,
         )
     )
-    print(_row("provider requests per accept", off.provider_requests / n, on.provider_requests / n))
-    print(_row("tokens sent per accept (est.)", off.tokens_in / n, on.tokens_in / n))
-    print(_row("tokens received per accept (est.)", off.tokens_out / n, on.tokens_out / n))
+    print(
+        ratio_row(
+            "provider requests per accept", off.provider_requests / n, on.provider_requests / n
+        )
+    )
+    print(ratio_row("tokens sent per accept (est.)", off.tokens_in / n, on.tokens_in / n))
+    print(ratio_row("tokens received per accept (est.)", off.tokens_out / n, on.tokens_out / n))
     return 0
 
 
@@ -174,12 +173,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.accepts is None:
         args.accepts = 8 if args.quick else 40
-    try:
-        code = asyncio.run(main_async(args))
-    except Failure as failure:
-        print(f"FAILED: {failure}")
-        code = 1
-    sys.exit(code)
+    run_benchmark(main_async(args))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,14 @@ from lsprotocol import types
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
-from bench.lsp_driver import Failure, Server, model, slot_document, slot_head, slot_line
+from bench.lsp_driver import (
+    Server,
+    model,
+    run_benchmark,
+    slot_document,
+    slot_head,
+    slot_line,
+)
 from fim_lsp.engine import RECYCLE_AFTER_INTERRUPTIONS
 
 # the server's pool keeps at most 4 idle connections; a cancelled stream can leave one behind
@@ -241,12 +248,7 @@ def main() -> None:
         args.steps = 1500 if args.quick else 20_000
     if args.documents is None:
         args.documents = 8 if args.quick else 50
-    try:
-        code = asyncio.run(run(args))
-    except Failure as failure:
-        print(f"FAILED: {failure}")
-        code = 1
-    sys.exit(code)
+    run_benchmark(run(args))
 
 
 if __name__ == "__main__":

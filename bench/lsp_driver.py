@@ -13,9 +13,9 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
@@ -312,3 +312,35 @@ class Server:
             elif line.startswith(("Traceback", "  File", "    ")) or "Error" in line:
                 counts[line.strip()] += 1
         return counts
+
+
+# --------------------------------------------------------------------------- what benchmarks share
+
+
+def item_json(item: types.InlineCompletionItem) -> dict[str, Any]:
+    """An item as the server sent it, for the lifecycle notifications (their `item`)."""
+    assert item.command is not None
+    return {
+        "insertText": item.insert_text,
+        "command": {
+            "title": item.command.title,
+            "command": item.command.command,
+            "arguments": item.command.arguments,
+        },
+    }
+
+
+def ratio_row(name: str, baseline: float, measured: float, unit: str = "") -> str:
+    """A table row: the baseline, the measured value, and their ratio."""
+    ratio = f"{measured / baseline:.2f}x" if baseline else "-"
+    return f"| {name} | {baseline:.1f}{unit} | {measured:.1f}{unit} | {ratio} |"
+
+
+def run_benchmark(work: Coroutine[Any, Any, int]) -> NoReturn:
+    """Run a benchmark's main coroutine and exit with its status; a Failure prints and exits 1."""
+    try:
+        code = asyncio.run(work)
+    except Failure as failure:
+        print(f"FAILED: {failure}")
+        code = 1
+    sys.exit(code)

@@ -10,8 +10,9 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from bench.fakes.codestral import FakeCodestral
+from bench.lsp_driver import item_json
 from tests.e2e.conftest import Start, inline, open_document, server_env
-from tests.e2e.test_lifecycle import _command, _item_json
+from tests.e2e.test_lifecycle import _command
 
 SOURCE = "def add(a, b):\n    \n"
 FIRST_LINE = "total = a + b  # 😀 sum\n"  # the emoji is two UTF-16 units, one character
@@ -26,10 +27,10 @@ async def _keep_first_lines(client: LanguageClient, uri: str, times: int) -> Non
         assert isinstance(result, types.InlineCompletionList)
         [item] = result.items
         assert item.insert_text == MULTI_LINE
-        client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(item)})
+        client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(item)})
         client.protocol.notify(
             "textDocument/didPartiallyAcceptCompletion",
-            {"item": _item_json(item), "acceptedLength": len(FIRST_LINE.encode("utf-16-le")) // 2},
+            {"item": item_json(item), "acceptedLength": len(FIRST_LINE.encode("utf-16-le")) // 2},
         )
 
 
@@ -115,7 +116,7 @@ async def test_when_nothing_is_accepted_automatic_requests_wait_longer(
             again = await inline(client, uri, 2 * n + 1, 4)
             assert isinstance(again, types.InlineCompletionList)
             for item in (items[-1], *again.items):
-                client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(item)})
+                client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(item)})
         if n == 14:
             assert (await _command(client, "fimLsp.stats"))["adaptation"]["waitFactor"] == 2
     adaptation = (await _command(client, "fimLsp.stats"))["adaptation"]

@@ -12,6 +12,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
+from bench.lsp_driver import item_json
 from tests.e2e.conftest import SERVER, Start, inline, open_document, server_env
 
 SOURCE = "def add(a, b):\n    \n"
@@ -30,18 +31,6 @@ async def _offered(client: LanguageClient, uri: str, line: int = 1) -> types.Inl
     return item
 
 
-def _item_json(item: types.InlineCompletionItem) -> dict[str, Any]:
-    assert item.command is not None
-    return {
-        "insertText": item.insert_text,
-        "command": {
-            "title": item.command.title,
-            "command": item.command.command,
-            "arguments": item.command.arguments,
-        },
-    }
-
-
 async def test_shown_accepted_and_partially_accepted_are_counted(
     client: LanguageClient, fake: FakeCodestral
 ) -> None:
@@ -49,14 +38,14 @@ async def test_shown_accepted_and_partially_accepted_are_counted(
     item = await _offered(client, uri)
     assert item.command is not None and item.command.command == "fimLsp.accepted"
     for _ in range(2):  # an editor may say twice that it shows the same item
-        client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(item)})
+        client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(item)})
     await _command(client, "fimLsp.accepted", *(item.command.arguments or []))
 
     other = await _offered(client, uri, line=4)
-    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(other)})
+    client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(other)})
     client.protocol.notify(
         "textDocument/didPartiallyAcceptCompletion",
-        {"item": _item_json(other), "acceptedLength": 6},
+        {"item": item_json(other), "acceptedLength": 6},
     )
     await _offered(client, uri)  # the same place again: a cache hit
 
@@ -290,16 +279,16 @@ async def test_a_suggestion_shown_again_as_the_user_types_it_counts_once(
     """Editors ask again on every key; what is left of the same suggestion is not a new one."""
     uri = open_document(client, SOURCE)
     first = await _offered(client, uri)
-    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(first)})
+    client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(first)})
     _edit(client, uri, 2, 4, 4, "r")  # the user types the suggestion's first character
     rest = await inline(client, uri, 1, 5, invoked=False)
     assert isinstance(rest, types.InlineCompletionList)
     assert [item.insert_text for item in rest.items] == ["eturn a + b"]
-    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(rest.items[0])})
+    client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(rest.items[0])})
     assert (await _command(client, "fimLsp.stats"))["today"]["shown"] == 1
 
     _edit(client, uri, 3, 5, 5, "x")  # ... then something else: a new suggestion
     other = await inline(client, uri, 1, 6, invoked=False)
     assert isinstance(other, types.InlineCompletionList) and len(other.items) == 1
-    client.protocol.notify("textDocument/didShowCompletion", {"item": _item_json(other.items[0])})
+    client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(other.items[0])})
     assert (await _command(client, "fimLsp.stats"))["today"]["shown"] == 2
