@@ -12,13 +12,21 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import lsp_method
 
-from fim_lsp import __version__, config, cursor, lsp_items, prompting, snippets, stats, stats_store
-from fim_lsp.documents import Document, DocumentStore, Encoding, Position, Range
+from fim_lsp import (
+    __version__,
+    config,
+    cursor,
+    lsp_items,
+    lsp_sync,
+    prompting,
+    snippets,
+    stats,
+    stats_store,
+)
+from fim_lsp.documents import Document, DocumentStore, Encoding
 from fim_lsp.engine import Engine
 from fim_lsp.gitignore import GitIgnore
-from fim_lsp.lsp_wire import RobustProtocol
 from fim_lsp.notices import Notices, Status
 from fim_lsp.providers import create_http_client, create_provider, key_values
 from fim_lsp.session import Session
@@ -32,57 +40,6 @@ DID_SHOW = "textDocument/didShowCompletion"  # Copilot's language server names, 
 DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion"  # {item, acceptedLength}
 
 
-class FimProtocol(RobustProtocol):
-    """Text sync goes to our own document store; pygls' own copy is never kept."""
-
-    _server: FimServer
-
-    def knows_document(self, uri: str) -> bool:
-        """Whether `uri` is open."""
-        return uri in self._server.documents
-
-    def forget_document(self, uri: str) -> None:
-        """Drop a document whose text may now differ from the editor's."""
-        self._server.documents.close(uri)
-        self._server.recent_edits.forget(uri)
-        self._server.engine.forget(uri)
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
-    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
-        item = params.text_document
-        self._server.documents.open(
-            item.uri, item.text, version=item.version, language_id=item.language_id
-        )
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
-        changes = [
-            (
-                _range(change.range)
-                if isinstance(change, types.TextDocumentContentChangePartial)
-                else None,
-                change.text,
-            )
-            for change in params.content_changes
-        ]
-        uri = params.text_document.uri
-        if self._server.documents.change(uri, params.text_document.version, changes) is None:
-            log.warning("didChange for %s, which is not open; ignored", uri)
-            return
-        self._server.engine.edited(uri)  # before a prefetch the edit itself may start
-        for where, text in changes[-1:]:
-            if where is not None:
-                self._server.recent_edits.note(uri, where.start.line)
-                self._server.inserted(uri, where.start, text)
-
-    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        if uri not in self._server.documents:
-            log.warning("didClose for %s, which is not open; ignored", uri)
-        self.forget_document(uri)
-
-
 class FimServer(LanguageServer, Session):
     """Server state: documents, settings, the engine and the one HTTP client."""
 
@@ -91,7 +48,7 @@ class FimServer(LanguageServer, Session):
             "fim-lsp",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-            protocol_cls=FimProtocol,
+            protocol_cls=lsp_sync.SyncProtocol,
         )
         self.environ = dict(os.environ if environ is None else environ)
         self.stats_path = stats_store.stats_path(self.environ)
@@ -189,19 +146,11 @@ class FimServer(LanguageServer, Session):
         self.background(self.http.aclose())
 
 
-def _range(value: types.Range) -> Range:
-    return Range(_position(value.start), _position(value.end))
-
-
-def _position(value: types.Position) -> Position:
-    return Position(value.line, value.character)
-
-
 async def _suggest(
     server: FimServer, uri: str, position: types.Position, *, invoked: bool, lane: str
 ) -> tuple[str, types.Range, cursor.Cut] | None:
     """The suggestion at `position`, the zero-width range it goes to, and the cut, or None."""
-    found = await server.suggest(uri, _position(position), invoked=invoked, lane=lane)
+    found = await server.suggest(uri, lsp_sync.position(position), invoked=invoked, lane=lane)
     if found is None:
         return None
     text, document, cut = found

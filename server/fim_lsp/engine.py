@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import Callable, Collection, Hashable
@@ -15,15 +14,22 @@ from fim_lsp.adaptation import Adaptation, adapt
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
-from fim_lsp.fetches import DocumentState, Fetch, Superseded, until_superseded, wait_for
+from fim_lsp.fetches import (
+    DocumentState,
+    DocumentStates,
+    Fetch,
+    Superseded,
+    until_superseded,
+    wait_for,
+)
 from fim_lsp.notices import Status
 from fim_lsp.prompting import (
     INSPECTED_CHARS,
     around_of,
     build_request,
     inspected,
+    outgoing,
     read_stream,
-    redacted,
 )
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 from fim_lsp.reporting import Reporter
@@ -76,7 +82,7 @@ class Engine:
         self.cache = SuggestionCache(settings.cache_size)
         self.counters = Counters()
         self._clock = clock
-        self._documents: dict[tuple[str, str], DocumentState] = {}  # by (document, lane)
+        self._documents = DocumentStates(MAX_DOCUMENTS)
         self.reporter = Reporter(settings.enable, show=show, on_status=on_status, clock=clock)
         self._interrupted = 0  # streams cut off (cancelled, timed out) since the last recycle
         self._recycle = on_idle_after_interruptions
@@ -149,7 +155,7 @@ class Engine:
         started = self._clock()
         if not invoked:
             self._rhythm.keystroke(self._clock())
-        state = self._state((key, lane))
+        state = self._documents.get((key, lane))
         if state.newest is not None:
             state.newest.set()
         newest = state.newest = asyncio.Event()
@@ -198,21 +204,11 @@ class Engine:
         fetch = self._start(state, request, preamble, params, cut, language_id, max_lines)
         return await wait_for(fetch, newest)
 
-    def _outgoing(self, request: FimRequest, preamble: Callable[[], Preamble]) -> FimRequest:
+    def _outgoing(self, request: FimRequest, context: Preamble) -> FimRequest:
         """The request as sent: with the file header and related code, and redacted."""
-        # what goes before the prefix is only worked out for requests that reach the provider
-        context = preamble()
-        if getattr(self.provider, "takes_files", False):  # llama.cpp: other files go apart
-            request = dataclasses.replace(
-                request, prompt=context.header + request.prompt, extra=context.as_files()
-            )
-        else:
-            request = dataclasses.replace(request, prompt=context.as_text() + request.prompt)
-        if self.settings.redact_secrets:
-            request, count = redacted(request, self._secrets)
-            if count:
-                log.info("%d secret-looking strings replaced before sending", count)
-        return request
+        takes_files = getattr(self.provider, "takes_files", False)  # llama.cpp: files go apart
+        secrets = self._secrets if self.settings.redact_secrets else None
+        return outgoing(request, context, takes_files=takes_files, secrets=secrets)
 
     def prefetch(
         self,
@@ -237,7 +233,7 @@ class Engine:
         if self.reporter.blocks(invoked=False):
             return
         request, max_lines, params = self._ask(cut, self.adaptation().single_line)
-        state = self._state((key, "inline"))
+        state = self._documents.get((key, "inline"))
         current = state.fetch.task if state.fetch is not None else None
         if current is not None and not current.done():
             return  # the document's own stream goes on
@@ -296,7 +292,7 @@ class Engine:
             strip_fences=language_id not in ("markdown", "mdx"),
         )
         fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)
-        fetch.task = asyncio.create_task(self._fetch(fetch, self._outgoing(request, preamble)))
+        fetch.task = asyncio.create_task(self._fetch(fetch, self._outgoing(request, preamble())))
         state.fetch = fetch
         self.counters.fetches += 1
         return fetch
@@ -334,51 +330,26 @@ class Engine:
         text = postprocess.finish(fitted or "", eol=fetch.eol)
         if text is not None and redaction.PLACEHOLDER in text:
             text = None  # the model copied a placeholder: that is no code for the user
-        exchange.update(
-            received=raw[:INSPECTED_CHARS],
-            shown=text,
-            milliseconds=round((self._clock() - started) * 1000, 1),
-        )
+        milliseconds = round((self._clock() - started) * 1000, 1)
+        exchange.update(received=raw[:INSPECTED_CHARS], shown=text, milliseconds=milliseconds)
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
             self.provider.host,
-            (self._clock() - started) * 1000,
+            milliseconds,
             len(text or ""),
         )
         if text is not None:
             self.cache.put(fetch.params, fetch.prefix, fetch.suffix, text)
         return text
 
-    def _state(self, key: tuple[str, str]) -> DocumentState:
-        state = self._documents.get(key)
-        if state is None:
-            if len(self._documents) >= MAX_DOCUMENTS:
-                self._forget_idle()
-            state = self._documents[key] = DocumentState()
-        return state
-
-    def _forget_idle(self) -> None:
-        def idle(state: DocumentState) -> bool:
-            task = state.fetch.task if state.fetch is not None else None
-            return state.newest is None and (task is None or task.done())
-
-        for key in [key for key, state in self._documents.items() if idle(state)]:
-            del self._documents[key]
-
     def forget(self, key: str) -> None:
         """Stop work for a closed document and drop its state, in every lane."""
-        for lane_key in [lane_key for lane_key in self._documents if lane_key[0] == key]:
-            state = self._documents.pop(lane_key)
-            if state.newest is not None:
-                state.newest.set()
-            if state.fetch is not None:
-                state.fetch.stop()
+        self._documents.forget(key)
 
     def cancel_all(self) -> None:
         """Stop all work (shutdown)."""
         log.info("this session: %s", self.counters)
-        for key, _ in list(self._documents):
-            self.forget(key)
+        self._documents.forget_all()
 
     @property
     def streams(self) -> int:

@@ -53,6 +53,48 @@ class DocumentState:
     fetch: Fetch | None = None
 
 
+class DocumentStates:
+    """The state of every (document, lane) that has asked; idle ones go when there are too many."""
+
+    def __init__(self, most: int) -> None:
+        self._states: dict[tuple[str, str], DocumentState] = {}
+        self._most = most
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def get(self, key: tuple[str, str]) -> DocumentState:
+        """The state for (document, lane), started if new."""
+        state = self._states.get(key)
+        if state is None:
+            if len(self._states) >= self._most:
+                self._forget_idle()
+            state = self._states[key] = DocumentState()
+        return state
+
+    def _forget_idle(self) -> None:
+        def idle(state: DocumentState) -> bool:
+            task = state.fetch.task if state.fetch is not None else None
+            return state.newest is None and (task is None or task.done())
+
+        for key in [key for key, state in self._states.items() if idle(state)]:
+            del self._states[key]
+
+    def forget(self, document: str) -> None:
+        """Stop the work for `document` and drop its state, in every lane."""
+        for key in [key for key in self._states if key[0] == document]:
+            state = self._states.pop(key)
+            if state.newest is not None:
+                state.newest.set()
+            if state.fetch is not None:
+                state.fetch.stop()
+
+    def forget_all(self) -> None:
+        """Stop all work."""
+        for document, _ in list(self._states):
+            self.forget(document)
+
+
 class Superseded(Exception):
     """A newer request for the same document arrived."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Callable, Collection
 from contextlib import aclosing
 from typing import Any
@@ -12,7 +13,9 @@ from fim_lsp import fitting, postprocess, redaction
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
+from fim_lsp.snippets import Preamble
 
+log = logging.getLogger(__name__)
 SINGLE_LINE_MAX_TOKENS = 64
 INSPECTED_CHARS = 20_000  # of the answer kept for the prompt inspector
 
@@ -49,6 +52,28 @@ def redacted(request: FimRequest, known: Collection[str] = ()) -> tuple[FimReque
         count += in_file
     clean_request = dataclasses.replace(request, prompt=prompt, suffix=suffix, extra=tuple(extra))
     return clean_request, count + in_suffix
+
+
+def outgoing(
+    request: FimRequest,
+    context: Preamble,
+    *,
+    takes_files: bool,
+    secrets: Collection[str] | None,
+) -> FimRequest:
+    """`request` as sent: `context` (file header, related code) before the prompt, or the other
+    files apart for a provider that `takes_files`; redacted unless `secrets` is None."""
+    if takes_files:
+        request = dataclasses.replace(
+            request, prompt=context.header + request.prompt, extra=context.as_files()
+        )
+    else:
+        request = dataclasses.replace(request, prompt=context.as_text() + request.prompt)
+    if secrets is not None:
+        request, count = redacted(request, secrets)
+        if count:
+            log.info("%d secret-looking strings replaced before sending", count)
+    return request
 
 
 def inspected(provider: Provider, request: FimRequest) -> dict[str, Any]:

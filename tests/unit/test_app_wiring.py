@@ -2,16 +2,17 @@
 
 from lsprotocol import types
 
-from fim_lsp.app import FimProtocol, create_server
+from fim_lsp.app import create_server
+from fim_lsp.lsp_sync import SyncProtocol
 
 
 def test_text_sync_goes_to_our_store_only() -> None:
     server = create_server(environ={})
     builtin = server.protocol.fm.builtin_features
     for method, ours in [
-        (types.TEXT_DOCUMENT_DID_OPEN, FimProtocol.lsp_text_document__did_open),
-        (types.TEXT_DOCUMENT_DID_CHANGE, FimProtocol.lsp_text_document__did_change),
-        (types.TEXT_DOCUMENT_DID_CLOSE, FimProtocol.lsp_text_document__did_close),
+        (types.TEXT_DOCUMENT_DID_OPEN, SyncProtocol.lsp_text_document__did_open),
+        (types.TEXT_DOCUMENT_DID_CHANGE, SyncProtocol.lsp_text_document__did_change),
+        (types.TEXT_DOCUMENT_DID_CLOSE, SyncProtocol.lsp_text_document__did_close),
     ]:
         assert builtin[method].__func__ is ours  # type: ignore[attr-defined]
 

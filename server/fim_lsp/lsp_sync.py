@@ -1,0 +1,79 @@
+"""Text sync: the editor's open, change and close go to our own document store, never pygls' copy."""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+from pygls.protocol import lsp_method
+
+from fim_lsp.documents import Position, Range
+from fim_lsp.lsp_wire import RobustProtocol
+from fim_lsp.session import Session
+
+log = logging.getLogger(__name__)
+
+
+class SyncProtocol(RobustProtocol):
+    """Text sync goes to our own document store; pygls' own copy is never kept."""
+
+    @property
+    def session(self) -> Session:
+        """The server's state: the server class mixes Session in."""
+        assert isinstance(self._server, Session)
+        return self._server
+
+    def knows_document(self, uri: str) -> bool:
+        """Whether `uri` is open."""
+        return uri in self.session.documents
+
+    def forget_document(self, uri: str) -> None:
+        """Drop a document whose text may now differ from the editor's."""
+        self.session.documents.close(uri)
+        self.session.recent_edits.forget(uri)
+        self.session.engine.forget(uri)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        self.session.documents.open(
+            item.uri, item.text, version=item.version, language_id=item.language_id
+        )
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> None:
+        changes = [
+            (
+                range_of(change.range)
+                if isinstance(change, types.TextDocumentContentChangePartial)
+                else None,
+                change.text,
+            )
+            for change in params.content_changes
+        ]
+        uri = params.text_document.uri
+        if self.session.documents.change(uri, params.text_document.version, changes) is None:
+            log.warning("didChange for %s, which is not open; ignored", uri)
+            return
+        self.session.engine.edited(uri)  # before a prefetch the edit itself may start
+        for where, text in changes[-1:]:
+            if where is not None:
+                self.session.recent_edits.note(uri, where.start.line)
+                self.session.inserted(uri, where.start, text)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if uri not in self.session.documents:
+            log.warning("didClose for %s, which is not open; ignored", uri)
+        self.forget_document(uri)
+
+
+def range_of(value: types.Range) -> Range:
+    """An LSP range as the document store takes it."""
+    return Range(position(value.start), position(value.end))
+
+
+def position(value: types.Position) -> Position:
+    """An LSP position as the document store takes it."""
+    return Position(value.line, value.character)
