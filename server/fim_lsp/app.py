@@ -220,10 +220,8 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
 
     @server.command(lsp_items.ACCEPTED_COMMAND)
     def on_accepted(ls: FimServer, *args: object) -> None:
-        if args and not ls.engine.stats.accepted(stats_store.today(), str(args[0])):
-            log.debug("accepted: %s is no suggestion of this session", args[0])
         if args:
-            ls.prefetch_after(str(args[0]))
+            ls.accepted(str(args[0]))
 
     @server.feature(DID_SHOW)
     def on_did_show(ls: FimServer, params: Any) -> None:

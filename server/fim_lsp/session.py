@@ -206,15 +206,16 @@ class Session:
                 and column + len(text) - len(offered) == offered_column
             ):
                 log.debug("%s was inserted where it was offered: accepted", suggestion_id)
-                self.engine.stats.accepted(stats_store.today(), suggestion_id)
-                # the same text offered there again (asked twice): its command must not count too
-                same = self._offers[suggestion_id]
-                for other in [o for o, offer in self._offers.items() if offer == same]:
-                    if other != suggestion_id:
-                        del self._offers[other]
-                        self.engine.stats.forget(other)
-                self.prefetch_after(suggestion_id)
+                self.accepted(suggestion_id)
                 return
+
+    def accepted(self, suggestion_id: str) -> None:
+        """A suggestion was accepted whole (its command, or its insertion): count it once, and
+        fetch the next one."""
+        if self.engine.stats.accepted(stats_store.today(), suggestion_id):
+            self.prefetch_after(suggestion_id)
+        else:
+            log.debug("accepted: %s is no open suggestion of this session", suggestion_id)
 
     def partially_accepted(self, suggestion_id: str, units: int) -> None:
         """The editor kept the first `units` (in the position encoding) of a suggestion."""

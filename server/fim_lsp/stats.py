@@ -131,10 +131,6 @@ class Stats:
         while len(self._open) > OPEN_SUGGESTIONS:
             self._open.popitem(last=False)
 
-    def forget(self, suggestion_id: str) -> None:
-        """No longer count anything for `suggestion_id` (it stood for one accepted already)."""
-        self._open.pop(suggestion_id, None)
-
     def shown(self, date: str, suggestion_id: str) -> bool:
         """The editor showed it (counted once); False for an id never offered or forgotten."""
         item = self._open.get(suggestion_id)
@@ -159,17 +155,18 @@ class Stats:
         item.accepted_chars = max(item.accepted_chars, taken)
         self.ignored_in_a_row = 0
         if item.first_line < item.length:
-            self._outcome(suggestion_id, item.accepted_chars <= item.first_line)
-        if whole:
+            self._outcome(item.root, item.accepted_chars <= item.first_line)
+        if whole:  # what is left of it elsewhere, or the same offered again, is over too
             self.count(date, accepted=1)
-            del self._open[suggestion_id]
+            for other in [i for i, open_item in self._open.items() if open_item.root == item.root]:
+                del self._open[other]
         else:
             self.count(date, partially_accepted=1)
         return True
 
-    def _outcome(self, suggestion_id: str, first_line_only: bool) -> None:
-        self.first_line_only[suggestion_id] = first_line_only
-        self.first_line_only.move_to_end(suggestion_id)
+    def _outcome(self, root: str, first_line_only: bool) -> None:
+        self.first_line_only[root] = first_line_only
+        self.first_line_only.move_to_end(root)
         while len(self.first_line_only) > KEPT_OUTCOMES:
             self.first_line_only.popitem(last=False)
 

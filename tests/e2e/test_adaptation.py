@@ -4,6 +4,7 @@ automatic requests ask for and how long they wait."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
 from lsprotocol import types
@@ -19,11 +20,20 @@ FIRST_LINE = "total = a + b  # 😀 sum\n"  # the emoji is two UTF-16 units, one
 MULTI_LINE = FIRST_LINE + "    return total"
 
 
-async def _keep_first_lines(client: LanguageClient, uri: str, times: int) -> None:
-    """Take `times` suggestions up to the end of their first line, as VS Code's accept-line does;
-    the accepted length is in UTF-16 units, the negotiated encoding."""
+_DOCUMENT_NUMBERS = itertools.count(1)
+
+
+def _fresh(client: LanguageClient) -> str:
+    """A new document: what is suggested there is a new suggestion, not the rest of an earlier one."""
+    return open_document(client, SOURCE, uri=f"file:///work/f{next(_DOCUMENT_NUMBERS)}.py")
+
+
+async def _keep_first_lines(client: LanguageClient, times: int) -> None:
+    """Take `times` suggestions, each in a document of its own, up to the end of their first line,
+    as VS Code's accept-line does; the accepted length is in UTF-16 units, the negotiated
+    encoding."""
     for _ in range(times):
-        result = await inline(client, uri, 1, 4, invoked=False)
+        result = await inline(client, _fresh(client), 1, 4, invoked=False)
         assert isinstance(result, types.InlineCompletionList)
         [item] = result.items
         assert item.insert_text == MULTI_LINE
@@ -46,9 +56,9 @@ async def test_when_only_first_lines_are_kept_automatic_suggestions_become_one_l
 ) -> None:
     fake.completion = MULTI_LINE
     client = await start(client="visual-studio-code")
-    await _keep_first_lines(client, open_document(client, SOURCE), times=7)
+    await _keep_first_lines(client, times=7)
     assert (await _command(client, "fimLsp.stats"))["adaptation"]["singleLine"] is False
-    await _keep_first_lines(client, open_document(client, SOURCE, uri="file:///work/b.py"), 1)
+    await _keep_first_lines(client, times=1)
 
     stats = await _command(client, "fimLsp.stats")
     assert stats["today"]["chars_accepted"] == 8 * len(FIRST_LINE)
@@ -75,16 +85,20 @@ async def test_when_only_first_lines_are_kept_automatic_suggestions_become_one_l
 async def test_accepting_whole_blocks_keeps_them_coming(start: Start, fake: FakeCodestral) -> None:
     fake.completion = MULTI_LINE
     client = await start(client="visual-studio-code")
-    uri = open_document(client, SOURCE)
     for _ in range(4):
-        result = await inline(client, uri, 1, 4, invoked=False)
+        result = await inline(client, _fresh(client), 1, 4, invoked=False)
         assert isinstance(result, types.InlineCompletionList)
         [item] = result.items
         assert item.command is not None
         await _command(client, item.command.command, *(item.command.arguments or []))
-    await _keep_first_lines(client, uri, times=6)  # 6 of 10: under three quarters
-    assert (await _command(client, "fimLsp.stats"))["adaptation"]["singleLine"] is False
-    assert await _suggestion(client, uri, invoked=False) == MULTI_LINE
+    await _keep_first_lines(client, times=6)  # 6 of 10: under three quarters
+    stats = await _command(client, "fimLsp.stats")
+    assert "singleLine" in stats["adaptation"] and not stats["adaptation"]["singleLine"]
+    assert (stats["today"]["accepted"], stats["today"]["partially_accepted"]) == (4, 6)
+    assert await _suggestion(client, _fresh(client), invoked=False) == MULTI_LINE
+    await _keep_first_lines(client, times=6)  # the whole accepts still count: 12 of 16
+    reason = (await _command(client, "fimLsp.stats"))["adaptation"]["reason"]
+    assert "only the first line was kept of 12 of the last 16" in reason
 
 
 async def test_adaptation_can_be_turned_off(start: Start, fake: FakeCodestral) -> None:
@@ -92,7 +106,7 @@ async def test_adaptation_can_be_turned_off(start: Start, fake: FakeCodestral) -
     client = await start(
         client="visual-studio-code", env=server_env(fake, FIM_LSP_ADAPT_TO_USAGE="false")
     )
-    await _keep_first_lines(client, open_document(client, SOURCE), times=10)
+    await _keep_first_lines(client, times=10)
     stats = await _command(client, "fimLsp.stats")
     assert stats["adaptation"] == {"singleLine": False, "waitFactor": 1, "reason": ""}
     uri = open_document(client, SOURCE, uri="file:///work/b.py")

@@ -30,6 +30,16 @@ def test_the_rest_of_a_suggestion_is_shown_once_with_it() -> None:
     assert stats.days["d"].shown == 2 and stats.ignored_in_a_row == 2
 
 
+def test_a_suggestion_accepted_whole_is_over_in_every_copy() -> None:
+    stats = Stats()
+    stats.offered("a", "return a + b")
+    stats.offered("b", "return a + b", continues="a")  # asked again at the same place
+    stats.offered("c", "eturn a + b", continues="b")  # ... and after typing "r"
+    assert stats.accepted("d", "b")  # e.g. the edit that inserted it
+    assert not stats.accepted("d", "a") and not stats.accepted("d", "c")  # e.g. its command
+    assert stats.days["d"].accepted == 1
+
+
 def test_summary_rates_and_percentiles() -> None:
     stats = Stats()
     stats.count("d", requests=4, cache_hits=2, typed_through=1, shown=2, accepted=1)
