@@ -193,9 +193,11 @@ class Session:
     def inserted(self, uri: str, at: Position, text: str) -> None:
         """An edit put `text` at `at`: when that places a recent suggestion where it was offered,
         it was accepted, also in editors that never run the accept command (eglot, Helix, ALE)."""
-        document = self.documents.get(uri)
-        if document is None or len(text) < MIN_INFERRED_CHARS:
+        if len(text) < MIN_INFERRED_CHARS:
             return  # typing is not accepting
+        document = self.documents.get(uri)
+        if document is None:
+            return
         line, column = document.index_of(at)
         for suggestion_id, (offered_uri, offered_line, offered_column, offered) in reversed(
             self._offers.items()
