@@ -219,7 +219,7 @@ def main() -> None:
     if args.suggestions is None:
         args.suggestions = 12 if args.quick else 40
     if args.keystrokes is None:
-        args.keystrokes = 60 if args.quick else 300
+        args.keystrokes = 100 if args.quick else 300
     run_benchmark(main_async(args))
 
 
