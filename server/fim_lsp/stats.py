@@ -80,9 +80,12 @@ class Stats:
         self.unsaved: dict[str, Day] = {}
         self._open: OrderedDict[str, _Open] = OrderedDict()
         self._shown_roots: OrderedDict[str, None] = OrderedDict()  # suggestions shown, by root
-        # this session's use, for adaptation: not kept in the file
-        self.first_line_only: OrderedDict[str, bool] = OrderedDict()
+        # the evidence adaptation goes by, kept in the file too; merged like the counts
+        self.first_line_only: OrderedDict[str, bool] = OrderedDict()  # by suggestion root
         self.ignored_in_a_row = 0
+        self._outcomes_unsaved: set[str] = set()
+        self._ignored_unsaved = 0  # shown since the last save, or since the last accept after it
+        self._accepted_unsaved = False
 
     @property
     def changed(self) -> bool:
@@ -113,11 +116,23 @@ class Stats:
                 setattr(day, name, getattr(day, name) + getattr(unsaved, name))
             for milliseconds in unsaved.latencies_ms:
                 day.add_latency(milliseconds)
+        for root, first_line_only in self.first_line_only.items():
+            if root in self._outcomes_unsaved:
+                on_disk._outcome(root, first_line_only)
+        if self._accepted_unsaved:
+            on_disk.ignored_in_a_row = self._ignored_unsaved
+        else:
+            on_disk.ignored_in_a_row += self._ignored_unsaved
 
     def saved_as(self, on_disk: Stats) -> None:
         """`on_disk` was written: take its numbers, which hold other servers' counts too."""
         self.days = on_disk.days
         self.unsaved = {}
+        self.first_line_only = on_disk.first_line_only
+        self.ignored_in_a_row = on_disk.ignored_in_a_row
+        self._outcomes_unsaved = set()
+        self._ignored_unsaved = 0
+        self._accepted_unsaved = False
 
     def offered(self, suggestion_id: str, text: str, continues: str | None = None) -> None:
         """A suggestion went to the editor under `suggestion_id`; `continues`: the id of the one it
@@ -142,6 +157,7 @@ class Stats:
                 self._shown_roots.popitem(last=False)
             self.count(date, shown=1)
             self.ignored_in_a_row += 1
+            self._ignored_unsaved += 1
         return True
 
     def accepted(self, date: str, suggestion_id: str, length: int | None = None) -> bool:
@@ -153,7 +169,8 @@ class Stats:
         taken = item.length if whole else max(0, length or 0)
         self.count(date, chars_accepted=max(0, taken - item.accepted_chars))
         item.accepted_chars = max(item.accepted_chars, taken)
-        self.ignored_in_a_row = 0
+        self.ignored_in_a_row = self._ignored_unsaved = 0
+        self._accepted_unsaved = True
         if item.first_line < item.length:
             self._outcome(item.root, item.accepted_chars <= item.first_line)
         if whole:  # what is left of it elsewhere, or the same offered again, is over too
@@ -167,6 +184,7 @@ class Stats:
     def _outcome(self, root: str, first_line_only: bool) -> None:
         self.first_line_only[root] = first_line_only
         self.first_line_only.move_to_end(root)
+        self._outcomes_unsaved.add(root)
         while len(self.first_line_only) > KEPT_OUTCOMES:
             self.first_line_only.popitem(last=False)
 
@@ -178,26 +196,44 @@ class Stats:
         }
 
     def to_json(self) -> str:
-        """The kept days, for the stats file."""
+        """The kept days and adaptation's evidence, for the stats file."""
         return json.dumps(
-            {"version": 1, "days": {d: dataclasses.asdict(v) for d, v in self.days.items()}}
+            {
+                "version": 1,
+                "days": {d: dataclasses.asdict(v) for d, v in self.days.items()},
+                "adaptation": {
+                    "first_line_only": [
+                        [root, kept] for root, kept in self.first_line_only.items()
+                    ],
+                    "ignored_in_a_row": self.ignored_in_a_row,
+                },
+            }
         )
 
     @classmethod
     def from_json(cls, text: str) -> Stats:
         """Read a stats file; anything unreadable starts afresh."""
         try:
-            raw = json.loads(text)["days"]
+            raw = json.loads(text)
             days = {
                 str(date): Day(
                     **{name: int(values.get(name, 0)) for name in COUNTS},
                     latencies_ms=[float(x) for x in values.get("latencies_ms", [])],
                 )
-                for date, values in raw.items()
+                for date, values in raw["days"].items()
             }
         except (ValueError, KeyError, TypeError, AttributeError):
             return cls()
-        return cls(days)
+        stats = cls(days)
+        try:  # a file written before adaptation's evidence was kept has none: it starts afresh
+            evidence = raw["adaptation"]
+            outcomes = [(str(root), bool(kept)) for root, kept in evidence["first_line_only"]]
+            ignored = max(0, int(evidence["ignored_in_a_row"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return stats
+        stats.first_line_only = OrderedDict(outcomes[-KEPT_OUTCOMES:])
+        stats.ignored_in_a_row = ignored
+        return stats
 
 
 def _summarise(days: Any) -> dict[str, Any]:

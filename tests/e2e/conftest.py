@@ -87,8 +87,18 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
 
     yield _start
     for lsp in clients:
-        await lsp.shutdown_session()
-        await lsp.stop()
+        if lsp not in STOPPED:
+            await stop(lsp)
+
+
+STOPPED: weakref.WeakSet[LanguageClient] = weakref.WeakSet()
+
+
+async def stop(lsp: LanguageClient) -> None:
+    """Shut a server from `start` down now, as an editor does when it quits."""
+    STOPPED.add(lsp)
+    await lsp.shutdown_session()
+    await lsp.stop()
 
 
 @pytest_asyncio.fixture

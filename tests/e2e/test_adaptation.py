@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -12,7 +13,7 @@ from pytest_lsp import LanguageClient
 
 from bench.fakes.codestral import FakeCodestral
 from bench.lsp_driver import item_json
-from tests.e2e.conftest import Start, inline, open_document, server_env
+from tests.e2e.conftest import Start, inline, open_document, server_env, stop
 from tests.e2e.test_lifecycle import _command
 
 SOURCE = "def add(a, b):\n    \n"
@@ -80,6 +81,23 @@ async def test_when_only_first_lines_are_kept_automatic_suggestions_become_one_l
     other = open_document(client, "def div(a, b):\n    \n", uri="file:///work/d.py")
     assert await _suggestion(client, other, invoked=True) == MULTI_LINE
     assert fake.last_body()["max_tokens"] == 128
+
+
+async def test_what_was_learned_outlives_a_restart(
+    start: Start, fake: FakeCodestral, tmp_path: Path
+) -> None:
+    fake.completion = MULTI_LINE
+    env = server_env(fake, FIM_LSP_STATS_FILE=str(tmp_path / "stats.json"))
+    first = await start(client="visual-studio-code", env=env)
+    await _keep_first_lines(first, times=8)
+    await stop(first)  # the editor quits: the statistics file keeps the evidence
+
+    again = await start(client="visual-studio-code", env=env)
+    stats = await _command(again, "fimLsp.stats")
+    assert stats["adaptation"]["singleLine"] is True
+    assert "only the first line was kept of 8 of the last 8" in stats["adaptation"]["reason"]
+    assert await _suggestion(again, _fresh(again), invoked=False) == FIRST_LINE.rstrip("\n")
+    assert "a + b" not in (tmp_path / "stats.json").read_text(encoding="utf-8")  # never code
 
 
 async def test_accepting_whole_blocks_keeps_them_coming(start: Start, fake: FakeCodestral) -> None:
