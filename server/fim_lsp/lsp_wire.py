@@ -7,7 +7,6 @@ import dataclasses
 import json
 import logging
 import os
-import re
 import stat
 import sys
 import threading
@@ -19,6 +18,8 @@ from lsprotocol import types
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
+
+from fim_lsp.framing import MessageReader
 
 log = logging.getLogger(__name__)
 
@@ -215,39 +216,12 @@ async def read_messages(
     reader: asyncio.StreamReader, protocol: RobustProtocol, stop: threading.Event
 ) -> None:
     """Hand each message body to `protocol` until the editor closes the stream or `stop` is set."""
+    messages = MessageReader(reader)
     while not stop.is_set():
-        body = await _read_body(reader)
+        body = await messages.next_body()
         if body is None:
             break
         protocol.receive(body)
-
-
-_CONTENT_LENGTH = re.compile(rb"Content-Length:[ \t]*(\d+)", re.IGNORECASE)
-
-
-async def _read_body(reader: asyncio.StreamReader) -> bytes | None:
-    """The body of the next message, after its headers; None once the editor closes stdin."""
-    length: int | None = None
-    while True:
-        try:
-            line = await reader.readline()
-        except ValueError:  # longer than the reader's limit: no header is that long
-            log.warning("skipped a line of input that is not a header")
-            continue
-        if not line:
-            return None
-        header = line.strip()
-        if header:
-            if match := _CONTENT_LENGTH.fullmatch(header):
-                length = int(match[1])
-            continue
-        if length is not None:
-            break
-        log.warning("skipped a header block without Content-Length")
-    try:
-        return await reader.readexactly(length)
-    except asyncio.IncompleteReadError:
-        return None
 
 
 def serve_stdio(server: LanguageServer) -> int:

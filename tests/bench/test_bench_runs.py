@@ -63,3 +63,13 @@ def test_adaptation_benchmark_runs() -> None:
     assert rows["characters kept per suggestion"][0] == rows["characters kept per suggestion"][1]
     off, on = rows["provider requests per 100 keys"]
     assert on < off  # a longer wait once nothing is accepted
+
+
+def test_framing_benchmark_runs() -> None:
+    done = _run("bench/bench_framing.py", "--quick")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and " ms |" in line]
+    assert [row.split("|")[1].strip() for row in rows] == [
+        "500 keystrokes (2 messages each), ms",
+        "1 didOpen of 20 MB, ms",
+    ]

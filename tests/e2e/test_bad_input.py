@@ -46,16 +46,19 @@ async def logged(log_file: Path, text: str) -> bool:
     return await wait_for(lambda: text in log_file.read_text(encoding="utf-8", errors="replace"))
 
 
-def send_raw(client: LanguageClient, message: dict[str, Any] | bytes) -> None:
-    """Write one message as it is: a dict as JSON, bytes as the body itself.
+def send_raw(client: LanguageClient, message: dict[str, Any] | bytes, *, miscount: int = 0) -> None:
+    """Write one message as it is: a dict as JSON, bytes as the body itself; `miscount`: so many
+    bytes more (or fewer) in its Content-Length than it has.
 
     Typed lsprotocol objects cannot carry negative numbers, wrong types or broken JSON.
     """
     body = message if isinstance(message, bytes) else json.dumps(message).encode()
-    client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body) + miscount, body))
 
 
-async def raw_request(client: LanguageClient, method: str, params: Any) -> Any:
+async def raw_request(
+    client: LanguageClient, method: str, params: Any, *, miscount: int = 0
+) -> Any:
     """Send a request with raw JSON params; returns its typed result or raises the error answer.
 
     The answer is matched through pygls' own table of awaited requests, as `send_request` does.
@@ -64,7 +67,8 @@ async def raw_request(client: LanguageClient, method: str, params: Any) -> Any:
     answer: Future[Any] = Future()
     client.protocol._request_futures[msg_id] = answer
     client.protocol._result_types[msg_id] = client.protocol.get_result_type(method)
-    send_raw(client, {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+    message = {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}
+    send_raw(client, message, miscount=miscount)
     return await asyncio.wait_for(asyncio.wrap_future(answer), 10)
 
 
@@ -298,6 +302,36 @@ async def test_unreadable_messages_are_logged_and_skipped(
     client = await start_logged(start, log_file)
     send_raw(client, body)
     assert await logged(log_file, says)
+    await assert_still_serves(client)
+    assert_no_traceback(client)
+
+
+async def test_a_wrong_content_length_loses_no_message(
+    start: Start, fake: FakeCodestral, log_file: Path
+) -> None:
+    client = await start_logged(start, log_file)
+    text = "naïve = 'café 😀'\nx = "
+    uri = "file:///work/counted.py"
+    opening = {
+        "jsonrpc": "2.0",
+        "method": "textDocument/didOpen",
+        "params": {
+            "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}
+        },
+    }
+    body = json.dumps(opening, ensure_ascii=False).encode()
+    # counted in characters, as a client that forgets UTF-8 does: the text is read whole
+    send_raw(client, body, miscount=len(body.decode()) - len(body))
+    assert await asyncio.wait_for(document_text(client, fake, uri), 15) == text
+    assert await logged(log_file, "bytes longer than its Content-Length said")
+    # too long, with the next request right behind it
+    notify_raw(client, "textDocument/didClose", {"textDocument": {"uri": uri}})
+    send_raw(client, body, miscount=+40)
+    assert await asyncio.wait_for(document_text(client, fake, uri), 15) == text
+    # too long, and the editor waits for the answer: it comes after a pause
+    params = inline_raw(uri, position(1, 4))
+    assert items(await raw_request(client, "textDocument/inlineCompletion", params, miscount=500))
+    assert await logged(log_file, "not the")
     await assert_still_serves(client)
     assert_no_traceback(client)
 
