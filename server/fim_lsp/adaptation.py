@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fim_lsp.stats import Stats
+
 MIN_OUTCOMES = 8  # accepted multi-line suggestions needed before their length is judged
 FIRST_LINE_SHARE = 0.75  # of those, kept only up to the end of their first line
 IGNORED_STEP = 15  # shown in a row without an accept, per doubling of the wait
@@ -39,3 +41,8 @@ def adapt(first_line_only: list[bool], ignored_in_a_row: int) -> Adaptation:
             "suggestions shown was accepted"
         )
     return Adaptation(single_line, wait_factor, "; ".join(reasons))
+
+
+def judged(stats: Stats) -> Adaptation:
+    """What the evidence `stats` keeps says."""
+    return adapt(list(stats.first_line_only.values()), stats.ignored_in_a_row)

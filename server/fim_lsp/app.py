@@ -246,12 +246,9 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
     def on_stats(ls: FimServer, *args: object) -> dict[str, object]:
         adaptation = ls.engine.adaptation()
         summary = ls.engine.stats.summary(stats_store.today())
-        text = stats.report(summary, stats_store.where(ls.stats_path))
-        if adaptation.reason:
-            text += f"\nadapting to use: {adaptation.reason}"
         return {
             **summary,
-            "text": text,
+            "text": stats.report(summary, stats_store.where(ls.stats_path), adaptation.reason),
             "adaptation": {
                 "singleLine": adaptation.single_line,
                 "waitFactor": adaptation.wait_factor,

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from fim_lsp import __version__, config, cursor, stats, stats_store
+from fim_lsp.adaptation import judged
 from fim_lsp.documents import Document
 from fim_lsp.languages import path_comment
 from fim_lsp.prompting import build_request, read_stream, redacted
@@ -227,8 +228,11 @@ def _serve(address: str | None) -> int:
 
 def _stats() -> None:
     path = stats_store.stats_path(os.environ)
-    summary = stats_store.load(path).summary(stats_store.today())
-    print(stats.report(summary, stats_store.where(path)))
+    kept = stats_store.load(path)
+    adapting = ""
+    if config.resolve(os.environ)[0].adapt_to_usage:  # as a server started here would
+        adapting = judged(kept).reason
+    print(stats.report(kept.summary(stats_store.today()), stats_store.where(path), adapting))
 
 
 def main(argv: list[str] | None = None) -> int:

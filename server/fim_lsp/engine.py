@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fim_lsp import config, fitting, postprocess, redaction
-from fim_lsp.adaptation import Adaptation, adapt
+from fim_lsp.adaptation import Adaptation, judged
 from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
 from fim_lsp.cursor import Cut
@@ -256,8 +256,7 @@ class Engine:
         """How automatic requests follow the way suggestions are used (`adaptToUsage`)."""
         if not self.settings.adapt_to_usage:
             return Adaptation()
-        stats = self.stats
-        adaptation = adapt(list(stats.first_line_only.values()), stats.ignored_in_a_row)
+        adaptation = judged(self.stats)
         before = self._adaptation
         if (adaptation.single_line, adaptation.wait_factor) != (
             before.single_line,

@@ -272,13 +272,16 @@ REPORT_ROWS = (
 )
 
 
-def report(summary: dict[str, Any], where: str) -> str:
-    """A summary as a table for people, today's column beside all days'; `where` says where it is kept."""
+def report(summary: dict[str, Any], where: str, adapting: str = "") -> str:
+    """A summary as a table for people, today's column beside all days'; `where` says where it is
+    kept, `adapting` what adaptation does now and why."""
     lines = [f"statistics in {where}", f"{'':32} {'today':>10} {'all days':>10}"]
     for key, label in REPORT_ROWS:
         today, total = summary["today"][key], summary["all"][key]
         rate = key.endswith("_rate")
         lines.append(f"{label:32} {_number(today, rate):>10} {_number(total, rate):>10}")
+    if adapting:
+        lines.append(f"adapting to use: {adapting}")
     return "\n".join(lines)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +94,23 @@ async def test_what_was_learned_outlives_a_restart(
     await _keep_first_lines(first, times=8)
     await stop(first)  # the editor quits: the statistics file keeps the evidence
 
+    printed = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "fim_lsp", "stats"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     again = await start(client="visual-studio-code", env=env)
     stats = await _command(again, "fimLsp.stats")
     assert stats["adaptation"]["singleLine"] is True
     assert "only the first line was kept of 8 of the last 8" in stats["adaptation"]["reason"]
+    # `fim-lsp stats` says it too, as the editor's table does
+    adapting = printed.stdout.splitlines()[-1]
+    assert adapting == f"adapting to use: {stats['adaptation']['reason']}"
+    assert stats["text"].splitlines()[-1] == adapting
     assert await _suggestion(again, _fresh(again), invoked=False) == FIRST_LINE.rstrip("\n")
     assert "a + b" not in (tmp_path / "stats.json").read_text(encoding="utf-8")  # never code
 
