@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
 KEEP_DAYS = 90
-LATENCY_SAMPLES = 2000  # per day, the latest ones
+# latencies are counted in buckets, each 5% wider than the one before: a day is a few dozen
+# numbers however many suggestions it had, and a percentile is at most 5% high
+LATENCY_STEP = 1.05
 OPEN_SUGGESTIONS = 1024  # suggestions that may still be shown or accepted
 # the first line with something on it, with the blank lines before it and its line break
 FIRST_LINE = re.compile(r"\s*[^\r\n]*(?:\r\n|\r|\n)?")
@@ -31,16 +34,31 @@ class Day:
     accepted: int = 0
     partially_accepted: int = 0
     chars_accepted: int = 0
-    latencies_ms: list[float] = field(default_factory=list)
+    latency_buckets: dict[int, int] = field(default_factory=dict)  # bucket: suggestions in it
 
     def add_latency(self, milliseconds: float) -> None:
-        """Remember how long a suggestion took, keeping the latest samples."""
-        self.latencies_ms.append(round(milliseconds, 1))
-        if len(self.latencies_ms) > LATENCY_SAMPLES:
-            del self.latencies_ms[: len(self.latencies_ms) - LATENCY_SAMPLES]
+        """Count how long a suggestion took."""
+        _add_buckets(self.latency_buckets, {latency_bucket(milliseconds): 1})
 
 
-COUNTS = tuple(f.name for f in dataclasses.fields(Day) if f.name != "latencies_ms")
+COUNTS = tuple(f.name for f in dataclasses.fields(Day) if f.name != "latency_buckets")
+
+
+def latency_bucket(milliseconds: float) -> int:
+    """The bucket of a latency: the smallest n with `milliseconds` <= LATENCY_STEP ** n."""
+    if milliseconds <= 1:
+        return 0
+    return math.ceil(math.log(milliseconds) / math.log(LATENCY_STEP) - 1e-9)
+
+
+def _add_buckets(into: dict[int, int], more: dict[int, int]) -> None:
+    for bucket, count in more.items():
+        into[bucket] = into.get(bucket, 0) + count
+
+
+def bucket_ms(bucket: int) -> float:
+    """The most a latency in `bucket` can be, in milliseconds."""
+    return round(LATENCY_STEP**bucket, 1)
 
 
 @dataclass
@@ -62,12 +80,18 @@ def _day(days: dict[str, Day], date: str) -> Day:
     return found
 
 
-def percentile(samples: list[float], fraction: float) -> float | None:
-    """The `fraction` percentile (nearest rank) of `samples`, or None for none."""
-    if not samples:
+def percentile(buckets: dict[int, int], fraction: float) -> float | None:
+    """The `fraction` percentile (nearest rank) of latencies counted in `buckets`, or None for
+    none: the most a latency of that rank can be."""
+    total = sum(buckets.values())
+    if not total:
         return None
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+    rank, seen = min(total, max(1, round(fraction * total))), 0
+    for bucket in sorted(buckets):
+        seen += buckets[bucket]
+        if seen >= rank:
+            return bucket_ms(bucket)
+    raise AssertionError("unreachable: the buckets hold `total` latencies")
 
 
 class Stats:
@@ -114,8 +138,7 @@ class Stats:
             day = on_disk.day(date)
             for name in COUNTS:
                 setattr(day, name, getattr(day, name) + getattr(unsaved, name))
-            for milliseconds in unsaved.latencies_ms:
-                day.add_latency(milliseconds)
+            _add_buckets(day.latency_buckets, unsaved.latency_buckets)
         for root, first_line_only in self.first_line_only.items():
             if root in self._outcomes_unsaved:
                 on_disk._outcome(root, first_line_only)
@@ -200,7 +223,7 @@ class Stats:
         return json.dumps(
             {
                 "version": 1,
-                "days": {d: dataclasses.asdict(v) for d, v in self.days.items()},
+                "days": {date: _written_day(day) for date, day in self.days.items()},
                 "adaptation": {
                     "first_line_only": [
                         [root, kept] for root, kept in self.first_line_only.items()
@@ -215,13 +238,7 @@ class Stats:
         """Read a stats file; anything unreadable starts afresh."""
         try:
             raw = json.loads(text)
-            days = {
-                str(date): Day(
-                    **{name: int(values.get(name, 0)) for name in COUNTS},
-                    latencies_ms=[float(x) for x in values.get("latencies_ms", [])],
-                )
-                for date, values in raw["days"].items()
-            }
+            days = {str(date): _read_day(values) for date, values in raw["days"].items()}
         except (ValueError, KeyError, TypeError, AttributeError):
             return cls()
         stats = cls(days)
@@ -236,13 +253,29 @@ class Stats:
         return stats
 
 
+def _written_day(day: Day) -> dict[str, Any]:
+    return {**{name: getattr(day, name) for name in COUNTS}, "latency_buckets": day.latency_buckets}
+
+
+def _read_day(values: dict[str, Any]) -> Day:
+    day = Day(
+        **{name: int(values.get(name, 0)) for name in COUNTS},
+        latency_buckets={
+            int(bucket): int(count) for bucket, count in values.get("latency_buckets", {}).items()
+        },
+    )
+    for milliseconds in values.get("latencies_ms", []):  # as files before the buckets had them
+        day.add_latency(float(milliseconds))
+    return day
+
+
 def _summarise(days: Any) -> dict[str, Any]:
     total = {name: 0 for name in COUNTS}
-    latencies: list[float] = []
+    latencies: dict[int, int] = {}
     for day in days:
         for name in COUNTS:
             total[name] += getattr(day, name)
-        latencies += day.latencies_ms
+        _add_buckets(latencies, day.latency_buckets)
     shown = total["shown"]
     requests = total["requests"]
     return {

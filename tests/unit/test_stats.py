@@ -1,9 +1,14 @@
 """Local statistics: counted per day, each suggestion from offer to accept, kept in a file that survives."""
 
+import json
+import math
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from fim_lsp import stats_store
-from fim_lsp.stats import KEEP_DAYS, LATENCY_SAMPLES, Day, Stats, percentile
+from fim_lsp.stats import KEEP_DAYS, LATENCY_STEP, Stats, bucket_ms, latency_bucket, percentile
 
 
 def test_a_suggestion_is_shown_once_and_accepted_in_parts_then_whole() -> None:
@@ -48,9 +53,29 @@ def test_summary_rates_and_percentiles() -> None:
     today = stats.summary("d")["today"]
     assert today["acceptance_rate"] == 0.5 and today["cache_hit_rate"] == 0.5
     assert today["typed_through_rate"] == 0.25
-    assert (today["latency_ms_p50"], today["latency_ms_p95"]) == (20.0, 40.0)
+    assert (today["latency_ms_p50"], today["latency_ms_p95"]) == (20.6, 40.8)  # at most 5% high
     assert stats.summary("other")["today"]["acceptance_rate"] is None
-    assert percentile([], 0.5) is None
+    assert percentile({}, 0.5) is None
+
+
+@given(st.lists(st.floats(min_value=0.1, max_value=120_000), min_size=1, max_size=200))
+def test_percentiles_from_buckets_are_at_most_five_percent_high(latencies: list[float]) -> None:
+    stats = Stats()
+    for ms in latencies:
+        stats.latency("d", ms)
+    ordered = sorted(latencies)
+    for fraction, key in ((0.5, "latency_ms_p50"), (0.95, "latency_ms_p95")):
+        exact = ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+        reported = stats.summary("d")["today"][key]
+        assert max(exact, 1.0) - 0.05 <= reported <= max(exact, 1.0) * LATENCY_STEP + 0.05
+
+
+def test_a_latency_is_in_the_smallest_bucket_that_holds_it() -> None:
+    for ms in (0.2, 1.0, 1.05, 2.4, 99.9, 400.0, 60_000.0):
+        bucket = latency_bucket(ms)
+        assert LATENCY_STEP ** (bucket - 1) < max(ms, 1.0) <= LATENCY_STEP**bucket * (1 + 1e-9)
+    assert bucket_ms(latency_bucket(2.4)) == 2.4 and bucket_ms(0) == 1.0
+    assert math.isclose(LATENCY_STEP, 1.05)
 
 
 def test_bounded_days_samples_and_open_suggestions() -> None:
@@ -58,10 +83,9 @@ def test_bounded_days_samples_and_open_suggestions() -> None:
     for n in range(KEEP_DAYS + 5):
         stats.count(f"2026-{n // 28 + 1:02d}-{n % 28 + 1:02d}", requests=1)
     assert len(stats.days) == KEEP_DAYS and "2026-01-01" not in stats.days
-    day = Day()
-    for n in range(LATENCY_SAMPLES + 10):
-        day.add_latency(float(n))
-    assert len(day.latencies_ms) == LATENCY_SAMPLES and day.latencies_ms[0] == 10.0
+    for n in range(100_000):  # a day of latencies is a few dozen numbers
+        stats.latency("d", 5 + n % 3000)
+    assert len(stats.days["d"].latency_buckets) < 200
     for n in range(5000):
         stats.offered(f"s{n}", "x")
     assert not stats.shown("d", "s0") and stats.shown("d", "s4999")
@@ -74,7 +98,7 @@ def test_the_file_round_trips_and_a_broken_one_starts_afresh(tmp_path: Path) -> 
     stats.latency("d", 12.5)
     stats_store.save(stats, path)
     again = stats_store.load(path)
-    assert again.days["d"].requests == 3 and again.days["d"].latencies_ms == [12.5]
+    assert again.days["d"].requests == 3 and again.summary("d")["today"]["latency_ms_p50"] == 12.6
     path.write_text("{not json", encoding="utf-8")
     assert stats_store.load(path).days == {}
     assert stats_store.load(tmp_path / "missing.json").days == {}
@@ -92,7 +116,11 @@ def test_servers_sharing_the_file_keep_each_others_counts(tmp_path: Path) -> Non
     stats_store.save(first, path)
     stats_store.save(second, path)  # nothing new: no write
     on_disk = stats_store.load(path).days["d"]
-    assert (on_disk.requests, on_disk.accepted, on_disk.latencies_ms) == (8, 1, [40.0])
+    assert (on_disk.requests, on_disk.accepted, on_disk.latency_buckets) == (
+        8,
+        1,
+        {latency_bucket(40.0): 1},
+    )
     assert first.days["d"].requests == 8  # a save also brings in the others' numbers
     assert not first.changed
 
@@ -113,3 +141,15 @@ def test_where_the_file_lives() -> None:
     assert stats_store.stats_path({"FIM_LSP_STATS_FILE": ""}) is None
     assert stats_store.stats_path({"FIM_LSP_STATS_FILE": "/x/s.json"}) == Path("/x/s.json")
     assert stats_store.stats_path({"XDG_STATE_HOME": "/state"}) == Path("/state/fim-lsp/stats.json")
+
+
+def test_a_file_with_latency_samples_is_read_into_buckets(tmp_path: Path) -> None:
+    path = tmp_path / "stats.json"
+    day = {"requests": 3, "latencies_ms": [10.0, 20.0, 30.0]}  # as files before the buckets
+    path.write_text(json.dumps({"version": 1, "days": {"d": day}}), encoding="utf-8")
+    stats = stats_store.load(path)
+    assert stats.summary("d")["today"]["latency_ms_p50"] == 20.6
+    stats.count("d", requests=1)
+    stats_store.save(stats, path)
+    assert "latencies_ms" not in path.read_text(encoding="utf-8")
+    assert stats_store.load(path).summary("d")["today"]["latency_ms_p95"] == 30.4
