@@ -73,3 +73,12 @@ def test_framing_benchmark_runs() -> None:
         "500 keystrokes (2 messages each), ms",
         "1 didOpen of 20 MB, ms",
     ]
+
+
+def test_stats_benchmark_runs() -> None:
+    done = _run("bench/bench_stats.py", "--quick")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    rows = {line.split("|")[1].strip(): line for line in done.stdout.splitlines()}
+    assert {"file size", "save (read, add, write), median", "summary for fimLsp.stats, median"} <= (
+        rows.keys()
+    )
