@@ -31,6 +31,7 @@ class MessageReader:
     def __init__(self, reader: asyncio.StreamReader) -> None:
         self._reader = reader
         self._buffer = bytearray()
+        self._warned: set[str] = set()  # a client that miscounts once does it on every message
 
     async def next_body(self) -> bytes | None:
         """The next message's body; None once the editor closes the stream."""
@@ -50,19 +51,19 @@ class MessageReader:
                 if match := _CONTENT_LENGTH.fullmatch(header):
                     length = int(match[1])
                 elif match := _LENGTH_ENDING_A_LINE.search(header):
-                    log.warning("skipped %d bytes of input before a header", match.start())
+                    self._warn("skipped %d bytes of input before a header", match.start())
                     length = int(match[1])
                 continue
             if length is not None:
                 return length
-            log.warning("skipped a header block without Content-Length")
+            self._warn("skipped a header block without Content-Length")
 
     async def _line(self) -> bytes | None:
         searched = 0
         while (end := self._buffer.find(b"\n", searched)) < 0:
             searched = len(self._buffer)
             if searched > MAX_HEADER_LINE:
-                log.warning("skipped %d bytes of input that is not a header", searched - 64)
+                self._warn("skipped %d bytes of input that is not a header", searched - 64)
                 del self._buffer[:-64]  # a header may begin in the last few
                 searched = 0
             if not await self._fill():
@@ -88,7 +89,7 @@ class MessageReader:
         rest = await self._up_to_next_header()
         if not rest:
             return body
-        log.warning(
+        self._warn(
             "a message was %d bytes longer than its Content-Length said (%d); read to the next header",
             len(rest),
             length,
@@ -110,12 +111,20 @@ class MessageReader:
         return self._take(boundary)
 
     def _short_of(self, length: int, end: int) -> bytes:
-        log.warning(
+        self._warn(
             "a message was %d bytes, not the %d its Content-Length said; read to the next header",
             end,
             length,
         )
         return self._take(end)
+
+    def _warn(self, message: str, *args: object) -> None:
+        """Log a kind of mistake as a warning the first time, later at debug level."""
+        if message in self._warned:
+            log.debug(message, *args)
+            return
+        self._warned.add(message)
+        log.warning(message + " (the same again is logged at debug level)", *args)
 
     def _next_header(self, start: int, end: int) -> int | None:
         """Where in the buffer, between `start` and `end`, the next message's header begins."""

@@ -132,3 +132,16 @@ def test_any_text_framed_right_comes_back_as_sent(texts: list[str], split: int) 
     stream = b"".join(_framed(body) for body in bodies)
     chunks = [stream[i : i + split] for i in range(0, len(stream), split)]
     assert asyncio.run(_bodies(*chunks)) == bodies
+
+
+async def test_a_client_that_always_miscounts_is_warned_of_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bodies = [_message(f"café {n}", n) for n in range(5)]
+    stream = b"".join(_framed(body, len(body.decode())) for body in bodies)
+    with caplog.at_level(logging.DEBUG, logger="fim_lsp.framing"):
+        assert await _bodies(stream) == bodies
+    levels = [
+        record.levelno for record in caplog.records if "Content-Length said" in record.message
+    ]
+    assert levels == [logging.WARNING] + [logging.DEBUG] * 4
