@@ -213,17 +213,15 @@ def _probe_cut() -> cursor.Cut:
 
 def _serve(address: str | None) -> int:
     from fim_lsp.app import create_server  # pygls is only needed to serve
-    from fim_lsp.lsp_wire import serve_stdio
+    from fim_lsp.lsp_wire import serve_stdio, serve_tcp
 
     server = create_server()
     if address is None:
         return serve_stdio(server)
     host, _, port = address.rpartition(":")
-    try:
-        server.start_tcp(host or "127.0.0.1", int(port))
-    except ValueError:
-        raise Failure(f"expected --tcp HOST:PORT, got {address!r}") from None
-    return 0
+    if not port.isdigit():
+        raise Failure(f"expected --tcp HOST:PORT, got {address!r}")
+    return serve_tcp(server, host or "127.0.0.1", int(port))
 
 
 def _stats() -> None:

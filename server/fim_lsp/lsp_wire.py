@@ -10,7 +10,7 @@ import os
 import stat
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any
 
 import cattrs
@@ -234,8 +234,17 @@ def serve_stdio(server: LanguageServer) -> int:
     if stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode):  # a file cannot be watched by the loop
         server.start_io()
         return 0
+    return _serve(server, _serve_stdio(server))
+
+
+def serve_tcp(server: LanguageServer, host: str, port: int) -> int:
+    """Serve LSP to one editor over TCP, read as robustly as stdio; returns the exit status."""
+    return _serve(server, _serve_tcp(server, host, port))
+
+
+def _serve(server: LanguageServer, serving: Coroutine[Any, Any, int]) -> int:
     try:
-        return asyncio.run(_serve_stdio(server))
+        return asyncio.run(serving)
     except SystemExit as leaving:  # the `exit` notification: 0 after `shutdown`, else 1
         return leaving.code if isinstance(leaving.code, int) else 0
     except BrokenPipeError:
@@ -245,14 +254,45 @@ def serve_stdio(server: LanguageServer) -> int:
         server.shutdown()  # type: ignore[no-untyped-call]
 
 
+def _robust(server: LanguageServer) -> tuple[RobustProtocol, threading.Event]:
+    protocol = server.protocol
+    assert isinstance(protocol, RobustProtocol)
+    stop = threading.Event()
+    server._stop_event = stop  # pygls' shutdown() sets it
+    return protocol, stop
+
+
 async def _serve_stdio(server: LanguageServer) -> int:
+    protocol, stop = _robust(server)
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
-    stop = threading.Event()
-    server._stop_event = stop  # pygls' shutdown() sets it
-    server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
-    protocol = server.protocol
-    assert isinstance(protocol, RobustProtocol)
+    protocol.set_writer(StdoutWriter(sys.stdout.buffer))
     await read_messages(reader, protocol, stop)
+    return 0
+
+
+async def _serve_tcp(server: LanguageServer, host: str, port: int) -> int:
+    protocol, stop = _robust(server)
+    ended = asyncio.Event()
+
+    async def serve_editor(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if protocol.writer is not None:
+            log.warning("a second connection was refused: a server serves one editor")
+            writer.close()
+            return
+        protocol.set_writer(writer)
+        try:
+            await read_messages(reader, protocol, stop)
+        finally:
+            ended.set()
+
+    try:
+        listening = await asyncio.start_server(serve_editor, host, port)
+    except OSError as error:
+        log.error("cannot listen on %s:%d: %s", host, port, error.strerror or error)
+        return 1
+    log.info("serving LSP on %s", ", ".join(str(s.getsockname()) for s in listening.sockets))
+    async with listening:
+        await ended.wait()
     return 0

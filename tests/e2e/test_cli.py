@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -130,6 +131,26 @@ async def test_tcp(fake: FakeCodestral) -> None:
         result = await inline(client, uri, 0, 4)
         assert isinstance(result, types.InlineCompletionList)
         assert [item.insert_text for item in result.items] == ["return a + b"]
+
+        # read as robustly as stdio: a Content-Length counted in characters loses nothing
+        text = "café = 'naïve'\ny = "
+        document = {"uri": "file:///w/c.py", "languageId": "python", "version": 1, "text": text}
+        opening = {
+            "jsonrpc": "2.0",
+            "method": "textDocument/didOpen",
+            "params": {"textDocument": document},
+        }
+        body = json.dumps(opening, ensure_ascii=False).encode()
+        client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body.decode()), body))
+        result = await asyncio.wait_for(inline(client, "file:///w/c.py", 1, 4), 10)
+        assert isinstance(result, types.InlineCompletionList) and result.items
+        assert fake.last_body()["prompt"].endswith(text)
+
+        # one server serves one editor: a second connection is closed at once
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        assert await asyncio.wait_for(reader.read(), 10) == b""
+        writer.close()
+
         await client.shutdown_async(None)
         client.exit(None)
         assert await asyncio.wait_for(server.wait(), 10) == 0
@@ -138,6 +159,16 @@ async def test_tcp(fake: FakeCodestral) -> None:
         if server.returncode is None:
             server.kill()
             await server.wait()
+
+
+def test_tcp_on_a_port_in_use_says_so(fake: FakeCodestral) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run(["--tcp", f"127.0.0.1:{port}"], server_env(fake))
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "Traceback" not in done.stderr
 
 
 async def test_readme_run_command_serves_lsp(start: Start, fake: FakeCodestral) -> None:
