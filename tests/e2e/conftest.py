@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -150,3 +151,17 @@ async def wait_for(predicate: Callable[[], bool], seconds: float = 5.0) -> bool:
             return False
         await asyncio.sleep(0.02)
     return True
+
+
+async def printed_stats(env: dict[str, str]) -> str:
+    """What `fim-lsp stats` prints with `env`, run as a user runs it."""
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [*SERVER[:3], "stats"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ from pytest_lsp import LanguageClient
 
 from bench.fakes.codestral import FakeCodestral
 from bench.lsp_driver import item_json
-from tests.e2e.conftest import Start, inline, open_document, server_env, stop
+from tests.e2e.conftest import Start, inline, open_document, printed_stats, server_env, stop
 from tests.e2e.test_lifecycle import _command
 
 SOURCE = "def add(a, b):\n    \n"
@@ -94,21 +92,13 @@ async def test_what_was_learned_outlives_a_restart(
     await _keep_first_lines(first, times=8)
     await stop(first)  # the editor quits: the statistics file keeps the evidence
 
-    printed = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "fim_lsp", "stats"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    printed = await printed_stats(env)
     again = await start(client="visual-studio-code", env=env)
     stats = await _command(again, "fimLsp.stats")
     assert stats["adaptation"]["singleLine"] is True
     assert "only the first line was kept of 8 of the last 8" in stats["adaptation"]["reason"]
     # `fim-lsp stats` says it too, as the editor's table does
-    adapting = printed.stdout.splitlines()[-1]
+    adapting = printed.splitlines()[-1]
     assert adapting == f"adapting to use: {stats['adaptation']['reason']}"
     assert stats["text"].splitlines()[-1] == adapting
     assert await _suggestion(again, _fresh(again), invoked=False) == FIRST_LINE.rstrip("\n")

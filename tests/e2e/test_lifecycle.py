@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
 from bench.lsp_driver import item_json
-from tests.e2e.conftest import SERVER, Start, inline, open_document, server_env
+from tests.e2e.conftest import SERVER, Start, inline, open_document, printed_stats, server_env
 
 SOURCE = "def add(a, b):\n    \n"
 
@@ -95,21 +93,13 @@ async def test_statistics_are_kept_in_a_file_that_fim_lsp_stats_prints(
     finally:
         await client.stop()
     assert "return a + b" not in stats_file.read_text(encoding="utf-8")  # counts, never code
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "fim_lsp", "stats"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.startswith(f"statistics in {stats_file}\n")
-    rows = {line[:32].strip(): line[32:].split() for line in done.stdout.splitlines()[2:]}
+    done = await printed_stats(env)
+    assert done.startswith(f"statistics in {stats_file}\n")
+    rows = {line[:32].strip(): line[32:].split() for line in done.splitlines()[2:]}
     assert rows["accepted whole"] == ["1", "1"]
     assert rows["HTTP requests to the provider"] == ["1", "1"]
     # what an editor shows for the fimLsp.stats command is the same table
-    assert done.stdout.splitlines()[:4] == shown_in_editor.splitlines()[:4]
+    assert done.splitlines()[:4] == shown_in_editor.splitlines()[:4]
 
 
 async def test_the_prompt_inspector_shows_what_was_sent_and_received(
