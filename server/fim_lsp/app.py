@@ -17,11 +17,10 @@ from fim_lsp import (
     __version__,
     config,
     cursor,
+    lsp_commands,
     lsp_items,
     lsp_sync,
-    prompting,
     snippets,
-    stats,
     stats_store,
 )
 from fim_lsp.documents import Document, DocumentStore, Encoding
@@ -33,11 +32,6 @@ from fim_lsp.session import Session
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
-HEALTH_COMMAND = "fimLsp.health"
-STATS_COMMAND = "fimLsp.stats"
-LAST_REQUEST_COMMAND = "fimLsp.lastRequest"  # the prompt inspector
-DID_SHOW = "textDocument/didShowCompletion"  # Copilot's language server names, {item}
-DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion"  # {item, acceptedLength}
 
 
 class FimServer(LanguageServer, Session):
@@ -218,47 +212,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         # await and cancels it
         ls.close()
 
-    @server.command(lsp_items.ACCEPTED_COMMAND)
-    def on_accepted(ls: FimServer, *args: object) -> None:
-        if args:
-            ls.accepted(str(args[0]))
-
-    @server.feature(DID_SHOW)
-    def on_did_show(ls: FimServer, params: Any) -> None:
-        if (suggestion_id := lsp_items.suggestion_id(params)) is not None:
-            ls.engine.stats.shown(stats_store.today(), suggestion_id)
-
-    @server.feature(DID_PARTIALLY_ACCEPT)
-    def on_did_partially_accept(ls: FimServer, params: Any) -> None:
-        length = lsp_items.field(params, "acceptedLength")
-        suggestion_id = lsp_items.suggestion_id(params)
-        if suggestion_id is not None and isinstance(length, int):
-            ls.partially_accepted(suggestion_id, length)
-
-    @server.command(LAST_REQUEST_COMMAND)
-    def on_last_request(ls: FimServer, *args: object) -> dict[str, Any] | None:
-        exchange = ls.engine.last_exchange
-        if exchange is None:
-            return None
-        return {**exchange, "text": prompting.inspection_report(exchange)}
-
-    @server.command(STATS_COMMAND)
-    def on_stats(ls: FimServer, *args: object) -> dict[str, object]:
-        adaptation = ls.engine.adaptation()
-        summary = ls.engine.stats.summary(stats_store.today())
-        return {
-            **summary,
-            "text": stats.report(summary, stats_store.where(ls.stats_path), adaptation.reason),
-            "adaptation": {
-                "singleLine": adaptation.single_line,
-                "waitFactor": adaptation.wait_factor,
-                "reason": adaptation.reason,
-            },
-        }
-
-    @server.command(HEALTH_COMMAND)
-    def on_health(ls: FimServer, *args: object) -> dict[str, object]:
-        return ls.health()
+    lsp_commands.register(server)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def on_inline_completion(
@@ -308,12 +262,12 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
     return server
 
 
-IGNORE_FILES = ("**/.gitignore", "**/.git/info/exclude")
+IGNORE_FILES = (".gitignore", ".git/info/exclude")  # wherever they are in the workspace
 
 
 async def _watch_ignore_files(ls: FimServer) -> None:
     """Ask the editor to tell us of changed ignore files, so git's answers are asked again."""
-    watchers = [types.FileSystemWatcher(glob_pattern=pattern) for pattern in IGNORE_FILES]
+    watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in IGNORE_FILES]
     registration = types.Registration(
         id="fim-lsp-ignore-files",
         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
@@ -328,7 +282,7 @@ async def _watch_ignore_files(ls: FimServer) -> None:
 
 
 def _ignore_file(uri: str) -> bool:
-    return uri.endswith(("/.gitignore", "/.git/info/exclude"))
+    return uri.endswith(tuple(f"/{name}" for name in IGNORE_FILES))
 
 
 def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:

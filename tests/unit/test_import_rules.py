@@ -22,7 +22,13 @@ PURE = {
     "stats",
     "adaptation",
 }
-LSP_MODULES = {"app", "lsp_wire", "lsp_sync", "lsp_items"}  # the server and its LSP edges
+LSP_MODULES = {
+    "app",
+    "lsp_wire",
+    "lsp_sync",
+    "lsp_items",
+    "lsp_commands",
+}  # the server and its LSP edges
 ENTRY_POINTS = {"cli", "__main__"}
 IO_MODULES = {"httpx", "httpx_sse", "socket", "asyncio", "subprocess", "urllib.request", "time"}
 
