@@ -26,7 +26,7 @@ from fim_lsp.notices import Status
 from fim_lsp.prompting import (
     INSPECTED_CHARS,
     around_of,
-    build_request,
+    ask,
     inspected,
     outgoing,
     read_stream,
@@ -112,27 +112,6 @@ class Engine:
         """Show why the current file gets no suggestions; None: it does, so drop such a status."""
         self.reporter.excluded(reason, enabled=self.settings.enable)
 
-    def _ask(self, cut: Cut, one_line: bool) -> tuple[FimRequest, int, Hashable]:
-        """The request for `cut`, the most lines its answer may keep, and its cache key."""
-        request = build_request(self.settings, cut, one_line=one_line)
-        max_lines = 1 if one_line else self.settings.max_lines
-        return request, max_lines, self._params(request, max_lines)
-
-    def _params(self, request: FimRequest, max_lines: int) -> Hashable:
-        """Everything but the text that changes what the model answers."""
-        return (
-            self.provider.name,
-            self.provider.host,
-            request.model,
-            request.max_tokens,
-            request.min_tokens,
-            request.temperature,
-            request.top_p,
-            request.stop,
-            request.random_seed,
-            max_lines,
-        )
-
     async def complete(
         self,
         key: str,
@@ -181,7 +160,9 @@ class Engine:
         preamble: Callable[[], Preamble],
     ) -> str | None:
         adaptation = Adaptation() if invoked else self.adaptation()
-        request, max_lines, params = self._ask(cut, adaptation.single_line)
+        request, max_lines, params = ask(
+            self.settings, self.provider, cut, one_line=adaptation.single_line
+        )
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             self.counters.cache_hits += 1
             typed = 1 if self.cache.last_typed else 0
@@ -232,7 +213,9 @@ class Engine:
             return
         if self.reporter.blocks(invoked=False):
             return
-        request, max_lines, params = self._ask(cut, self.adaptation().single_line)
+        request, max_lines, params = ask(
+            self.settings, self.provider, cut, one_line=self.adaptation().single_line
+        )
         state = self._documents.get((key, "inline"))
         current = state.fetch.task if state.fetch is not None else None
         if current is not None and not current.done():

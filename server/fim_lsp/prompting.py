@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Hashable
 from contextlib import aclosing
 from typing import Any
 
@@ -39,6 +39,28 @@ def build_request(
         stop=("\n", *settings.stop) if single else settings.stop,
         random_seed=settings.random_seed,
     )
+
+
+def ask(
+    settings: Settings, provider: Provider, cut: Cut, *, one_line: bool
+) -> tuple[FimRequest, int, Hashable]:
+    """The request for `cut`, the most lines its answer may keep, and the rest of its cache key:
+    everything but the text that changes what the model answers."""
+    request = build_request(settings, cut, one_line=one_line)
+    max_lines = 1 if one_line else settings.max_lines
+    params = (
+        provider.name,
+        provider.host,
+        request.model,
+        request.max_tokens,
+        request.min_tokens,
+        request.temperature,
+        request.top_p,
+        request.stop,
+        request.random_seed,
+        max_lines,
+    )
+    return request, max_lines, params
 
 
 def redacted(request: FimRequest, known: Collection[str] = ()) -> tuple[FimRequest, int]:
