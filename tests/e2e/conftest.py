@@ -143,6 +143,46 @@ async def inline(
     )
 
 
+def change(
+    client: LanguageClient,
+    uri: str,
+    version: int,
+    text: str,
+    start: tuple[int, int] | None = None,
+    end: tuple[int, int] | None = None,
+) -> None:
+    """One didChange: `text` replaces start..end (both None: the whole document)."""
+    event: types.TextDocumentContentChangeEvent
+    if start is None or end is None:
+        event = types.TextDocumentContentChangeWholeDocument(text=text)
+    else:
+        event = types.TextDocumentContentChangePartial(
+            range=types.Range(
+                start=types.Position(line=start[0], character=start[1]),
+                end=types.Position(line=end[0], character=end[1]),
+            ),
+            text=text,
+        )
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[event],
+        )
+    )
+
+
+async def menu(
+    client: LanguageClient, uri: str, line: int, character: int
+) -> types.CompletionList | list[types.CompletionItem] | None:
+    """The completion menu at line:character, asked for as an editor asks while typing."""
+    return await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=character),
+        )
+    )
+
+
 async def wait_for(predicate: Callable[[], bool], seconds: float = 5.0) -> bool:
     """Poll until `predicate` holds (for notifications that arrive after a response)."""
     deadline = asyncio.get_running_loop().time() + seconds

@@ -19,8 +19,10 @@ from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import (
     SERVER,
     Start,
+    change,
     inline,
     inline_params,
+    menu,
     open_document,
     server_env,
     wait_for,
@@ -84,34 +86,6 @@ def inline_raw(uri: str, where: Any) -> dict[str, Any]:
     return {"textDocument": {"uri": uri}, "position": where, "context": {"triggerKind": 1}}
 
 
-def change(
-    client: LanguageClient,
-    uri: str,
-    version: int,
-    text: str,
-    start: tuple[int, int] | None = None,
-    end: tuple[int, int] | None = None,
-) -> None:
-    """One didChange: `text` replaces start..end (both None: the whole document)."""
-    event: types.TextDocumentContentChangeEvent
-    if start is None or end is None:
-        event = types.TextDocumentContentChangeWholeDocument(text=text)
-    else:
-        event = types.TextDocumentContentChangePartial(
-            range=types.Range(
-                start=types.Position(line=start[0], character=start[1]),
-                end=types.Position(line=end[0], character=end[1]),
-            ),
-            text=text,
-        )
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[event],
-        )
-    )
-
-
 def close(client: LanguageClient, uri: str) -> None:
     client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
@@ -170,14 +144,9 @@ async def test_positions_past_the_end_clamp_as_the_spec_says(
     assert item.range == types.Range(start=at_line_end, end=at_line_end)
     assert (fake.last_body()["prompt"], fake.last_body()["suffix"]) == ("é😀", "\nab")
 
-    menu = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=types.Position(line=0, character=2**31 - 1),
-        )
-    )
-    assert isinstance(menu, types.CompletionList)
-    [entry] = menu.items
+    listed = await menu(client, uri, 0, 2**31 - 1)
+    assert isinstance(listed, types.CompletionList)
+    [entry] = listed.items
     assert isinstance(entry.text_edit, types.TextEdit)
     assert entry.text_edit.range == types.Range(start=at_line_end, end=at_line_end)
 
@@ -345,13 +314,8 @@ async def test_unknown_and_closed_documents(
     client = await start_logged(start, log_file)
     never = "file:///work/never-opened.py"
     assert items(await inline(client, never, 0, 0)) == []
-    menu = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=never),
-            position=types.Position(line=0, character=0),
-        )
-    )
-    assert isinstance(menu, types.CompletionList) and not menu.items
+    listed = await menu(client, never, 0, 0)
+    assert isinstance(listed, types.CompletionList) and not listed.items
     assert await logged(log_file, f"completion asked for {never}, which is not open")
 
     uri = open_document(client, "x = \n")

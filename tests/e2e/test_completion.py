@@ -13,8 +13,10 @@ from bench.fakes.codestral import ALLOWED_FIELDS, FakeCodestral
 from tests.e2e.conftest import (
     INITIALIZE_RESULTS,
     Start,
+    change,
     inline,
     inline_params,
+    menu,
     open_document,
     server_env,
 )
@@ -99,12 +101,7 @@ async def test_menu_item_replaces_the_word_typed_so_editors_can_filter(
     client = await start(client=CLIENTS[encoding])
     uri = open_document(client, "s = 0\n😀ré\n")
     end = _units("😀ré", encoding)
-    result = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=types.Position(line=1, character=end),
-        )
-    )
+    result = await menu(client, uri, 1, end)
     assert isinstance(result, types.CompletionList)
     [item] = result.items
     assert item.label == "résumé = 1"
@@ -174,29 +171,13 @@ async def test_incremental_edits_across_lines(client: LanguageClient, fake: Fake
     uri = open_document(client, "one\ntwo\nthree\n")
     expected = "one\ntwo\nthree\n"
 
-    def edit(version: int, start: tuple[int, int], end: tuple[int, int], text: str) -> None:
-        client.text_document_did_change(
-            types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[
-                    types.TextDocumentContentChangePartial(
-                        range=types.Range(
-                            start=types.Position(line=start[0], character=start[1]),
-                            end=types.Position(line=end[0], character=end[1]),
-                        ),
-                        text=text,
-                    )
-                ],
-            )
-        )
-
-    edit(2, (0, 3), (0, 3), "\nnew")  # insert a line
+    change(client, uri, 2, "\nnew", (0, 3), (0, 3))  # insert a line
     expected = "one\nnew\ntwo\nthree\n"
-    edit(3, (1, 1), (3, 2), "EW\nTH")  # replace across three lines
+    change(client, uri, 3, "EW\nTH", (1, 1), (3, 2))  # replace across three lines
     expected = "one\nnEW\nTHree\n"
-    edit(4, (2, 5), (3, 0), "")  # join with the (empty) last line
+    change(client, uri, 4, "", (2, 5), (3, 0))  # join with the (empty) last line
     expected = "one\nnEW\nTHree"
-    edit(5, (0, 0), (0, 0), "# 😀\r\n")  # CRLF and an astral character
+    change(client, uri, 5, "# 😀\r\n", (0, 0), (0, 0))  # CRLF and an astral character
     expected = "# 😀\r\none\nnEW\nTHree"
 
     result = await inline(client, uri, 3, 2)

@@ -11,7 +11,16 @@ from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
 from bench.lsp_driver import item_json
-from tests.e2e.conftest import SERVER, Start, inline, open_document, printed_stats, server_env
+from tests.e2e.conftest import (
+    SERVER,
+    Start,
+    change,
+    inline,
+    menu,
+    open_document,
+    printed_stats,
+    server_env,
+)
 
 SOURCE = "def add(a, b):\n    \n"
 
@@ -60,12 +69,7 @@ async def test_menu_items_carry_the_accept_command(
     client: LanguageClient, fake: FakeCodestral
 ) -> None:
     uri = open_document(client, SOURCE)
-    result = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=types.Position(line=1, character=4),
-        )
-    )
+    result = await menu(client, uri, 1, 4)
     assert isinstance(result, types.CompletionList)
     [item] = result.items
     assert item.command is not None
@@ -197,24 +201,6 @@ async def test_no_prefetch_when_turned_off(start: Start, fake: FakeCodestral) ->
     assert len(fake.requests) == 1
 
 
-def _edit(client: LanguageClient, uri: str, version: int, start: int, end: int, text: str) -> None:
-    """didChange: replace characters start..end of line 1 with `text`."""
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[
-                types.TextDocumentContentChangePartial(
-                    range=types.Range(
-                        start=types.Position(line=1, character=start),
-                        end=types.Position(line=1, character=end),
-                    ),
-                    text=text,
-                )
-            ],
-        )
-    )
-
-
 async def test_inserting_a_suggestion_counts_as_accepting_it_without_the_command(
     client: LanguageClient, fake: FakeCodestral
 ) -> None:
@@ -223,7 +209,7 @@ async def test_inserting_a_suggestion_counts_as_accepting_it_without_the_command
     uri = open_document(client, SOURCE)
     item = await _offered(client, uri)
     assert isinstance(item.insert_text, str) and item.command is not None
-    _edit(client, uri, 2, 4, 4, item.insert_text)
+    change(client, uri, 2, item.insert_text, (1, 4), (1, 4))
     assert await asyncio.to_thread(fake.wait_for_requests, 2)  # the next one, fetched ahead
     today = (await _command(client, "fimLsp.stats"))["today"]
     assert (today["accepted"], today["chars_accepted"]) == (1, len("return a + b"))
@@ -238,17 +224,19 @@ async def test_a_menu_item_replacing_the_word_typed_counts_as_accepted(
 ) -> None:
     fake.completion = "urn a + b"
     uri = open_document(client, "def add(a, b):\n    ret\n")
-    result = await client.text_document_completion_async(
-        types.CompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=types.Position(line=1, character=7),
-        )
-    )
+    result = await menu(client, uri, 1, 7)
     assert isinstance(result, types.CompletionList)
     [item] = result.items
     assert isinstance(item.text_edit, types.TextEdit)
     edit = item.text_edit
-    _edit(client, uri, 2, edit.range.start.character, edit.range.end.character, edit.new_text)
+    change(
+        client,
+        uri,
+        2,
+        edit.new_text,
+        (1, edit.range.start.character),
+        (1, edit.range.end.character),
+    )
     assert (await _command(client, "fimLsp.stats"))["today"]["accepted"] == 1
 
 
@@ -259,7 +247,7 @@ async def test_typing_a_suggestion_out_is_not_accepting_it(
     item = await _offered(client, uri)
     assert isinstance(item.insert_text, str)
     for n, char in enumerate(item.insert_text):
-        _edit(client, uri, 2 + n, 4 + n, 4 + n, char)
+        change(client, uri, 2 + n, char, (1, 4 + n), (1, 4 + n))
     assert (await _command(client, "fimLsp.stats"))["today"]["accepted"] == 0
 
 
@@ -270,14 +258,14 @@ async def test_a_suggestion_shown_again_as_the_user_types_it_counts_once(
     uri = open_document(client, SOURCE)
     first = await _offered(client, uri)
     client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(first)})
-    _edit(client, uri, 2, 4, 4, "r")  # the user types the suggestion's first character
+    change(client, uri, 2, "r", (1, 4), (1, 4))  # the user types the suggestion's first character
     rest = await inline(client, uri, 1, 5, invoked=False)
     assert isinstance(rest, types.InlineCompletionList)
     assert [item.insert_text for item in rest.items] == ["eturn a + b"]
     client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(rest.items[0])})
     assert (await _command(client, "fimLsp.stats"))["today"]["shown"] == 1
 
-    _edit(client, uri, 3, 5, 5, "x")  # ... then something else: a new suggestion
+    change(client, uri, 3, "x", (1, 5), (1, 5))  # ... then something else: a new suggestion
     other = await inline(client, uri, 1, 6, invoked=False)
     assert isinstance(other, types.InlineCompletionList) and len(other.items) == 1
     client.protocol.notify("textDocument/didShowCompletion", {"item": item_json(other.items[0])})
