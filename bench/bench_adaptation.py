@@ -32,7 +32,7 @@ from lsprotocol import types
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
-from bench.lsp_driver import Failure, Server, item_json, ratio_row, run_benchmark
+from bench.lsp_driver import Failure, Server, item_json, ratio_row, ready_server, run_benchmark
 
 URI = "file:///bench/adaptation.py"
 INDENT = "    "
@@ -83,10 +83,7 @@ async def _server(fake: FakeCodestral, adapt: bool) -> Server:
         FIM_LSP_FILE_HEADER="false",
         FIM_LSP_PREFETCH="false",
     )
-    server = Server(env)
-    await server.start()
-    await server.configured()
-    return server
+    return await ready_server(env)
 
 
 async def keeps_first_lines(adapt: bool, suggestions: int) -> Kept:

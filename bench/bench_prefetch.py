@@ -26,7 +26,7 @@ from lsprotocol import types
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
-from bench.lsp_driver import Failure, Server, ratio_row, run_benchmark
+from bench.lsp_driver import Failure, Server, ratio_row, ready_server, run_benchmark
 from fim_lsp.config import tokens
 
 URI = "file:///bench/prefetch.py"
@@ -60,9 +60,7 @@ async def run_once(prefetch: bool, accepts: int, pause: float, diverge_every: in
             FIM_LSP_ADAPTIVE_DEBOUNCE="false",
             FIM_LSP_FILE_HEADER="false",
         )
-        server = Server(env)
-        await server.start()
-        await server.configured()
+        server = await ready_server(env)
         try:
             server.open(URI, "def f(total):\n" + INDENT + "\n")
             line, column = 1, len(INDENT)

@@ -30,6 +30,7 @@ from bench.fakes.env import server_env
 from bench.lsp_driver import (
     Server,
     model,
+    ready_server,
     run_benchmark,
     slot_document,
     slot_head,
@@ -170,9 +171,7 @@ async def run(args: argparse.Namespace) -> int:
         # arenas, which would blur the growth this run is looking for
         fake.huge_chars = 500_000
         env = server_env(fake, FIM_LSP_DEBOUNCE_MS="20", FIM_LSP_TIMEOUT_MS="1500")
-        server = Server(env)
-        await server.start()
-        await server.configured()
+        server = await ready_server(env)
         problems: list[str] = []
         try:
             before = await _health(server)

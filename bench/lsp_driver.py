@@ -317,6 +317,14 @@ class Server:
 # --------------------------------------------------------------------------- what benchmarks share
 
 
+async def ready_server(env: dict[str, str]) -> Server:
+    """A server started with `env` that has taken its settings."""
+    server = Server(env)
+    await server.start()
+    await server.configured()
+    return server
+
+
 def item_json(item: types.InlineCompletionItem) -> dict[str, Any]:
     """An item as the server sent it, for the lifecycle notifications (their `item`)."""
     assert item.command is not None
