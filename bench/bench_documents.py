@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 from lsprotocol import types
 from pygls.workspace import TextDocument
 
-from fim_lsp.documents import Document, Position, Range
+from fim_lsp.core.documents import Document, Position, Range
 
 SIZES = (1_000, 20_000, 100_000)
 BUDGET_S = 0.4  # per measurement

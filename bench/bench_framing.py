@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from bench.lsp_driver import ratio_row
-from fim_lsp.framing import MessageReader
+from fim_lsp.lsp.framing import MessageReader
 
 PIPE_CHUNK = 1 << 16
 _LENGTH = re.compile(rb"Content-Length:[ \t]*(\d+)", re.IGNORECASE)

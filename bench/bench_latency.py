@@ -48,8 +48,8 @@ from bench.lsp_driver import (
     slot_line,
     target,
 )
-from fim_lsp import cursor
-from fim_lsp.documents import Document, Position, Range
+from fim_lsp.core import cursor
+from fim_lsp.core.documents import Document, Position, Range
 
 SLOW = {"first_token_delay": 0.2, "chunk_delay": 0.01}  # a realistic backend
 CHUNK_CHARS = 4  # characters per streamed token; a 40-character suggestion is 10 tokens

@@ -36,12 +36,12 @@ from bench.lsp_driver import (
     slot_head,
     slot_line,
 )
-from fim_lsp.engine import RECYCLE_AFTER_INTERRUPTIONS
+from fim_lsp.providers.client import RENEW_AFTER_INTERRUPTIONS
 
 # the server's pool keeps at most 4 idle connections; a cancelled stream can leave one behind
 # (an httpx bug) until the server renews its client, which it does after a few interruptions
 KEEP_ALIVE = 4
-OPEN_CONNECTIONS_LIMIT = KEEP_ALIVE + RECYCLE_AFTER_INTERRUPTIONS
+OPEN_CONNECTIONS_LIMIT = KEEP_ALIVE + RENEW_AFTER_INTERRUPTIONS
 SLOTS = 40
 ANSWER_SECONDS = 15.0
 SETTLE_SECONDS = 1.0  # longer than the orphan grace and the fake's reaction to a close

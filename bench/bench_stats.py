@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from bench.lsp_driver import ratio_row
-from fim_lsp import stats_store
-from fim_lsp.stats import KEEP_DAYS, Stats
+from fim_lsp.usage import stats_store
+from fim_lsp.usage.stats import KEEP_DAYS, Stats
 
 TODAY = "2026-11-26"
 

@@ -10,22 +10,19 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
-from fim_lsp import __version__, config, cursor, stats, stats_store
-from fim_lsp.adaptation import judged
-from fim_lsp.documents import Document
-from fim_lsp.languages import path_comment
-from fim_lsp.prompting import build_request, read_stream, redacted
-from fim_lsp.providers import (
-    KEY_REQUIRED,
-    KEY_VARIABLES,
-    ProviderError,
-    build,
-    choose,
-    create_http_client,
-    create_provider,
-    key_values,
-)
+from fim_lsp import __version__, config
+from fim_lsp.context.languages import path_comment
+from fim_lsp.core import cursor
+from fim_lsp.core.documents import Document
+from fim_lsp.core.prompting import build_request, read_stream
+from fim_lsp.privacy.scrub import SCRUBBER, ScrubbingFilter
+from fim_lsp.providers import ProviderError
+from fim_lsp.providers.catalog import KEY_REQUIRED, KEY_VARIABLES, key_values
+from fim_lsp.service import redacted
+from fim_lsp.usage import stats, stats_store
+from fim_lsp.usage.adaptation import judged
 
 log = logging.getLogger("fim_lsp")
 
@@ -66,6 +63,7 @@ def _setup_logging(level: str, log_file: str | None) -> None:
         else logging.StreamHandler()
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ScrubbingFilter())
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # pygls logs every message body at INFO, which would put source code in the log.
     for noisy in ("pygls", "httpx", "httpcore"):
@@ -75,7 +73,7 @@ def _setup_logging(level: str, log_file: str | None) -> None:
 def _settings() -> config.Settings:
     settings, problems = config.resolve(os.environ)
     for problem in problems:
-        print(f"fim-lsp: warning: {problem}", file=sys.stderr)
+        _say(f"fim-lsp: warning: {problem}", file=sys.stderr)
     return settings
 
 
@@ -92,6 +90,9 @@ def _parse_where(where: str) -> tuple[Path, int, int]:
 
 
 async def _complete(where: str) -> None:
+    from fim_lsp.providers.client import HttpClients  # httpx loads only for the commands that send
+    from fim_lsp.providers.factory import create_provider
+
     path, line, column = _parse_where(where)
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -115,39 +116,48 @@ async def _complete(where: str) -> None:
         header = path_comment(
             _language_of(file), str(file.relative_to(Path.cwd())) if inside else file.name
         )
-    async with create_http_client(settings.connect_timeout_ms) as http:
+    http = HttpClients(settings.connect_timeout_ms)
+    try:
         provider = create_provider(settings, os.environ, http)
         request = build_request(settings, snapshot, header)
+        out = _ScrubbedStream()
         if settings.redact_secrets:
             request, _ = redacted(request, key_values(os.environ))
         try:
-            await read_stream(provider, request, settings, _write)
+            await read_stream(provider, request, settings, out.write)
         except ProviderError as error:
             raise Failure(error.message) from None
-    sys.stdout.write("\n")
+    finally:
+        await http.aclose()
+    out.close()
 
 
 async def _check() -> None:
+    from fim_lsp.providers.auto import choose  # httpx loads only for the commands that send
+    from fim_lsp.providers.client import HttpClients
+    from fim_lsp.providers.factory import build
+
     settings, problems = config.resolve(os.environ)
-    async with create_http_client(settings.connect_timeout_ms) as http:
+    http = HttpClients(settings.connect_timeout_ms)
+    try:
         try:
             choice = await choose(settings, os.environ, http)
         except ProviderError as error:
-            print(f"provider: none ({settings.provider}: no key set and no local Ollama found)")
+            _say(f"provider: none ({settings.provider}: no key set and no local Ollama found)")
             raise Failure(error.message) from None
-        print(f"provider: {choice.provider} ({choice.reason})")
+        _say(f"provider: {choice.provider} ({choice.reason})")
         if choice.provider == "llamacpp":
-            print("model:    the one llama-server was started with")
+            _say("model:    the one llama-server was started with")
         else:
-            print(f"model:    {choice.model or settings.model}")
+            _say(f"model:    {choice.model or settings.model}")
         variable = KEY_VARIABLES[choice.provider]
         is_set = bool(os.environ.get(variable, "").strip())
         optional = "" if choice.provider in KEY_REQUIRED else " (optional)"
-        print(f"key:      {variable} is {'set' if is_set else 'NOT set'}{optional}")
+        _say(f"key:      {variable} is {'set' if is_set else 'NOT set'}{optional}")
         for problem in problems:
-            print(f"setting:  {problem}")
+            _say(f"setting:  {problem}")
         provider = build(choice, settings, os.environ, http)
-        print(f"address:  {provider.host}")
+        _say(f"address:  {provider.host}")
         request = dataclasses.replace(
             build_request(settings, _probe_cut()),
             max_tokens=8,
@@ -158,11 +168,13 @@ async def _check() -> None:
             answer = await read_stream(provider, request, settings)
         except ProviderError as error:
             raise Failure(error.message) from None
+    finally:
+        await http.aclose()
     elapsed = (time.perf_counter() - started) * 1000
-    print(f"answer:   {answer!r} in {elapsed:.0f} ms")
+    _say(f"answer:   {answer!r} in {elapsed:.0f} ms")
     if problems:
         raise Failure("the provider answered, but some settings are invalid (see above)")
-    print("verdict:  ready")
+    _say("verdict:  ready")
 
 
 def _language_of(path: Path) -> str:
@@ -201,9 +213,27 @@ _LANGUAGE_OF_SUFFIX = {
 }
 
 
-def _write(delta: str) -> None:
-    sys.stdout.write(delta)
-    sys.stdout.flush()
+def _say(*parts: object, file: TextIO | None = None) -> None:
+    """Print for people: never a key or URL credentials."""
+    print(SCRUBBER(" ".join(map(str, parts))), file=file or sys.stdout)
+
+
+class _ScrubbedStream:
+    """Writes a stream's text as it comes, holding back enough to scrub a key split across deltas."""
+
+    def __init__(self) -> None:
+        self._held = ""
+
+    def write(self, delta: str) -> None:
+        text = SCRUBBER(self._held + delta)
+        keep = SCRUBBER.longest
+        self._held = text[len(text) - keep :] if keep else ""
+        sys.stdout.write(text[: len(text) - len(self._held)])
+        sys.stdout.flush()
+
+    def close(self) -> None:
+        sys.stdout.write(SCRUBBER(self._held) + "\n")
+        self._held = ""
 
 
 def _probe_cut() -> cursor.Cut:
@@ -212,8 +242,8 @@ def _probe_cut() -> cursor.Cut:
 
 
 def _serve(address: str | None) -> int:
-    from fim_lsp.app import create_server  # pygls is only needed to serve
-    from fim_lsp.lsp_wire import serve_stdio, serve_tcp
+    from fim_lsp.lsp.protocol import serve_stdio, serve_tcp
+    from fim_lsp.lsp.server import create_server  # pygls is only needed to serve
 
     server = create_server()
     if address is None:
@@ -230,12 +260,13 @@ def _stats() -> None:
     adapting = ""
     if config.resolve(os.environ)[0].adapt_to_usage:  # as a server started here would
         adapting = judged(kept).reason
-    print(stats.report(kept.summary(stats_store.today()), stats_store.where(path), adapting))
+    _say(stats.report(kept.summary(stats_store.today()), stats_store.where(path), adapting))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = _parser().parse_args(argv)
+    SCRUBBER.hold(key_values(os.environ))
     _setup_logging(arguments.log_level, arguments.log_file)
     try:
         if arguments.command == "complete":
@@ -247,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             return _serve(arguments.tcp)
     except Failure as failure:
-        print(f"fim-lsp: {failure}", file=sys.stderr)
+        _say(f"fim-lsp: {failure}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

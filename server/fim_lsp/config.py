@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from fim_lsp.providers.catalog import NAMES
+
 CHARS_PER_TOKEN = 3.5  # code runs 3 to 4 characters a token; the lower end keeps budgets honest
-PROVIDERS = ("mistral", "codestral", "ollama", "llamacpp", "openai", "auto")
+PROVIDERS = NAMES  # every provider the catalog knows, and auto
 SECTION = "fimLsp"
 ENV_PREFIX = "FIM_LSP_"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fim_lsp import stats_store
-from fim_lsp.adaptation import Adaptation, adapt
-from fim_lsp.stats import Stats
+from fim_lsp.usage import stats_store
+from fim_lsp.usage.adaptation import Adaptation, adapt
+from fim_lsp.usage.stats import Stats
 
 DAY = "2026-11-26"
 

@@ -2,8 +2,8 @@
 
 from lsprotocol import types
 
-from fim_lsp.app import create_server
-from fim_lsp.lsp_sync import SyncProtocol
+from fim_lsp.lsp.server import create_server
+from fim_lsp.lsp.sync import SyncProtocol
 
 
 def test_text_sync_goes_to_our_store_only() -> None:
@@ -36,6 +36,6 @@ def test_text_sync_goes_to_our_store_only() -> None:
             ],
         )
     )
-    document = server.documents.get(uri)
+    document = server.service.documents.get(uri)
     assert document is not None and document.text() == "a\x0cb" and document.version == 2
     assert document.line_count == 1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.backoff import FIRST_PAUSE_SECONDS, MAX_PAUSE_SECONDS, RATE_LIMIT_SECONDS, Backoff
+from fim_lsp.core.backoff import FIRST_PAUSE_SECONDS, MAX_PAUSE_SECONDS, RATE_LIMIT_SECONDS, Backoff
 from fim_lsp.providers import ErrorKind, ProviderError
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.cache import PREFIX_KEY_CHARS, SuggestionCache
+from fim_lsp.core.cache import PREFIX_KEY_CHARS, SuggestionCache
 
 P = ("mistral", "codestral-latest", 64)
 

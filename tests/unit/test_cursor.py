@@ -2,8 +2,8 @@
 
 import pytest
 
-from fim_lsp.cursor import cut
-from fim_lsp.documents import Document
+from fim_lsp.core.cursor import cut
+from fim_lsp.core.documents import Document
 
 TEN_LINES = "".join(f"line {n}\n" for n in range(10))  # each line is 7 characters with "\n"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fim_lsp.documents import (
+from fim_lsp.core.documents import (
     ENCODINGS,
     Document,
     DocumentStore,

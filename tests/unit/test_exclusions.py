@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.exclusions import is_excluded
+from fim_lsp.privacy.exclusions import is_excluded
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.fitting import (
+from fim_lsp.core.fitting import (
     Around,
     close_single_line_brackets,
     cut_line_suffix_overlap,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fim_lsp.framing import PAUSE_SECONDS, MessageReader
+from fim_lsp.lsp.framing import PAUSE_SECONDS, MessageReader
 
 
 def _message(text: str, msg_id: int = 1) -> bytes:
@@ -139,7 +139,7 @@ async def test_a_client_that_always_miscounts_is_warned_of_once(
 ) -> None:
     bodies = [_message(f"café {n}", n) for n in range(5)]
     stream = b"".join(_framed(body, len(body.decode())) for body in bodies)
-    with caplog.at_level(logging.DEBUG, logger="fim_lsp.framing"):
+    with caplog.at_level(logging.DEBUG, logger="fim_lsp.lsp.framing"):
         assert await _bodies(stream) == bodies
     levels = [
         record.levelno for record in caplog.records if "Content-Length said" in record.message

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fim_lsp.gitignore import GitIgnore
+from fim_lsp.privacy.gitignore import GitIgnore
 
 GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.notices import Notices
+from fim_lsp.core.notices import Notices
 from fim_lsp.providers.base import FimRequest
 from fim_lsp.providers.mistral import _error_text, _field_named, request_body, retry_after_seconds
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.postprocess import MULTI_LINE, SINGLE_LINE, Suggestion, finish, line_mode
+from fim_lsp.core.postprocess import MULTI_LINE, SINGLE_LINE, Suggestion, finish, line_mode
 
 
 @pytest.mark.parametrize(

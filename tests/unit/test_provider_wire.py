@@ -7,9 +7,9 @@ import dataclasses
 import httpx
 import pytest
 
-from fim_lsp.config import Settings
-from fim_lsp.providers import KEY_VARIABLES, auto, llamacpp, ollama, openai
+from fim_lsp.providers import auto, llamacpp, ollama, openai
 from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.catalog import KEY_VARIABLES, choose_from_environment
 from fim_lsp.providers.http_errors import error_text, field_named, status_error
 
 FULL = FimRequest("def f():\n    ret", "\n", "m", 10, 1, 0.2, 0.9, ("\n\n",), 7)
@@ -268,7 +268,7 @@ def test_status_errors(
     ],
 )
 def test_choice_without_network(provider: str, environ: dict[str, str], chosen: str | None) -> None:
-    choice = auto.choose_from_environment(Settings(provider=provider), environ)
+    choice = choose_from_environment(provider, environ)
     assert (choice.provider if choice is not None else None) == chosen
     if choice is not None:
         assert choice.reason

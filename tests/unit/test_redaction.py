@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fim_lsp.redaction import PLACEHOLDER, looks_random, redact
+from fim_lsp.privacy.redaction import PLACEHOLDER, looks_random, redact
 
 # Every secret here is made up from a seeded generator, so nothing in this file is a real key
 # and no scanner finds a literal token in the source.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.rhythm import Rhythm
+from fim_lsp.core.rhythm import Rhythm
 
 
 def _typed(gaps: list[float]) -> Rhythm:

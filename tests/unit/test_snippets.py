@@ -1,7 +1,6 @@
 """Related code: chosen by vocabulary, within the budget, from recent edits and other open files."""
 
-from fim_lsp.documents import Document
-from fim_lsp.snippets import (
+from fim_lsp.context.related import (
     RING_SIZE,
     Chunk,
     RecentEdits,
@@ -12,6 +11,7 @@ from fim_lsp.snippets import (
     similarity,
     words,
 )
+from fim_lsp.core.documents import Document
 
 
 def test_words_and_similarity() -> None:

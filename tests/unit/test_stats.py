@@ -7,8 +7,15 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fim_lsp import stats_store
-from fim_lsp.stats import KEEP_DAYS, LATENCY_STEP, Stats, bucket_ms, latency_bucket, percentile
+from fim_lsp.usage import stats_store
+from fim_lsp.usage.stats import (
+    KEEP_DAYS,
+    LATENCY_STEP,
+    Stats,
+    bucket_ms,
+    latency_bucket,
+    percentile,
+)
 
 
 def test_a_suggestion_is_shown_once_and_accepted_in_parts_then_whole() -> None:

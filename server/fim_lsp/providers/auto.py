@@ -6,37 +6,20 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator, Callable, Coroutine, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import httpx
 
 from fim_lsp.config import Settings
 from fim_lsp.providers import ollama
 from fim_lsp.providers.base import ErrorKind, FimRequest, Provider, ProviderError
+from fim_lsp.providers.catalog import Choice, choose_from_environment
+from fim_lsp.providers.client import HttpClients
 
 PROBE_SECONDS = 0.5  # a local Ollama answers in milliseconds; anything slower is not one
 RETRY_PROBE_SECONDS = 30.0  # after a failed probe, look again this much later (Ollama may start)
 # Ollama models whose templates fill in the middle (they have the `insert` capability).
 FIM_FAMILIES = ("qwen2.5-coder", "deepseek-coder", "codestral", "starcoder2", "codegemma")
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """Which provider serves, why, and the model to ask when auto found one installed."""
-
-    provider: str
-    reason: str
-    model: str | None = None
-
-
-def choose_from_environment(settings: Settings, environ: Mapping[str, str]) -> Choice | None:
-    """The choice that needs no network: an explicit setting, or a key in the environment."""
-    if settings.provider != "auto":
-        return Choice(settings.provider, "named by the provider setting")
-    for variable, provider in (("MISTRAL_API_KEY", "mistral"), ("CODESTRAL_API_KEY", "codestral")):
-        if environ.get(variable, "").strip():
-            return Choice(provider, f"auto: {variable} is set")
-    return None
 
 
 def ollama_address(settings: Settings, environ: Mapping[str, str]) -> str:
@@ -78,9 +61,7 @@ def forget_probes() -> None:
     _PROBES.clear()
 
 
-async def probe_ollama(
-    client: httpx.AsyncClient, address: str, api_key: str | None
-) -> list[str] | None:
+async def probe_ollama(http: HttpClients, address: str, api_key: str | None) -> list[str] | None:
     """The models of the Ollama at `address`, or None if none answers there (asked once)."""
     known = _PROBES.get(address)
     if known is not None:
@@ -88,17 +69,15 @@ async def probe_ollama(
         fresh = time.monotonic() - started < RETRY_PROBE_SECONDS
         if not probe.done() or fresh or probe.result() is not None:
             return await asyncio.shield(probe)
-    probe = asyncio.ensure_future(_list_models(client, address, api_key))
+    probe = asyncio.ensure_future(_list_models(http, address, api_key))
     _PROBES[address] = (time.monotonic(), probe)
     return await asyncio.shield(probe)
 
 
-async def _list_models(
-    client: httpx.AsyncClient, address: str, api_key: str | None
-) -> list[str] | None:
+async def _list_models(http: HttpClients, address: str, api_key: str | None) -> list[str] | None:
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     try:
-        response = await client.get(
+        response = await http.client.get(
             address.rstrip("/") + "/api/tags", headers=headers, timeout=PROBE_SECONDS
         )
         if response.status_code != 200:
@@ -111,16 +90,12 @@ async def _list_models(
     return [m["name"] for m in listed if isinstance(m, dict) and isinstance(m.get("name"), str)]
 
 
-async def choose(
-    settings: Settings, environ: Mapping[str, str], client: httpx.AsyncClient
-) -> Choice:
+async def choose(settings: Settings, environ: Mapping[str, str], http: HttpClients) -> Choice:
     """The provider to use and why; raises a CONFIG ProviderError that says how to set one up."""
-    if (choice := choose_from_environment(settings, environ)) is not None:
+    if (choice := choose_from_environment(settings.provider, environ)) is not None:
         return choice
     address = ollama_address(settings, environ)
-    models = await probe_ollama(
-        client, address, environ.get(ollama.KEY_VARIABLE, "").strip() or None
-    )
+    models = await probe_ollama(http, address, environ.get(ollama.KEY_VARIABLE, "").strip() or None)
     if models is None:
         raise ProviderError(ErrorKind.CONFIG, setup_message(address, answered=False))
     reason = f"auto: no MISTRAL_API_KEY or CODESTRAL_API_KEY, and Ollama answers at {address}"
@@ -142,12 +117,12 @@ class AutoProvider:
         self,
         settings: Settings,
         environ: Mapping[str, str],
-        client: httpx.AsyncClient,
+        http: HttpClients,
         build: Build,
     ) -> None:
         self._settings = settings
         self._environ = dict(environ)
-        self._client = client
+        self._http = http
         self._build = build
         self._chosen: tuple[Provider, Choice] | None = None
         self._choosing: asyncio.Task[tuple[Provider, Choice]] | None = None
@@ -166,7 +141,7 @@ class AutoProvider:
         return self._chosen[0].host if self._chosen is not None else "auto"
 
     async def _choose(self) -> tuple[Provider, Choice]:
-        choice = await choose(self._settings, self._environ, self._client)
+        choice = await choose(self._settings, self._environ, self._http)
         return self._build(choice), choice
 
     async def chosen(self) -> tuple[Provider, Choice]:

@@ -6,6 +6,7 @@ import enum
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +80,8 @@ class Provider(Protocol):
     def host(self) -> str: ...
 
     def stream(self, request: FimRequest) -> AsyncGenerator[str, None]: ...
+
+
+def host_of(url: str) -> str:
+    """Where `url` points (host and port) for messages: never the user or password it may hold."""
+    return urlsplit(url).netloc.rpartition("@")[2]

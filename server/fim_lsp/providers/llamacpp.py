@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncGenerator
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, host_of, sampling
+from fim_lsp.providers.catalog import CATALOG
+from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.http_errors import (
     error_text,
     response_body,
@@ -18,8 +19,8 @@ from fim_lsp.providers.http_errors import (
 )
 from fim_lsp.providers.sse import post_sse
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8012"
-KEY_VARIABLE = "LLAMA_API_KEY"
+DEFAULT_BASE_URL = CATALOG["llamacpp"].base_url
+KEY_VARIABLE = CATALOG["llamacpp"].key_variable
 # Once a line break is out, stop generating after this long (llama.vim's default): a long block
 # is cut rather than kept waiting for.
 T_MAX_PREDICT_MS = 1500
@@ -77,17 +78,17 @@ class LlamaCppProvider:
 
     takes_files = True  # related code goes in input_extra, not into the prompt
 
-    def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str | None) -> None:
-        self._client = client
+    def __init__(self, http: HttpClients, base_url: str, api_key: str | None) -> None:
+        self._http = http
         self._url = (base_url or DEFAULT_BASE_URL).rstrip("/") + "/infill"
         self._api_key = api_key
-        self.host = urlsplit(self._url).netloc
+        self.host = host_of(self._url)
 
     def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         return post_sse(
-            self._client,
+            self._http,
             self._url,
             request_body(request),
             headers,

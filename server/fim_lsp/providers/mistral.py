@@ -6,11 +6,12 @@ import json
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, host_of, sampling
+from fim_lsp.providers.catalog import CATALOG
+from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.http_errors import error_text as _error_text
 from fim_lsp.providers.http_errors import field_named as _field_named
 from fim_lsp.providers.http_errors import (
@@ -41,8 +42,8 @@ class Preset:
 PRESETS = {
     "mistral": Preset(
         name="mistral",
-        base_url="https://api.mistral.ai",
-        key_variable="MISTRAL_API_KEY",
+        base_url=CATALOG["mistral"].base_url,
+        key_variable=CATALOG["mistral"].key_variable,
         key_page="https://console.mistral.ai/api-keys",
         wrong_key_hint=(
             "Keys from the console's Codestral tab only work on codestral.mistral.ai: "
@@ -51,8 +52,8 @@ PRESETS = {
     ),
     "codestral": Preset(
         name="codestral",
-        base_url="https://codestral.mistral.ai",
-        key_variable="CODESTRAL_API_KEY",
+        base_url=CATALOG["codestral"].base_url,
+        key_variable=CATALOG["codestral"].key_variable,
         key_page="https://console.mistral.ai/codestral",
         wrong_key_hint=(
             "Only keys from the console's Codestral tab work on codestral.mistral.ai: "
@@ -77,14 +78,14 @@ class MistralProvider:
     """Streams FIM completions from one Mistral endpoint over a shared keep-alive client."""
 
     def __init__(
-        self, client: httpx.AsyncClient, preset: Preset, base_url: str, api_key: str | None
+        self, http: HttpClients, preset: Preset, base_url: str, api_key: str | None
     ) -> None:
-        self._client = client
+        self._http = http
         self._preset = preset
         self._url = (base_url or preset.base_url).rstrip("/") + "/v1/fim/completions"
         self._api_key = api_key
         self.name = preset.name
-        self.host = urlsplit(self._url).netloc
+        self.host = host_of(self._url)
 
     def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
@@ -95,7 +96,7 @@ class MistralProvider:
                 f"and set {self._preset.key_variable} in the environment fim-lsp starts in.",
             )
         return post_sse(
-            self._client,
+            self._http,
             self._url,
             request_body(request),
             {"Authorization": f"Bearer {self._api_key}"},

@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, host_of, sampling
+from fim_lsp.providers.catalog import CATALOG
+from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.http_errors import (
     checked,
     error_text,
@@ -20,8 +22,8 @@ from fim_lsp.providers.http_errors import (
     unreadable,
 )
 
-DEFAULT_BASE_URL = "http://127.0.0.1:11434"
-KEY_VARIABLE = "OLLAMA_API_KEY"
+DEFAULT_BASE_URL = CATALOG["ollama"].base_url
+KEY_VARIABLE = CATALOG["ollama"].key_variable
 FIM_MODELS = "qwen2.5-coder:1.5b, qwen2.5-coder:7b, deepseek-coder-v2, codestral or starcoder2"
 SUGGESTED_MODEL = "qwen2.5-coder:1.5b"
 
@@ -101,14 +103,12 @@ class OllamaProvider:
 
     name = "ollama"
 
-    def __init__(
-        self, client: httpx.AsyncClient, base_url: str, api_key: str | None, num_ctx: int
-    ) -> None:
-        self._client = client
+    def __init__(self, http: HttpClients, base_url: str, api_key: str | None, num_ctx: int) -> None:
+        self._http = http
         self._url = base_url.rstrip("/") + "/api/generate"
         self._api_key = api_key
         self._num_ctx = num_ctx
-        self.host = urlsplit(self._url).netloc
+        self.host = host_of(self._url)
 
     async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
@@ -119,9 +119,12 @@ class OllamaProvider:
         with transport_errors(
             self.host, "Is Ollama running (`ollama serve`)? Check OLLAMA_HOST or fimLsp.baseUrl."
         ):
-            async with self._client.stream(
-                "POST", self._url, json=request_body(request, self._num_ctx), headers=headers
-            ) as response:
+            async with (
+                self._http.streaming() as client,
+                client.stream(
+                    "POST", self._url, json=request_body(request, self._num_ctx), headers=headers
+                ) as response,
+            ):
                 if response.status_code != 200:
                     await response.aread()
                     raise self._status_error(response, request)

@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, sampling
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, host_of, sampling
+from fim_lsp.providers.catalog import CATALOG
+from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.http_errors import (
     error_text,
     response_body,
@@ -18,8 +20,8 @@ from fim_lsp.providers.http_errors import (
 )
 from fim_lsp.providers.sse import post_sse
 
-DEFAULT_BASE_URL = "http://127.0.0.1:11434/v1"  # Ollama's OpenAI-compatible API
-KEY_VARIABLE = "OPENAI_API_KEY"
+DEFAULT_BASE_URL = CATALOG["openai"].base_url  # Ollama's OpenAI-compatible API
+KEY_VARIABLE = CATALOG["openai"].key_variable
 
 
 def completions_url(base_url: str) -> str:
@@ -72,17 +74,17 @@ class OpenAIProvider:
 
     name = "openai"
 
-    def __init__(self, client: httpx.AsyncClient, base_url: str, api_key: str | None) -> None:
-        self._client = client
+    def __init__(self, http: HttpClients, base_url: str, api_key: str | None) -> None:
+        self._http = http
         self._url = completions_url(base_url)
         self._api_key = api_key
-        self.host = urlsplit(self._url).netloc
+        self.host = host_of(self._url)
 
     def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         return post_sse(
-            self._client,
+            self._http,
             self._url,
             request_body(request),
             headers,

@@ -6,7 +6,7 @@ import ipaddress
 from collections.abc import AsyncGenerator
 from urllib.parse import urlsplit
 
-from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError
+from fim_lsp.providers.base import ErrorKind, FimRequest, ProviderError, host_of
 
 
 def plain_http_elsewhere(url: str) -> bool:
@@ -38,7 +38,7 @@ class RefusedProvider:
 
 def refuse_plain_http(name: str, url: str) -> RefusedProvider:
     """The refusal for an unencrypted address on another machine."""
-    host = urlsplit(url).netloc
+    host = host_of(url)
     return RefusedProvider(
         name,
         host,

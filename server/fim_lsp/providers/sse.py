@@ -9,6 +9,7 @@ import httpx
 from httpx_sse import EventSource
 
 from fim_lsp.providers.base import ProviderError
+from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.http_errors import checked, stream_ended_early, transport_errors
 
 # One event's texts, and whether it is the last one the protocol sends (finish reason, stop: true).
@@ -16,7 +17,7 @@ ReadEvent = Callable[[str], tuple[str, bool]]
 
 
 async def post_sse(
-    client: httpx.AsyncClient,
+    http: HttpClients,
     url: str,
     body: dict[str, Any],
     headers: dict[str, str],
@@ -35,9 +36,12 @@ async def post_sse(
     """
     finished = done = False
     with transport_errors(host, unreachable_hint):
-        async with client.stream(
-            "POST", url, json=body, headers={"Accept": "text/event-stream", **headers}
-        ) as response:
+        async with (
+            http.streaming() as client,
+            client.stream(
+                "POST", url, json=body, headers={"Accept": "text/event-stream", **headers}
+            ) as response,
+        ):
             if response.status_code != 200:
                 await response.aread()
                 raise status_error(response)

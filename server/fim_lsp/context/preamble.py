@@ -1,4 +1,4 @@
-"""What goes to the model besides the cut: the file header and related code, and which files never go."""
+"""What goes to the model besides the cut: the file header and related code from other files."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from fim_lsp import config, languages, snippets
-from fim_lsp.cursor import Cut
-from fim_lsp.documents import Document
-from fim_lsp.exclusions import is_excluded
+from fim_lsp import config
+from fim_lsp.context import languages, related
+from fim_lsp.core.cursor import Cut
+from fim_lsp.core.documents import Document
 
 log = logging.getLogger(__name__)
 
@@ -31,25 +31,20 @@ def workspace_path(uri: str, roots: Iterable[str]) -> str:
     return PurePosixPath(path).name
 
 
-def sendable(uri: str, settings: config.Settings) -> bool:
-    """False for files that look like secrets or match the user's exclude patterns."""
-    return not is_excluded(uri_path(uri), settings.exclude)
-
-
 def preamble(
     document: Document,
     cut: Cut,
     settings: config.Settings,
     documents: Iterable[Document],
-    recent: snippets.RecentEdits,
+    recent: related.RecentEdits,
     roots: list[str],
     allowed: Callable[[str], bool],
-) -> snippets.Preamble:
+) -> related.Preamble:
     """The file header and the related code (from files `allowed` says may be sent)."""
-    related: list[snippets.Chunk] = []
+    chunks: list[related.Chunk] = []
     if settings.extra_context_tokens > 0:
         started = time.perf_counter()
-        related = snippets.related(
+        chunks = related.related(
             document,
             documents,
             recent,
@@ -60,14 +55,14 @@ def preamble(
         )
         log.debug(
             "related code: %d chunks in %.1f ms",
-            len(related),
+            len(chunks),
             (time.perf_counter() - started) * 1000,
         )
     header = ""
     if settings.file_header:
         header = languages.path_comment(document.language_id, workspace_path(document.uri, roots))
-    return snippets.Preamble(
+    return related.Preamble(
         header=header,
-        related=tuple(related),
+        related=tuple(chunks),
         comment=languages.line_comment(document.language_id),
     )

@@ -10,6 +10,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from fim_lsp import config
+from fim_lsp.core.events import Answered, CacheHit, Event, Received, Requested, Sent
+
 KEEP_DAYS = 90
 # latencies are counted in buckets, each 5% wider than the one before: a day is a few dozen
 # numbers however many suggestions it had, and a percentile is at most 5% high
@@ -131,6 +134,21 @@ class Stats:
         """Remember how long a suggestion took."""
         for days in (self.days, self.unsaved):
             _day(days, date).add_latency(milliseconds)
+
+    def record(self, event: Event, date: str) -> None:
+        """Count what the engine reports: requests, cache hits, provider requests, tokens, latency."""
+        if isinstance(event, Requested):
+            self.count(date, requests=1)
+        elif isinstance(event, CacheHit):
+            self.count(date, cache_hits=1, typed_through=int(event.typed_through))
+        elif isinstance(event, Sent):
+            request = event.request
+            sent = len(request.prompt) + len(request.suffix) + sum(len(t) for _, t in request.extra)
+            self.count(date, http_requests=1, tokens_in=config.tokens(sent))
+        elif isinstance(event, Received):
+            self.count(date, tokens_out=config.tokens(len(event.raw)))
+        elif isinstance(event, Answered):
+            self.latency(date, event.milliseconds)
 
     def add_unsaved_to(self, on_disk: Stats) -> None:
         """Add what was counted here since the last save to `on_disk` (the file as it is now)."""

@@ -5,16 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-from fim_lsp import config, fitting, postprocess, redaction
-from fim_lsp.adaptation import Adaptation, judged
-from fim_lsp.cache import SuggestionCache
 from fim_lsp.config import Settings
-from fim_lsp.cursor import Cut
-from fim_lsp.fetches import (
+from fim_lsp.core import fitting, postprocess
+from fim_lsp.core.cache import SuggestionCache
+from fim_lsp.core.cursor import Cut
+from fim_lsp.core.events import (
+    Answered,
+    CacheHit,
+    Event,
+    Failed,
+    Observer,
+    Received,
+    Requested,
+    Sent,
+)
+from fim_lsp.core.fetches import (
     DocumentState,
     DocumentStates,
     Fetch,
@@ -22,29 +30,28 @@ from fim_lsp.fetches import (
     until_superseded,
     wait_for,
 )
-from fim_lsp.notices import Status
-from fim_lsp.prompting import (
-    INSPECTED_CHARS,
-    around_of,
-    ask,
-    inspected,
-    outgoing,
-    read_stream,
-)
-from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
-from fim_lsp.reporting import Reporter
-from fim_lsp.rhythm import Rhythm
-from fim_lsp.snippets import Preamble
-from fim_lsp.stats import Stats
+from fim_lsp.core.health import Reporter
+from fim_lsp.core.notices import Status
+from fim_lsp.core.prompting import around_of, ask, read_stream
+from fim_lsp.core.rhythm import Rhythm
+from fim_lsp.providers import FimRequest, Provider, ProviderError
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 MAX_DOCUMENTS = 512
-# httpx/httpcore can leave a connection behind in the pool when a stream is cancelled (httpx
-# issue 3782, httpcore issue 1093); after this many interrupted streams, the idle engine asks for
-# a fresh HTTP client, which closes every connection of the old one
-RECYCLE_AFTER_INTERRUPTIONS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Adaptation:
+    """What automatic requests do differently, and why (for the statistics and the log)."""
+
+    single_line: bool = False
+    wait_factor: int = 1
+    reason: str = ""
+
+
+def _as_is(request: FimRequest) -> FimRequest:
+    return request
 
 
 @dataclass
@@ -70,29 +77,38 @@ class Engine:
         *,
         show: Callable[[str], None],
         on_status: Callable[[Status], None] = lambda status: None,
-        on_idle_after_interruptions: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
-        secrets: Collection[str] = (),
-        stats: Stats | None = None,
-        today: Callable[[], str] = lambda: time.strftime("%Y-%m-%d"),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        adapt: Callable[[], Adaptation] = Adaptation,
+        refuse: Callable[[str], bool] = lambda text: False,
     ) -> None:
-        """`secrets`: values never to send (the keys), redacted wherever they appear."""
+        """`adapt`: how automatic requests follow use (when `adaptToUsage` is on); `refuse`: a
+        finished suggestion that must never be shown (e.g. a copied redaction placeholder)."""
         self.settings = settings
         self.provider = provider
         self.cache = SuggestionCache(settings.cache_size)
         self.counters = Counters()
         self._clock = clock
+        self._sleep = sleep
         self._documents = DocumentStates(MAX_DOCUMENTS)
         self.reporter = Reporter(settings.enable, show=show, on_status=on_status, clock=clock)
-        self._interrupted = 0  # streams cut off (cancelled, timed out) since the last recycle
-        self._recycle = on_idle_after_interruptions
         self._rhythm = Rhythm()
         self._prefetch: tuple[str, Fetch] | None = None  # the one prefetch, by document
-        self._secrets = tuple(secrets)
-        self.stats = stats if stats is not None else Stats()
-        self.last_exchange: dict[str, Any] | None = None  # what the last request sent and got
-        self._today = today
-        self._adaptation = Adaptation()
+        self._adapt = adapt
+        self._refuse = refuse
+        self._observers: list[Observer] = []
+        self._fetch_numbers = 0
+
+    def observe(self, observer: Observer) -> None:
+        """Call `observer` with every event from now on."""
+        self._observers.append(observer)
+
+    def _emit(self, event: Event) -> None:
+        for observer in self._observers:
+            try:
+                observer(event)
+            except Exception:  # an observer's bug must not cost a suggestion
+                log.exception("an observer failed on %s", type(event).__name__)
 
     def configure(self, settings: Settings, provider: Provider) -> None:
         """Use new settings from the next request on."""
@@ -119,18 +135,20 @@ class Engine:
         *,
         invoked: bool,
         language_id: str = "",
-        preamble: Callable[[], Preamble] = Preamble,
+        prepare: Callable[[FimRequest], FimRequest] = _as_is,
         lane: str = "inline",
     ) -> str | None:
         """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None.
 
         Requests in different lanes (ghost text, completion menu) do not supersede each other.
+        `prepare` turns the request into what is sent (context added, redacted); it is called only
+        when a request reaches the provider.
         """
         settings = self.settings
         if not settings.enable or language_id in settings.disabled_languages:
             return None
         self.counters.requests += 1
-        self.stats.count(self._today(), requests=1)
+        self._emit(Requested())
         started = self._clock()
         if not invoked:
             self._rhythm.keystroke(self._clock())
@@ -139,7 +157,7 @@ class Engine:
             state.newest.set()
         newest = state.newest = asyncio.Event()
         try:
-            text = await self._complete(state, newest, cut, invoked, language_id, preamble)
+            text = await self._complete(state, newest, cut, invoked, language_id, prepare)
         except Superseded:
             self.counters.superseded += 1
             return None
@@ -147,7 +165,7 @@ class Engine:
             if state.newest is newest:
                 state.newest = None
         if text is not None:
-            self.stats.latency(self._today(), (self._clock() - started) * 1000)
+            self._emit(Answered((self._clock() - started) * 1000))
         return text
 
     async def _complete(
@@ -157,7 +175,7 @@ class Engine:
         cut: Cut,
         invoked: bool,
         language_id: str,
-        preamble: Callable[[], Preamble],
+        prepare: Callable[[FimRequest], FimRequest],
     ) -> str | None:
         adaptation = Adaptation() if invoked else self.adaptation()
         request, max_lines, params = ask(
@@ -165,8 +183,7 @@ class Engine:
         )
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             self.counters.cache_hits += 1
-            typed = 1 if self.cache.last_typed else 0
-            self.stats.count(self._today(), cache_hits=1, typed_through=typed)
+            self._emit(CacheHit(typed_through=bool(self.cache.last_typed)))
             return hit
         fetch = state.fetch
         if fetch is not None and fetch.joinable(params, cut.prefix, cut.suffix):
@@ -179,17 +196,11 @@ class Engine:
         elif fetch is not None and fetch.task is not None:
             fetch.stop()  # the user went elsewhere: stop paying for this stream
         if not invoked and (delay := self.debounce_seconds() * adaptation.wait_factor) > 0:
-            await until_superseded(asyncio.sleep(delay), newest)
+            await until_superseded(self._sleep(delay), newest)
         if self.reporter.blocks(invoked=invoked):
             return None
-        fetch = self._start(state, request, preamble, params, cut, language_id, max_lines)
+        fetch = self._start(state, request, prepare, params, cut, language_id, max_lines)
         return await wait_for(fetch, newest)
-
-    def _outgoing(self, request: FimRequest, context: Preamble) -> FimRequest:
-        """The request as sent: with the file header and related code, and redacted."""
-        takes_files = getattr(self.provider, "takes_files", False)  # llama.cpp: files go apart
-        secrets = self._secrets if self.settings.redact_secrets else None
-        return outgoing(request, context, takes_files=takes_files, secrets=secrets)
 
     def prefetch(
         self,
@@ -197,7 +208,7 @@ class Engine:
         cut: Cut,
         *,
         language_id: str = "",
-        preamble: Callable[[], Preamble] = Preamble,
+        prepare: Callable[[FimRequest], FimRequest] = _as_is,
     ) -> None:
         """Fetch the suggestion for `cut` before it is asked for (after a full accept).
 
@@ -224,7 +235,7 @@ class Engine:
             return
         if self._prefetch is not None:
             self._prefetch[1].stop()
-        fetch = self._start(state, request, preamble, params, cut, language_id, max_lines)
+        fetch = self._start(state, request, prepare, params, cut, language_id, max_lines)
         self._prefetch = (key, fetch)
         self.counters.prefetches += 1
 
@@ -237,17 +248,7 @@ class Engine:
 
     def adaptation(self) -> Adaptation:
         """How automatic requests follow the way suggestions are used (`adaptToUsage`)."""
-        if not self.settings.adapt_to_usage:
-            return Adaptation()
-        adaptation = judged(self.stats)
-        before = self._adaptation
-        if (adaptation.single_line, adaptation.wait_factor) != (
-            before.single_line,
-            before.wait_factor,
-        ):
-            log.info("adapting to use: %s", adaptation.reason or "back to normal")
-        self._adaptation = adaptation
-        return adaptation
+        return self._adapt() if self.settings.adapt_to_usage else Adaptation()
 
     def debounce_seconds(self) -> float:
         """How long an automatic request waits before calling the provider."""
@@ -258,13 +259,13 @@ class Engine:
         self,
         state: DocumentState,
         request: FimRequest,
-        preamble: Callable[[], Preamble],
+        prepare: Callable[[FimRequest], FimRequest],
         params: Hashable,
         cut: Cut,
         language_id: str,
         max_lines: int,
     ) -> Fetch:
-        """Stream the answer to `request` (sent with its preamble) for the document `state`."""
+        """Stream the answer to `request` (as `prepare` makes it) for the document `state`."""
         around = around_of(cut, language_id)
         suggestion = postprocess.Suggestion(
             cut.line_prefix,
@@ -274,46 +275,39 @@ class Engine:
             strip_fences=language_id not in ("markdown", "mdx"),
         )
         fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)
-        fetch.task = asyncio.create_task(self._fetch(fetch, self._outgoing(request, preamble())))
+        fetch.task = asyncio.create_task(self._fetch(fetch, prepare(request)))
         state.fetch = fetch
         self.counters.fetches += 1
         return fetch
 
     async def _fetch(self, fetch: Fetch, request: FimRequest) -> str | None:
         started = self._clock()
+        self._fetch_numbers += 1
+        number = self._fetch_numbers
         self.reporter.stream_started()
-        sent = len(request.prompt) + len(request.suffix) + sum(len(t) for _, t in request.extra)
-        self.stats.count(self._today(), http_requests=1, tokens_in=config.tokens(sent))
-        self.last_exchange = exchange = inspected(self.provider, request)
+        self._emit(Sent(number, self.provider.name, self.provider.host, request))
         try:
             raw = await read_stream(self.provider, request, self.settings, fetch.suggestion.feed)
         except ProviderError as error:
-            exchange["error"] = error.message
-            if error.kind is ErrorKind.TIMEOUT:
-                self._interrupted += 1
+            self._emit(Failed(number, error))
             self.reporter.failed(error, self.provider.name)
             return None
         except asyncio.CancelledError:
-            self._interrupted += 1
             raise
         except Exception:
             log.exception("unexpected failure while getting a suggestion")
             return None
         finally:
             self.reporter.stream_ended()
-            if self.reporter.streams == 0 and self._interrupted >= RECYCLE_AFTER_INTERRUPTIONS:
-                self._interrupted = 0
-                self._recycle()
         if fetch.suggestion.complete:
             self.counters.early_stops += 1
-        self.stats.count(self._today(), tokens_out=config.tokens(len(raw)))
         self.reporter.succeeded()
         fitted = fitting.fit(fetch.suggestion.end(), fetch.around)
         text = postprocess.finish(fitted or "", eol=fetch.eol)
-        if text is not None and redaction.PLACEHOLDER in text:
-            text = None  # the model copied a placeholder: that is no code for the user
+        if text is not None and self._refuse(text):
+            text = None
         milliseconds = round((self._clock() - started) * 1000, 1)
-        exchange.update(received=raw[:INSPECTED_CHARS], shown=text, milliseconds=milliseconds)
+        self._emit(Received(number, raw, text, milliseconds, fetch.suggestion.complete))
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
             self.provider.host,

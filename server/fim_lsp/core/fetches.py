@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Hashable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from fim_lsp import fitting, postprocess
+from fim_lsp.core import fitting, postprocess
 
 _T = TypeVar("_T")
 ORPHAN_GRACE_SECONDS = 0.25  # how long a stream nobody waits for may wait to be joined

@@ -19,7 +19,7 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 
-from fim_lsp.framing import MessageReader
+from fim_lsp.lsp.framing import MessageReader
 
 log = logging.getLogger(__name__)
 

@@ -1,73 +1,41 @@
-"""The server: its state, its capabilities, and thin handlers between LSP and the engine."""
+"""The LSP server: capabilities, and thin handlers between LSP messages and the service."""
 
 from __future__ import annotations
 
-import asyncio
-import itertools
 import logging
-import os
-from collections import OrderedDict
-from collections.abc import Coroutine, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
-from fim_lsp import (
-    __version__,
-    config,
-    cursor,
-    lsp_commands,
-    lsp_items,
-    lsp_sync,
-    snippets,
-    stats_store,
-)
-from fim_lsp.documents import Document, DocumentStore, Encoding
-from fim_lsp.engine import Engine
-from fim_lsp.gitignore import GitIgnore
-from fim_lsp.notices import Notices, Status
-from fim_lsp.providers import create_http_client, create_provider, key_values
-from fim_lsp.session import Session
+from fim_lsp import __version__, config
+from fim_lsp.core import cursor
+from fim_lsp.core.documents import Document, Encoding
+from fim_lsp.core.notices import Status
+from fim_lsp.lsp import commands, items, sync
+from fim_lsp.providers.source import ProviderSource
+from fim_lsp.service import Providers, Service
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
 
 
-class FimServer(LanguageServer, Session):
-    """Server state: documents, settings, the engine and the one HTTP client."""
+class FimServer(LanguageServer):
+    """The LSP server: pygls' server holding the service, which does the work."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, environ: Mapping[str, str] | None = None, providers: Providers | None = None
+    ) -> None:
+        self.service = Service(self, environ, providers=providers)  # before the protocol asks
         super().__init__(
             "fim-lsp",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
-            protocol_cls=lsp_sync.SyncProtocol,
+            protocol_cls=sync.SyncProtocol,
         )
-        self.environ = dict(os.environ if environ is None else environ)
-        self.stats_path = stats_store.stats_path(self.environ)
-        self.documents = DocumentStore()
-        self.recent_edits = snippets.RecentEdits()
-        settings, self._problems = config.resolve(self.environ)
-        self.http = create_http_client(settings.connect_timeout_ms)
-        self.notices = Notices()
-        self.init_layer: Mapping[str, object] = {}  # from initializationOptions
-        self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
         self.markdown_documentation = False  # whether the client renders markdown in menu items
         self.can_watch_files = False  # whether the client registers file watchers on request
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self.engine = Engine(
-            settings,
-            create_provider(settings, self.environ, self.http),
-            show=self.warn,
-            on_status=self.send_status,
-            on_idle_after_interruptions=self.renew_http_client,
-            secrets=key_values(self.environ),
-            stats=stats_store.load(self.stats_path),
-        )
-        self._suggestion_ids = itertools.count(1)
-        self._offers = OrderedDict()
-        self.gitignore = GitIgnore()
+        self.settings_pushed = 0  # how many didChangeConfiguration carried our section
 
     def warn(self, message: str) -> None:
         """Show a warning in the editor."""
@@ -89,35 +57,12 @@ class FimServer(LanguageServer, Session):
             {"kind": status.kind, "busy": status.busy, "message": status.message},
         )
 
-    def background(self, work: Coroutine[Any, Any, Any]) -> None:
-        """Run `work` without awaiting it, holding a reference until it is done."""
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def apply_settings(self) -> None:
-        """Recompute settings from every source and tell the user about each new problem once."""
-        settings, problems = config.resolve(self.environ, [self.init_layer, self.workspace_layer])
-        for problem in problems:
-            log.warning("%s", problem)
-            if self.notices.should_show(problem, asyncio.get_running_loop().time()):
-                self.warn(f"fim-lsp: {problem}")
-        if settings.connect_timeout_ms != self.engine.settings.connect_timeout_ms:
-            old, self.http = self.http, create_http_client(settings.connect_timeout_ms)
-            self.background(old.aclose())
-        self.engine.configure(settings, create_provider(settings, self.environ, self.http))
-        log.info(
-            "provider %s, model %s, context %d tokens",
-            settings.provider,
-            settings.model,
-            settings.prefix_tokens + settings.suffix_tokens,
-        )
-
     async def pull_configuration(self) -> None:
         """Ask the editor for our section, if it can answer."""
         workspace = self.client_capabilities.workspace
         if workspace is None or not workspace.configuration:
             return
+        pushed = self.settings_pushed
         try:
             answer = await self.workspace_configuration_async(
                 types.ConfigurationParams(items=[types.ConfigurationItem(section=config.SECTION)])
@@ -130,21 +75,17 @@ class FimServer(LanguageServer, Session):
             if isinstance(answer, Sequence) and answer and not isinstance(answer, str)
             else None
         )
-        self.workspace_layer = config.section_of(first)
-        self.apply_settings()
-
-    def close(self) -> None:
-        """Stop all work, keep the statistics, and close the HTTP client."""
-        self.save_stats()
-        self.engine.cancel_all()
-        self.background(self.http.aclose())
+        if pushed != self.settings_pushed:
+            return  # the editor sent newer settings while we asked: they stand
+        self.service.workspace_layer = config.section_of(first)
+        self.service.apply_settings()
 
 
 async def _suggest(
     server: FimServer, uri: str, position: types.Position, *, invoked: bool, lane: str
 ) -> tuple[str, types.Range, cursor.Cut] | None:
     """The suggestion at `position`, the zero-width range it goes to, and the cut, or None."""
-    found = await server.suggest(uri, lsp_sync.position(position), invoked=invoked, lane=lane)
+    found = await server.service.suggest(uri, sync.position(position), invoked=invoked, lane=lane)
     if found is None:
         return None
     text, document, cut = found
@@ -157,15 +98,19 @@ def _echo(document: Document, cut: cursor.Cut) -> types.Range:
     return types.Range(start=at, end=at)
 
 
-def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
-    """Build a server with all its features registered."""
-    server = FimServer(environ)
+def create_server(
+    environ: Mapping[str, str] | None = None, providers: Providers | None = None
+) -> FimServer:
+    """Build a server with all its features registered; `providers`: where providers come from
+    (default: the real ones, over HTTP)."""
+    server = FimServer(environ, providers)
 
     @server.feature(types.INITIALIZE)
     def on_initialize(ls: FimServer, params: types.InitializeParams) -> None:
         encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        ls.documents.encoding = _encoding(encoding)
-        ls.init_layer = config.section_of(params.initialization_options)
+        service = ls.service
+        service.documents.encoding = _encoding(encoding)
+        service.init_layer = config.section_of(params.initialization_options)
         watched = (
             params.capabilities.workspace and params.capabilities.workspace.did_change_watched_files
         )
@@ -176,43 +121,48 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         )
         formats = (item_capabilities and item_capabilities.documentation_format) or []
         ls.markdown_documentation = types.MarkupKind.Markdown in formats
-        log.info("client %s, position encoding %s", _client_name(params), ls.documents.encoding)
+        log.info(
+            "client %s, position encoding %s", _client_name(params), service.documents.encoding
+        )
+        if isinstance(service.providers, ProviderSource):
+            service.providers.warm_up()
 
     @server.feature(types.INITIALIZED)
     def on_initialized(ls: FimServer, params: types.InitializedParams) -> None:
-        ls.apply_settings()
-        ls.send_status(ls.engine.status)
-        ls.background(ls.pull_configuration())
-        ls.save_stats(again=True)
+        ls.service.apply_settings()
+        ls.service.editor.send_status(ls.service.engine.status)
+        ls.service.background(ls.pull_configuration())
+        ls.service.save_stats(again=True)
         if ls.can_watch_files:
-            ls.background(_watch_ignore_files(ls))
+            ls.service.background(_watch_ignore_files(ls))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(ls: FimServer, params: types.DidChangeConfigurationParams) -> None:
         section = config.section_of(params.settings)
         if isinstance(params.settings, Mapping) and config.SECTION in params.settings:
-            ls.workspace_layer = section
-            ls.apply_settings()
+            ls.settings_pushed += 1
+            ls.service.workspace_layer = section
+            ls.service.apply_settings()
         else:
-            ls.background(ls.pull_configuration())
+            ls.service.background(ls.pull_configuration())
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def on_watched_files(ls: FimServer, params: types.DidChangeWatchedFilesParams) -> None:
         if any(_ignore_file(change.uri) for change in params.changes):
-            ls.gitignore.clear()
+            ls.service.gitignore.clear()
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def on_saved(ls: FimServer, params: types.DidSaveTextDocumentParams) -> None:
         if _ignore_file(params.text_document.uri):  # for editors that do not watch files for us
-            ls.gitignore.clear()
+            ls.service.gitignore.clear()
 
     @server.feature(types.SHUTDOWN)
     def on_shutdown(ls: FimServer, *args: object) -> None:
         # synchronous on purpose: pygls' shutdown handling misidentifies its own request after an
         # await and cancels it
-        ls.close()
+        ls.service.close()
 
-    lsp_commands.register(server)
+    commands.register(server, server.service)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def on_inline_completion(
@@ -228,7 +178,7 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         item = types.InlineCompletionItem(
             text,
             range=at,
-            command=lsp_items.accept_command(ls.offer(text, params.text_document.uri, cut)),
+            command=items.accept_command(ls.service.offer(text, params.text_document.uri, cut)),
         )
         return types.InlineCompletionList(items=[item])
 
@@ -245,18 +195,18 @@ def create_server(environ: Mapping[str, str] | None = None) -> FimServer:
         if found is None:
             return types.CompletionList(is_incomplete=True, items=[])
         text, at, cut = found
-        document = ls.documents.get(params.text_document.uri)
+        document = ls.service.documents.get(params.text_document.uri)
         language = document.language_id if document is not None else ""
-        item = lsp_items.menu_item(
+        item = items.menu_item(
             text,
             at,
             cut,
             language=language,
-            model=ls.engine.settings.model,
-            encoding=ls.documents.encoding,
+            model=ls.service.engine.settings.model,
+            encoding=ls.service.documents.encoding,
             markdown=ls.markdown_documentation,
         )
-        item.command = lsp_items.accept_command(ls.offer(text, params.text_document.uri, cut))
+        item.command = items.accept_command(ls.service.offer(text, params.text_document.uri, cut))
         return types.CompletionList(is_incomplete=True, items=[item])
 
     return server

@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from fim_lsp.stats import Stats
+from fim_lsp.usage.stats import Stats
 
 log = logging.getLogger(__name__)
 FILE_VARIABLE = "FIM_LSP_STATS_FILE"  # a path, or empty to keep statistics in memory only

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fim_lsp.documents import Document
+from fim_lsp.core.documents import Document
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from fim_lsp.documents import Document
+from fim_lsp.core.documents import Document
 
 CHUNK_LINES = 16
 MAX_CHUNKS_PER_DOCUMENT = 32  # caps the work per request: at most this many chunks of a file

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Hashable
 from contextlib import aclosing
-from typing import Any
 
-from fim_lsp import fitting, postprocess, redaction
 from fim_lsp.config import Settings
-from fim_lsp.cursor import Cut
+from fim_lsp.core import fitting, postprocess
+from fim_lsp.core.cursor import Cut
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
-from fim_lsp.snippets import Preamble
 
 log = logging.getLogger(__name__)
 SINGLE_LINE_MAX_TOKENS = 64
-INSPECTED_CHARS = 20_000  # of the answer kept for the prompt inspector
 
 
 def build_request(
@@ -61,92 +57,6 @@ def ask(
         max_lines,
     )
     return request, max_lines, params
-
-
-def redacted(request: FimRequest, known: Collection[str] = ()) -> tuple[FimRequest, int]:
-    """`request` with secret-looking strings replaced in all it sends, and how many were."""
-    prompt, count = redaction.redact(request.prompt, known)
-    suffix, in_suffix = redaction.redact(request.suffix, known)
-    extra = []
-    for name, text in request.extra:
-        clean, in_file = redaction.redact(text, known)
-        extra.append((name, clean))
-        count += in_file
-    clean_request = dataclasses.replace(request, prompt=prompt, suffix=suffix, extra=tuple(extra))
-    return clean_request, count + in_suffix
-
-
-def outgoing(
-    request: FimRequest,
-    context: Preamble,
-    *,
-    takes_files: bool,
-    secrets: Collection[str] | None,
-) -> FimRequest:
-    """`request` as sent: `context` (file header, related code) before the prompt, or the other
-    files apart for a provider that `takes_files`; redacted unless `secrets` is None."""
-    if takes_files:
-        request = dataclasses.replace(
-            request, prompt=context.header + request.prompt, extra=context.as_files()
-        )
-    else:
-        request = dataclasses.replace(request, prompt=context.as_text() + request.prompt)
-    if secrets is not None:
-        request, count = redacted(request, secrets)
-        if count:
-            log.info("%d secret-looking strings replaced before sending", count)
-    return request
-
-
-def inspected(provider: Provider, request: FimRequest) -> dict[str, Any]:
-    """What a request sends, for the prompt inspector (`fimLsp.lastRequest`): never the key."""
-    sampling = {
-        name: getattr(request, name)
-        for name in ("max_tokens", "min_tokens", "temperature", "top_p", "random_seed")
-        if getattr(request, name) is not None
-    }
-    return {
-        "provider": provider.name,
-        "host": provider.host,
-        "model": request.model,
-        "prompt": request.prompt,
-        "suffix": request.suffix,
-        "extra": [{"file": name, "text": text} for name, text in request.extra],
-        "parameters": {**sampling, "stop": list(request.stop)},
-        "received": None,
-        "shown": None,
-        "error": None,
-        "milliseconds": None,
-    }
-
-
-def inspection_report(exchange: dict[str, Any] | None) -> str:
-    """The prompt inspector's answer for people: every part that was sent, then what came back."""
-    if exchange is None:
-        return "fim-lsp has sent no request yet."
-    parameters = ", ".join(f"{k}={v!r}" for k, v in exchange["parameters"].items())
-    took = exchange["milliseconds"]
-    lines = [
-        "The last request fim-lsp sent, exactly as it left this machine (after redaction).",
-        f"provider {exchange['provider']} at {exchange['host']}, model {exchange['model']}"
-        + (f", answered in {took} ms" if took is not None else ""),
-        f"parameters: {parameters}",
-    ]
-    for part in exchange["extra"]:
-        lines += ["", f"=== other file sent along: {part['file']} ===", part["text"]]
-    lines += ["", "=== prompt (before the cursor) ===", exchange["prompt"]]
-    lines += ["", "=== suffix (after the cursor) ===", exchange["suffix"]]
-    if exchange["error"] is not None:
-        lines += ["", "=== failed ===", exchange["error"]]
-    else:
-        received, shown = exchange["received"], exchange["shown"]
-        lines += [
-            "",
-            "=== received from the model ===",
-            "(still streaming)" if received is None else received,
-        ]
-        lines += ["", "=== shown to you ===", "(nothing)" if shown is None else shown]
-    return "\n".join(lines)
 
 
 async def read_stream(

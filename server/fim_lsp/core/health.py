@@ -7,8 +7,8 @@ import logging
 import time
 from collections.abc import Callable
 
-from fim_lsp.backoff import Backoff
-from fim_lsp.notices import READY, Notices, Status, status_after
+from fim_lsp.core.backoff import Backoff
+from fim_lsp.core.notices import READY, Notices, Status, status_after
 from fim_lsp.providers import ErrorKind, ProviderError
 
 log = logging.getLogger(__name__)

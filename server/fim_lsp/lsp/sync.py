@@ -7,9 +7,9 @@ import logging
 from lsprotocol import types
 from pygls.protocol import lsp_method
 
-from fim_lsp.documents import Position, Range
-from fim_lsp.lsp_wire import RobustProtocol
-from fim_lsp.session import Session
+from fim_lsp.core.documents import Position, Range
+from fim_lsp.lsp.protocol import RobustProtocol
+from fim_lsp.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -18,25 +18,26 @@ class SyncProtocol(RobustProtocol):
     """Text sync goes to our own document store; pygls' own copy is never kept."""
 
     @property
-    def session(self) -> Session:
-        """The server's state: the server class mixes Session in."""
-        assert isinstance(self._server, Session)
-        return self._server
+    def service(self) -> Service:
+        """The service the server holds."""
+        service = getattr(self._server, "service", None)
+        assert isinstance(service, Service)
+        return service
 
     def knows_document(self, uri: str) -> bool:
         """Whether `uri` is open."""
-        return uri in self.session.documents
+        return uri in self.service.documents
 
     def forget_document(self, uri: str) -> None:
         """Drop a document whose text may now differ from the editor's."""
-        self.session.documents.close(uri)
-        self.session.recent_edits.forget(uri)
-        self.session.engine.forget(uri)
+        self.service.documents.close(uri)
+        self.service.recent_edits.forget(uri)
+        self.service.engine.forget(uri)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        self.session.documents.open(
+        self.service.documents.open(
             item.uri, item.text, version=item.version, language_id=item.language_id
         )
 
@@ -52,19 +53,19 @@ class SyncProtocol(RobustProtocol):
             for change in params.content_changes
         ]
         uri = params.text_document.uri
-        if self.session.documents.change(uri, params.text_document.version, changes) is None:
+        if self.service.documents.change(uri, params.text_document.version, changes) is None:
             log.warning("didChange for %s, which is not open; ignored", uri)
             return
-        self.session.engine.edited(uri)  # before a prefetch the edit itself may start
+        self.service.engine.edited(uri)  # before a prefetch the edit itself may start
         for where, text in changes[-1:]:
             if where is not None:
-                self.session.recent_edits.note(uri, where.start.line)
-                self.session.inserted(uri, where.start, text)
+                self.service.recent_edits.note(uri, where.start.line)
+                self.service.inserted(uri, where.start, text)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if uri not in self.session.documents:
+        if uri not in self.service.documents:
             log.warning("didClose for %s, which is not open; ignored", uri)
         self.forget_document(uri)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fim_lsp.fitting import FENCE, OPENER, same_line
+from fim_lsp.core.fitting import FENCE, OPENER, same_line
 
 SINGLE_LINE = "single-line"
 MULTI_LINE = "multi-line"

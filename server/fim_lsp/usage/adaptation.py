@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from fim_lsp.stats import Stats
+from fim_lsp.core.engine import Adaptation
+from fim_lsp.usage.stats import Stats
 
 MIN_OUTCOMES = 8  # accepted multi-line suggestions needed before their length is judged
 FIRST_LINE_SHARE = 0.75  # of those, kept only up to the end of their first line
 IGNORED_STEP = 15  # shown in a row without an accept, per doubling of the wait
 MAX_WAIT_FACTOR = 4
-
-
-@dataclass(frozen=True, slots=True)
-class Adaptation:
-    """What automatic requests do differently, and why (for the statistics and the log)."""
-
-    single_line: bool = False
-    wait_factor: int = 1
-    reason: str = ""
 
 
 def adapt(first_line_only: list[bool], ignored_in_a_row: int) -> Adaptation:

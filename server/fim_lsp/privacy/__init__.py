@@ -1,0 +1,1 @@
+"""What never leaves the machine: excluded and ignored files, redacted secrets, scrubbed messages."""

@@ -1,0 +1,59 @@
+"""Where a server gets its providers: the factory and the HTTP client, loaded on first use."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from fim_lsp.config import Settings
+from fim_lsp.providers.base import Provider
+
+if TYPE_CHECKING:
+    from fim_lsp.providers.factory import Providers
+
+FACTORY = "fim_lsp.providers.factory"  # loads httpx, httpx-sse and every wire protocol
+# what httpx loads only when it builds its first client and connects (its transport's modules)
+FIRST_USE = ("httpcore", "anyio._backends._asyncio", "anyio.streams.tls")
+
+
+class ProviderSource:
+    """Builds providers for settings over one HTTP client; httpx and TLS load on first use, so
+    start-up does not pay for them (`warm_up` loads them on a thread meanwhile)."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = dict(environ)
+        self._providers: Providers | None = None
+        self._warming: threading.Thread | None = None
+
+    def warm_up(self) -> None:
+        """Load the factory and build the TLS context on a thread, while the editor sets up."""
+        self._warming = threading.Thread(target=_warm_up, name="fim-lsp-warm-up", daemon=True)
+        self._warming.start()
+
+    def create(self, settings: Settings) -> Provider:
+        """The provider for `settings`."""
+        if self._providers is None:
+            if self._warming is not None:
+                self._warming.join()  # what it has not loaded yet would be loaded twice
+            from fim_lsp.providers.factory import Providers
+
+            self._providers = Providers(self._environ)
+        return self._providers.create(settings)
+
+    async def aclose(self) -> None:
+        """Close every connection."""
+        if self._providers is not None:
+            await self._providers.aclose()
+
+
+def _warm_up() -> None:
+    from fim_lsp.providers.client import ssl_context
+
+    importlib.import_module(FACTORY)
+    ssl_context()
+    for name in FIRST_USE:
+        with contextlib.suppress(ImportError):  # other httpx versions: they load on first use
+            importlib.import_module(name)

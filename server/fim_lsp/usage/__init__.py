@@ -1,0 +1,1 @@
+"""How suggestions are used: local statistics, adaptation to use, the prompt inspector."""
