@@ -295,6 +295,8 @@ async def main_async(args: argparse.Namespace) -> int:
         temp = Path(folder)
         env = server_env(fake, XDG_STATE_HOME=str(temp / "state"))
         del env["FIM_LSP_STATS_FILE"]  # the statistics file where a user's is, in the temp folder
+        # An installed package has its .pyc files; without them fim_lsp is compiled at every start.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         log = temp / "stderr.log"
         chosen = subjects(env, temp / "home", args.tabby_agent)
         before = load()
