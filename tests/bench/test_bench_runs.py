@@ -82,3 +82,13 @@ def test_stats_benchmark_runs() -> None:
     assert {"file size", "save (read, add, write), median", "summary for fimLsp.stats, median"} <= (
         rows
     )
+
+
+def test_startup_benchmark_runs() -> None:
+    done = _run("bench/bench_startup.py", "--quick")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    rows = [
+        line.split("|")[1].strip() for line in done.stdout.splitlines() if line.startswith("| ")
+    ]
+    assert rows[0] == "server"
+    assert {"bare pygls server (baseline)", "fim-lsp, `python -m fim_lsp`"} <= set(rows[1:])
