@@ -1,6 +1,8 @@
 -- fim-lsp for Neovim: starts the server through `vim.lsp.enable('fim_lsp')`, shows its suggestions
 -- as ghost text (built-in `vim.lsp.inline_completion` on 0.12+, our own extmarks on 0.11) and adds
 -- keys to accept all, a word or a line of a suggestion.
+local config = require('fim_lsp.config')
+
 local api = vim.api
 
 local M = {}
@@ -8,114 +10,14 @@ local M = {}
 M.name = 'fim_lsp'
 M.builtin = vim.lsp.inline_completion ~= nil
 
----@class fim_lsp.Keys
----@field accept string|false
----@field accept_word string|false
----@field accept_line string|false
----@field dismiss string|false
----@field request string|false
-
----@class fim_lsp.Options
----@field cmd? string[] server command
----@field filetypes? string[] nil: every filetype
----@field root_markers? string[]
----@field settings? table sent to the server as `settings.fimLsp`
----@field inline? boolean show ghost text (false: completion menu only)
----@field keys? fim_lsp.Keys
----@field override_keys? boolean map keys even where a mapping already exists
-
 ---@type fim_lsp.Options
-M.defaults = {
-  cmd = nil,
-  filetypes = nil,
-  root_markers = nil,
-  settings = {},
-  inline = true,
-  keys = {
-    accept = '<M-l>',
-    accept_word = '<M-Right>',
-    accept_line = '<M-Down>',
-    dismiss = '<C-]>',
-    request = '<M-\\>',
-  },
-  override_keys = false,
-}
-
+M.defaults = config.defaults
+M.validate = config.validate -- merges the user's options over the defaults, or raises naming the bad one
 M.options = vim.deepcopy(M.defaults)
 M.skipped_keys = {} ---@type string[] keys left alone because the user had mapped them
 M.mapped_keys = {} ---@type string[] keys this plugin mapped
 M.did_setup = false
 M.enabled = true -- ghost text on (`:FimLsp toggle`)
-
-local function fail(msg)
-  msg = tostring(msg):gsub('^[^\n]-:%d+: ', '') -- drop vim.validate's "file:line: "
-  error('fim_lsp.setup: ' .. msg, 0)
-end
-
-local function check_unknown(tbl, allowed, where)
-  for key in pairs(tbl) do
-    if allowed[key] == nil then
-      local names = vim.tbl_keys(allowed)
-      table.sort(names)
-      fail(('unknown option %s%s (known: %s)'):format(where, key, table.concat(names, ', ')))
-    end
-  end
-end
-
-local function is_list_of_strings(v)
-  return v == nil or (vim.islist(v) and #v > 0 and vim.iter(v):all(function(s)
-    return type(s) == 'string'
-  end))
-end
-
---- Validate and merge the user's options over the defaults.
----@param opts? fim_lsp.Options
----@return fim_lsp.Options
-function M.validate(opts)
-  local ok, err = pcall(function()
-    vim.validate('opts', opts, 'table', true)
-  end)
-  if not ok then
-    fail(err)
-  end
-  opts = opts or {}
-  check_unknown(opts, {
-    cmd = true,
-    filetypes = true,
-    root_markers = true,
-    settings = true,
-    inline = true,
-    keys = true,
-    override_keys = true,
-  }, '')
-  if opts.keys ~= nil and type(opts.keys) == 'table' then
-    check_unknown(opts.keys, M.defaults.keys --[[@as table]], 'keys.')
-  end
-  ok, err = pcall(function()
-    vim.validate('cmd', opts.cmd, is_list_of_strings, 'non-empty list of strings')
-    vim.validate('filetypes', opts.filetypes, is_list_of_strings, 'non-empty list of strings')
-    vim.validate('root_markers', opts.root_markers, is_list_of_strings, 'non-empty list of strings')
-    vim.validate('settings', opts.settings, 'table', true)
-    vim.validate('inline', opts.inline, 'boolean', true)
-    vim.validate('keys', opts.keys, 'table', true)
-    vim.validate('override_keys', opts.override_keys, 'boolean', true)
-    for name, lhs in pairs(opts.keys or {}) do
-      vim.validate('keys.' .. name, lhs, function(v)
-        return v == false or (type(v) == 'string' and v ~= '')
-      end, 'a key like "<M-l>" or false')
-    end
-    local settings = opts.settings or {}
-    for _, secret in ipairs({ 'apiKey', 'api_key', 'key', 'MISTRAL_API_KEY', 'CODESTRAL_API_KEY' }) do
-      if settings[secret] ~= nil then
-        error(('settings.%s: the API key is never a setting; set MISTRAL_API_KEY or CODESTRAL_API_KEY in the environment'):format(secret), 0)
-      end
-    end
-  end)
-  if not ok then
-    fail(err)
-  end
-  return vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts)
-end
 
 --- Clients of this plugin's server, optionally only those attached to `buf`.
 ---@param buf? integer
@@ -398,22 +300,22 @@ end
 function M.setup(opts)
   M.options = M.validate(opts)
   local o = M.options
-  local config = { settings = { fimLsp = vim.empty_dict() } }
+  local server = { settings = { fimLsp = vim.empty_dict() } }
   if next(o.settings) then
-    config.settings.fimLsp = o.settings
+    server.settings.fimLsp = o.settings
   end
-  config.cmd = o.cmd
-  config.filetypes = o.filetypes
+  server.cmd = o.cmd
+  server.filetypes = o.filetypes
   if o.root_markers then
     local markers = o.root_markers
-    config.root_dir = function(bufnr, on_dir)
+    server.root_dir = function(bufnr, on_dir)
       local name = api.nvim_buf_get_name(bufnr)
       if name ~= '' and vim.bo[bufnr].buftype == '' then
         on_dir(vim.fs.root(bufnr, markers) or vim.fs.dirname(name))
       end
     end
   end
-  vim.lsp.config(M.name, config)
+  vim.lsp.config(M.name, server)
   vim.lsp.handlers['fimLsp/status'] = vim.lsp.handlers['fimLsp/status']
     or function(err, params, ctx)
       require('fim_lsp.status').on_status(err, params, ctx)
