@@ -2,6 +2,7 @@
 -- as ghost text (built-in `vim.lsp.inline_completion` on 0.12+, our own extmarks on 0.11) and adds
 -- keys to accept all, a word or a line of a suggestion.
 local config = require('fim_lsp.config')
+local keys = require('fim_lsp.keys')
 
 local api = vim.api
 
@@ -254,47 +255,6 @@ local function complete_done()
   end)
 end
 
-local function set_keys(keys, override)
-  local actions = {
-    accept = function()
-      return M.accept('all')
-    end,
-    accept_word = function()
-      return M.accept('word')
-    end,
-    accept_line = function()
-      return M.accept('line')
-    end,
-    dismiss = M.dismiss,
-    request = function()
-      M.request()
-      return true
-    end,
-  }
-  for _, lhs in ipairs(M.mapped_keys) do -- from an earlier setup(), if still ours
-    if (vim.fn.maparg(lhs, 'i', false, true).desc or ''):find('^fim%-lsp: ') then
-      vim.keymap.del('i', lhs)
-    end
-  end
-  M.skipped_keys, M.mapped_keys = {}, {}
-  for name, action in pairs(actions) do
-    local lhs = keys[name]
-    if lhs then
-      if not override and vim.fn.maparg(lhs, 'i') ~= '' then
-        M.skipped_keys[#M.skipped_keys + 1] = ('%s (%s)'):format(lhs, name)
-      else
-        vim.keymap.set('i', lhs, function()
-          if not action() then -- nothing to act on: the key does what it did before
-            api.nvim_feedkeys(vim.keycode(lhs), 'n', false)
-          end
-        end, { desc = 'fim-lsp: ' .. name:gsub('_', ' ') })
-        M.mapped_keys[#M.mapped_keys + 1] = lhs
-      end
-    end
-  end
-  table.sort(M.skipped_keys)
-end
-
 --- Configure and start: validates `opts`, registers the server config, enables it, maps keys.
 ---@param opts? fim_lsp.Options
 function M.setup(opts)
@@ -345,7 +305,7 @@ function M.setup(opts)
     end,
   })
   api.nvim_create_autocmd('CompleteDone', { group = group, callback = complete_done })
-  set_keys(o.keys, o.override_keys)
+  M.mapped_keys, M.skipped_keys = keys.set(M, o.keys, o.override_keys, M.mapped_keys)
   M.did_setup = true
   vim.lsp.enable(M.name)
   for _, client in ipairs(M.clients()) do -- already running (setup called twice)
