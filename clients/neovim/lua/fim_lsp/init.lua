@@ -1,8 +1,10 @@
 -- fim-lsp for Neovim: starts the server through `vim.lsp.enable('fim_lsp')`, shows its suggestions
 -- as ghost text (built-in `vim.lsp.inline_completion` on 0.12+, our own extmarks on 0.11) and adds
 -- keys to accept all, a word or a line of a suggestion.
+local completion = require('fim_lsp.completion')
 local config = require('fim_lsp.config')
 local keys = require('fim_lsp.keys')
+local text = require('fim_lsp.text')
 
 local api = vim.api
 
@@ -77,18 +79,7 @@ function M.suggestion(buf)
   return text ~= '' and { row = mark[2], col = mark[3], text = text } or nil
 end
 
---- The part of `text` one partial accept takes.
----@param text string
----@param kind 'all'|'word'|'line'
----@return string
-function M.part(text, kind)
-  if kind == 'word' then
-    return text:match('^%s*[%w_\128-\255]+') or text:match('^%s*[^%w_\128-\255%s]+') or text
-  elseif kind == 'line' then
-    return text:match('^\n?[^\n]*')
-  end
-  return text
-end
+M.part = text.part -- the part of a suggestion one accept of a kind takes
 
 --- Tell the server a suggestion was accepted whole: run the command its item carries.
 local function accepted(buf, command, client_id)
@@ -96,13 +87,6 @@ local function accepted(buf, command, client_id)
   if client then
     client:exec_cmd(command, { bufnr = buf })
   end
-end
-
-local function insert_at(buf, row, col, text)
-  local lines = vim.split(text, '\n', { plain = true })
-  api.nvim_buf_set_text(buf, row, col, row, col, lines)
-  local last = #lines == 1 and col + #text or #lines[#lines]
-  api.nvim_win_set_cursor(0, { row + #lines, last })
 end
 
 --- Ask for a suggestion now (the server skips its debounce for this one on 0.11).
@@ -140,20 +124,20 @@ function M.accept(kind)
     lifecycle.partially_accepted(buf, rest)
   end
   if not M.builtin then
-    insert_at(buf, s.row, s.col, part)
+    text.insert_at(buf, s.row, s.col, part)
     require('fim_lsp.ghost').refresh(buf)
     if rest == '' then
       accepted(buf, s.command, s.client_id)
     end
   elseif rest ~= '' and not part:find('\n', 1, true) then
     -- the built-in keeps its item and redraws what is left of it after our insertion
-    insert_at(buf, s.row, s.col, part)
+    text.insert_at(buf, s.row, s.col, part)
   else
     -- close the built-in's item first; what is left comes back from the server's cache
     vim.lsp.inline_completion.get({
       bufnr = buf,
       on_accept = function(item)
-        insert_at(buf, s.row, s.col, part)
+        text.insert_at(buf, s.row, s.col, part)
         if rest ~= '' then
           M.request()
         elseif item then
@@ -225,36 +209,6 @@ local function on_attach(buf, client)
   end
 end
 
---- Neovim's own completion inserts only the first word (0.11) or line (0.12) of a plain-text
---- item; when the user picks our item, put in the whole suggestion it stands for.
-local function complete_done()
-  local item = vim.tbl_get(vim.v.completed_item, 'user_data', 'nvim', 'lsp') or {}
-  local edit = vim.tbl_get(item, 'completion_item', 'textEdit')
-  local client = item.client_id and vim.lsp.get_client_by_id(item.client_id)
-  if not (edit and edit.range and client and client.name == M.name) then
-    return
-  end
-  local buf = api.nvim_get_current_buf()
-  local tick = api.nvim_buf_get_changedtick(buf)
-  vim.schedule(function()
-    if api.nvim_get_current_buf() ~= buf or api.nvim_buf_get_changedtick(buf) ~= tick then
-      return
-    end
-    local row = edit.range.start.line
-    local cursor = api.nvim_win_get_cursor(0)
-    local line = api.nvim_buf_get_lines(buf, row, row + 1, false)[1] or ''
-    local ok, col = pcall(vim.str_byteindex, line, client.offset_encoding, edit.range.start.character, false)
-    if not ok or cursor[1] - 1 ~= row or cursor[2] < col then
-      return
-    end
-    local inserted = line:sub(col + 1, cursor[2])
-    if inserted ~= edit.newText and vim.startswith(edit.newText, inserted) then
-      api.nvim_buf_set_text(buf, row, col, row, cursor[2], { '' })
-      insert_at(buf, row, col, edit.newText)
-    end
-  end)
-end
-
 --- Configure and start: validates `opts`, registers the server config, enables it, maps keys.
 ---@param opts? fim_lsp.Options
 function M.setup(opts)
@@ -304,7 +258,12 @@ function M.setup(opts)
       end
     end,
   })
-  api.nvim_create_autocmd('CompleteDone', { group = group, callback = complete_done })
+  api.nvim_create_autocmd('CompleteDone', {
+    group = group,
+    callback = function()
+      completion.complete_done(M.name)
+    end,
+  })
   M.mapped_keys, M.skipped_keys = keys.set(M, o.keys, o.override_keys, M.mapped_keys)
   M.did_setup = true
   vim.lsp.enable(M.name)
