@@ -81,14 +81,6 @@ end
 
 M.part = text.part -- the part of a suggestion one accept of a kind takes
 
---- Tell the server a suggestion was accepted whole: run the command its item carries.
-local function accepted(buf, command, client_id)
-  local client = command and client_id and vim.lsp.get_client_by_id(client_id)
-  if client then
-    client:exec_cmd(command, { bufnr = buf })
-  end
-end
-
 --- Ask for a suggestion now (the server skips its debounce for this one on 0.11).
 function M.request()
   local buf = api.nvim_get_current_buf()
@@ -127,7 +119,7 @@ function M.accept(kind)
     text.insert_at(buf, s.row, s.col, part)
     require('fim_lsp.ghost').refresh(buf)
     if rest == '' then
-      accepted(buf, s.command, s.client_id)
+      lifecycle.accepted(buf, s.command, s.client_id)
     end
   elseif rest ~= '' and not part:find('\n', 1, true) then
     -- the built-in keeps its item and redraws what is left of it after our insertion
@@ -141,7 +133,7 @@ function M.accept(kind)
         if rest ~= '' then
           M.request()
         elseif item then
-          accepted(buf, item.command, item.client_id)
+          lifecycle.accepted(buf, item.command, item.client_id)
         end
         return nil
       end,

@@ -1,6 +1,6 @@
 -- Tell the server what became of the suggestion on screen: shown, or accepted in part (Copilot's
--- `textDocument/didShowCompletion` and `didPartiallyAcceptCompletion`). Whole accepts run the
--- item's own command instead (init.lua). The server keeps the numbers on this machine only.
+-- `textDocument/didShowCompletion` and `didPartiallyAcceptCompletion`), or accepted whole (the
+-- item's own command). The server keeps the numbers on this machine only.
 local M = {}
 
 ---@class fim_lsp.Shown
@@ -56,6 +56,17 @@ function M.partially_accepted(buf, rest)
       'textDocument/didPartiallyAcceptCompletion',
       { item = current.item, acceptedLength = length }
     )
+  end
+end
+
+--- The suggestion in `buf` was accepted whole: run the command its item carries, if any.
+---@param buf integer
+---@param command? lsp.Command
+---@param client_id? integer
+function M.accepted(buf, command, client_id)
+  local client = command and client_id and vim.lsp.get_client_by_id(client_id)
+  if client then
+    client:exec_cmd(command, { bufnr = buf })
   end
 end
 
