@@ -1,9 +1,12 @@
--- fim-lsp for Neovim: starts the server through `vim.lsp.enable('fim_lsp')`, shows its suggestions
--- as ghost text (built-in `vim.lsp.inline_completion` on 0.12+, our own extmarks on 0.11) and adds
--- keys to accept all, a word or a line of a suggestion.
+-- fim-lsp for Neovim, the module users require: setup() starts the server through
+-- `vim.lsp.enable('fim_lsp')` and maps the keys, and the functions below act on the suggestion shown
+-- as ghost text, whoever draws it: the built-in on 0.12+ (builtin.lua), our extmarks on 0.11
+-- (ghost.lua).
+local builtin = require('fim_lsp.builtin')
 local completion = require('fim_lsp.completion')
 local config = require('fim_lsp.config')
 local keys = require('fim_lsp.keys')
+local lifecycle = require('fim_lsp.lifecycle')
 local text = require('fim_lsp.text')
 
 local api = vim.api
@@ -11,7 +14,10 @@ local api = vim.api
 local M = {}
 
 M.name = 'fim_lsp'
-M.builtin = vim.lsp.inline_completion ~= nil
+M.builtin = builtin.available
+
+-- Who draws the ghost text; builtin.lua and ghost.lua answer the same calls.
+local ghost_text = builtin.available and builtin or require('fim_lsp.ghost')
 
 ---@type fim_lsp.Options
 M.defaults = config.defaults
@@ -34,66 +40,30 @@ function M.is_enabled()
   return M.enabled
 end
 
+--- `buf`, with 0 or nil for the current buffer.
+local function resolve(buf)
+  return (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
+end
+
 --- Is ghost text set up for `buf` (the built-in's trigger, or ours on 0.11)?
 ---@param buf? integer
 ---@return boolean
 function M.ready(buf)
-  buf = (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
-  if M.builtin then
-    local ok, autocmds = pcall(api.nvim_get_autocmds, { group = 'nvim.lsp.inline_completion:' .. buf })
-    return ok and #autocmds > 0
-  end
-  return require('fim_lsp.ghost').attached(buf)
-end
-
--- Neovim 0.12+: the built-in draws into this namespace; we read it for partial accepts.
-local builtin_ns = api.nvim_create_namespace('nvim.lsp.inline_completion')
-
-local function chunks_text(chunks)
-  local parts = {}
-  for _, chunk in ipairs(chunks or {}) do
-    if chunk[2] ~= 'ComplHintMore' then -- the " (1/3)" index hint is not suggestion text
-      parts[#parts + 1] = chunk[1]
-    end
-  end
-  return table.concat(parts)
+  return ghost_text.ready(resolve(buf))
 end
 
 --- The suggestion shown in `buf`: where its remaining text starts and what it is.
 ---@param buf? integer
 ---@return {row: integer, col: integer, text: string}?
 function M.suggestion(buf)
-  buf = (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
-  if not M.builtin then
-    return require('fim_lsp.ghost').current(buf)
-  end
-  local mark = api.nvim_buf_get_extmarks(buf, builtin_ns, 0, -1, { details = true, limit = 1 })[1]
-  if not mark then
-    return nil
-  end
-  local lines = { chunks_text(mark[4].virt_text) }
-  for _, line in ipairs(mark[4].virt_lines or {}) do
-    lines[#lines + 1] = chunks_text(line)
-  end
-  local text = table.concat(lines, '\n')
-  return text ~= '' and { row = mark[2], col = mark[3], text = text } or nil
+  return ghost_text.current(resolve(buf))
 end
 
 M.part = text.part -- the part of a suggestion one accept of a kind takes
 
 --- Ask for a suggestion now (the server skips its debounce for this one on 0.11).
 function M.request()
-  local buf = api.nvim_get_current_buf()
-  if M.builtin then
-    -- the built-in has no public trigger: run its own insert-mode trigger for this buffer
-    pcall(api.nvim_exec_autocmds, 'CursorMovedI', {
-      group = 'nvim.lsp.inline_completion:' .. buf,
-      buffer = buf,
-      modeline = false,
-    })
-  else
-    require('fim_lsp.ghost').request(buf, true)
-  end
+  ghost_text.request(api.nvim_get_current_buf(), true)
 end
 
 --- Accept all, the next word or the rest of the line of the suggestion; the rest stays as ghost
@@ -109,36 +79,12 @@ function M.accept(kind)
   end
   local part = M.part(s.text, kind)
   local rest = s.text:sub(#part + 1)
-  local lifecycle = require('fim_lsp.lifecycle')
   if rest == '' then
     lifecycle.forget(buf)
   else
     lifecycle.partially_accepted(buf, rest)
   end
-  if not M.builtin then
-    text.insert_at(buf, s.row, s.col, part)
-    require('fim_lsp.ghost').refresh(buf)
-    if rest == '' then
-      lifecycle.accepted(buf, s.command, s.client_id)
-    end
-  elseif rest ~= '' and not part:find('\n', 1, true) then
-    -- the built-in keeps its item and redraws what is left of it after our insertion
-    text.insert_at(buf, s.row, s.col, part)
-  else
-    -- close the built-in's item first; what is left comes back from the server's cache
-    vim.lsp.inline_completion.get({
-      bufnr = buf,
-      on_accept = function(item)
-        text.insert_at(buf, s.row, s.col, part)
-        if rest ~= '' then
-          M.request()
-        elseif item then
-          lifecycle.accepted(buf, item.command, item.client_id)
-        end
-        return nil
-      end,
-    })
-  end
+  ghost_text.accept(buf, s, part, rest)
   return true
 end
 
@@ -147,16 +93,7 @@ end
 function M.dismiss()
   local buf = api.nvim_get_current_buf()
   local shown = M.suggestion(buf) ~= nil
-  if M.builtin then
-    vim.lsp.inline_completion.get({
-      bufnr = buf,
-      on_accept = function()
-        return nil
-      end,
-    })
-  else
-    require('fim_lsp.ghost').clear(buf)
-  end
+  ghost_text.dismiss(buf)
   return shown
 end
 
@@ -167,37 +104,13 @@ function M.toggle(enable)
     enable = not M.enabled
   end
   M.enabled = enable
-  if M.builtin then
-    for _, client in ipairs(M.clients()) do
-      for buf in pairs(client.attached_buffers) do
-        vim.lsp.inline_completion.enable(enable, { bufnr = buf })
-      end
-    end
-  else
-    local ghost = require('fim_lsp.ghost')
-    ghost.enabled = enable
-    if not enable then
-      for _, b in ipairs(api.nvim_list_bufs()) do
-        ghost.clear(b)
-      end
-    end
-  end
+  ghost_text.enable(enable, M.clients())
   return enable
 end
 
 local function on_attach(buf, client)
-  if not M.options.inline then
-    return
-  end
-  if M.builtin then
-    require('fim_lsp.lifecycle').watch_builtin(client, function(b)
-      return M.suggestion(b) ~= nil
-    end)
-    if M.enabled then
-      vim.lsp.inline_completion.enable(true, { bufnr = buf })
-    end
-  else
-    require('fim_lsp.ghost').attach(buf)
+  if M.options.inline then
+    ghost_text.attach(buf, client, M.enabled)
   end
 end
 
@@ -245,8 +158,8 @@ function M.setup(opts)
       local others = vim.tbl_filter(function(c)
         return c.id ~= args.data.client_id
       end, M.clients(args.buf))
-      if client and client.name == M.name and not M.builtin and #others == 0 then
-        require('fim_lsp.ghost').detach(args.buf)
+      if client and client.name == M.name and #others == 0 then
+        ghost_text.detach(args.buf)
       end
     end,
   })

@@ -76,30 +76,4 @@ function M.forget(buf)
   shown[buf] = nil
 end
 
---- Neovim 0.12+: the built-in asks and draws itself; watch its answers from our server so that
---- what it shows can be reported.
----@param client vim.lsp.Client
----@param is_shown fun(buf: integer): boolean whether the built-in draws a suggestion in `buf`
-function M.watch_builtin(client, is_shown)
-  if client._fim_lsp_watched then
-    return
-  end
-  client._fim_lsp_watched = true
-  local request = client.request
-  ---@diagnostic disable-next-line: duplicate-set-field
-  client.request = function(self, method, params, handler, bufnr)
-    if method == 'textDocument/inlineCompletion' and handler then
-      local inner = handler
-      handler = function(err, result, ctx, config)
-        inner(err, result, ctx, config)
-        local items = not err and result and (result.items or result) or {}
-        if items[1] and ctx.bufnr and is_shown(ctx.bufnr) then
-          M.shown(ctx.bufnr, ctx.client_id, items[1])
-        end
-      end
-    end
-    return request(self, method, params, handler, bufnr)
-  end
-end
-
 return M
