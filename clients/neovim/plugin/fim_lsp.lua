@@ -6,7 +6,8 @@ vim.g.loaded_fim_lsp = true
 
 local subcommands = {
   status = function()
-    vim.api.nvim_echo({ { table.concat(require('fim_lsp.commands').status_lines(), '\n') } }, false, {})
+    local lines = require('fim_lsp.commands').status_lines()
+    vim.api.nvim_echo({ { table.concat(lines, '\n') } }, false, {})
   end,
   toggle = function()
     local on = require('fim_lsp').toggle()

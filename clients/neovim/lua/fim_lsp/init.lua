@@ -1,7 +1,7 @@
 -- fim-lsp for Neovim, the module users require: setup() starts the server through
--- `vim.lsp.enable('fim_lsp')` and maps the keys, and the functions below act on the suggestion shown
--- as ghost text, whoever draws it: the built-in on 0.12+ (builtin.lua), our extmarks on 0.11
--- (ghost.lua).
+-- `vim.lsp.enable('fim_lsp')` and maps the keys; the functions below act on the suggestion
+-- shown as ghost text, whoever draws it: the built-in on 0.12+ (builtin.lua), our extmarks on
+-- 0.11 (ghost.lua).
 local builtin = require('fim_lsp.builtin')
 local completion = require('fim_lsp.completion')
 local config = require('fim_lsp.config')
@@ -21,7 +21,7 @@ local ghost_text = builtin.available and builtin or require('fim_lsp.ghost')
 
 ---@type fim_lsp.Options
 M.defaults = config.defaults
-M.validate = config.validate -- merges the user's options over the defaults, or raises naming the bad one
+M.validate = config.validate -- the options merged over the defaults; raises naming a bad one
 M.options = vim.deepcopy(M.defaults)
 M.skipped_keys = {} ---@type string[] keys left alone because the user had mapped them
 M.mapped_keys = {} ---@type string[] keys this plugin mapped
