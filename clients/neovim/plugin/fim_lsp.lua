@@ -6,7 +6,8 @@ vim.g.loaded_fim_lsp = true
 
 local subcommands = {
   status = function()
-    vim.api.nvim_echo({ { table.concat(require('fim_lsp').status_lines(), '\n') } }, false, {})
+    local lines = require('fim_lsp.commands').status_lines()
+    vim.api.nvim_echo({ { table.concat(lines, '\n') } }, false, {})
   end,
   toggle = function()
     local on = require('fim_lsp').toggle()
@@ -19,10 +20,10 @@ local subcommands = {
     vim.cmd.tabnew(vim.fn.fnameescape(vim.lsp.log.get_filename()))
   end,
   stats = function()
-    require('fim_lsp').show('fimLsp.stats', 'no statistics')
+    require('fim_lsp.commands').show('fimLsp.stats', 'no statistics')
   end,
   last = function()
-    require('fim_lsp').show('fimLsp.lastRequest', 'no request was sent yet')
+    require('fim_lsp.commands').show('fimLsp.lastRequest', 'no request was sent yet')
   end,
 }
 

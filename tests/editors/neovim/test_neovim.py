@@ -323,3 +323,27 @@ def test_shown_and_partial_accepts_are_reported_and_fimlsp_stats_shows_them(
     text = "\n".join(editor.lines())
     assert "=== prompt (before the cursor) ===\n" in text
     assert fake.last_body()["prompt"] in text
+
+
+def test_the_builtin_adapter_is_guarded_and_answers_the_ghost_texts_calls(editor: Editor) -> None:
+    """builtin.lua holds everything that relies on 0.12's internals: on 0.11 it defines nothing
+    but `available`; on 0.12 it answers the calls init.lua makes of ghost.lua."""
+    modules = editor.lua(
+        """
+        local function calls(module)
+          local names = {}
+          for name, value in pairs(module) do
+            if type(value) == 'function' then names[#names + 1] = name end
+          end
+          table.sort(names)
+          return names
+        end
+        local builtin = require('fim_lsp.builtin')
+        return {builtin.available, calls(builtin), calls(require('fim_lsp.ghost'))}
+        """
+    )
+    available, builtin_calls, ghost_calls = modules
+    shared = ["accept", "attach", "current", "detach", "dismiss", "enable", "ready", "request"]
+    assert available is editor.builtin
+    assert builtin_calls == (shared if editor.builtin else [])
+    assert set(shared) <= set(ghost_calls)

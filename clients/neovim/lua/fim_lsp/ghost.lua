@@ -1,6 +1,11 @@
 -- Ghost text for Neovim 0.11, which has no built-in inline completion: request
 -- `textDocument/inlineCompletion` on every edit (the server debounces, caches and cancels) and
--- draw the answer with an extmark. 0.12+ uses `vim.lsp.inline_completion` instead (see init.lua).
+-- draw the answer with an extmark. 0.12+ uses `vim.lsp.inline_completion` instead, through
+-- builtin.lua, which answers the same calls (ready, current, request, accept, dismiss, enable,
+-- attach, detach).
+local lifecycle = require('fim_lsp.lifecycle')
+local text = require('fim_lsp.text')
+
 local api = vim.api
 
 local M = {}
@@ -61,6 +66,9 @@ function M.clear(buf)
     hide(buf, s)
   end
 end
+
+--- The dismiss key: the same as leaving insert mode.
+M.dismiss = M.clear
 
 --- Show what is left of the suggestion after the text typed since it was made, or drop it if the
 --- typing went elsewhere. Returns the remaining text.
@@ -131,11 +139,11 @@ local function on_result(buf, s, tick, row, col, err, result, ctx)
   end
   local items = result and (result.items or result) or {}
   local item = items[1]
-  local text = item and item.insertText
-  if type(text) == 'table' then
-    text = text.value
+  local insert = item and item.insertText
+  if type(insert) == 'table' then
+    insert = insert.value
   end
-  if type(text) ~= 'string' or text == '' then
+  if type(insert) ~= 'string' or insert == '' then
     s.item = nil
     hide(buf, s)
     return
@@ -151,10 +159,10 @@ local function on_result(buf, s, tick, row, col, err, result, ctx)
       acol = ok and byte or col
     end
   end
-  s.item = { row = arow, col = acol, text = text, command = item.command, client_id = ctx.client_id }
+  s.item = { row = arow, col = acol, text = insert, command = item.command, client_id = ctx.client_id }
   M.refresh(buf)
   if s.mark then
-    require('fim_lsp.lifecycle').shown(buf, ctx.client_id, item)
+    lifecycle.shown(buf, ctx.client_id, item)
   end
 end
 
@@ -183,6 +191,30 @@ function M.request(buf, invoked)
   end
 end
 
+--- Insert `part` of the suggestion `s` shown in `buf` and show `rest`, what is left of it.
+---@param buf integer
+---@param s {row: integer, col: integer, text: string, command: table?, client_id: integer?}
+---@param part string
+---@param rest string
+function M.accept(buf, s, part, rest)
+  text.insert_at(buf, s.row, s.col, part)
+  M.refresh(buf)
+  if rest == '' then
+    lifecycle.accepted(buf, s.command, s.client_id)
+  end
+end
+
+--- Turn ghost text on or off in every buffer.
+---@param enable boolean
+function M.enable(enable)
+  M.enabled = enable
+  if not enable then
+    for _, buf in ipairs(api.nvim_list_bufs()) do
+      M.clear(buf)
+    end
+  end
+end
+
 --- On every edit or cursor move: update what is shown now, and ask again once the burst of
 --- events for this keystroke is over (coalescing only; the server does the debouncing).
 function M.on_edit(buf)
@@ -202,6 +234,8 @@ function M.on_edit(buf)
   end
 end
 
+--- Our server attached to `buf`: ask and draw there from now on.
+---@param buf integer
 function M.attach(buf)
   if states[buf] then
     return
@@ -224,10 +258,15 @@ function M.attach(buf)
   })
 end
 
-function M.attached(buf)
+--- Is ghost text set up for `buf`?
+---@param buf integer
+---@return boolean
+function M.ready(buf)
   return states[buf] ~= nil
 end
 
+--- Our server left `buf`: forget it.
+---@param buf integer
 function M.detach(buf)
   if states[buf] then
     M.clear(buf)

@@ -1,121 +1,32 @@
--- fim-lsp for Neovim: starts the server through `vim.lsp.enable('fim_lsp')`, shows its suggestions
--- as ghost text (built-in `vim.lsp.inline_completion` on 0.12+, our own extmarks on 0.11) and adds
--- keys to accept all, a word or a line of a suggestion.
+-- fim-lsp for Neovim, the module users require: setup() starts the server through
+-- `vim.lsp.enable('fim_lsp')` and maps the keys; the functions below act on the suggestion
+-- shown as ghost text, whoever draws it: the built-in on 0.12+ (builtin.lua), our extmarks on
+-- 0.11 (ghost.lua).
+local builtin = require('fim_lsp.builtin')
+local completion = require('fim_lsp.completion')
+local config = require('fim_lsp.config')
+local keys = require('fim_lsp.keys')
+local lifecycle = require('fim_lsp.lifecycle')
+local text = require('fim_lsp.text')
+
 local api = vim.api
 
 local M = {}
 
 M.name = 'fim_lsp'
-M.builtin = vim.lsp.inline_completion ~= nil
+M.builtin = builtin.available
 
----@class fim_lsp.Keys
----@field accept string|false
----@field accept_word string|false
----@field accept_line string|false
----@field dismiss string|false
----@field request string|false
-
----@class fim_lsp.Options
----@field cmd? string[] server command
----@field filetypes? string[] nil: every filetype
----@field root_markers? string[]
----@field settings? table sent to the server as `settings.fimLsp`
----@field inline? boolean show ghost text (false: completion menu only)
----@field keys? fim_lsp.Keys
----@field override_keys? boolean map keys even where a mapping already exists
+-- Who draws the ghost text; builtin.lua and ghost.lua answer the same calls.
+local ghost_text = builtin.available and builtin or require('fim_lsp.ghost')
 
 ---@type fim_lsp.Options
-M.defaults = {
-  cmd = nil,
-  filetypes = nil,
-  root_markers = nil,
-  settings = {},
-  inline = true,
-  keys = {
-    accept = '<M-l>',
-    accept_word = '<M-Right>',
-    accept_line = '<M-Down>',
-    dismiss = '<C-]>',
-    request = '<M-\\>',
-  },
-  override_keys = false,
-}
-
+M.defaults = config.defaults
+M.validate = config.validate -- the options merged over the defaults; raises naming a bad one
 M.options = vim.deepcopy(M.defaults)
 M.skipped_keys = {} ---@type string[] keys left alone because the user had mapped them
 M.mapped_keys = {} ---@type string[] keys this plugin mapped
 M.did_setup = false
 M.enabled = true -- ghost text on (`:FimLsp toggle`)
-
-local function fail(msg)
-  msg = tostring(msg):gsub('^[^\n]-:%d+: ', '') -- drop vim.validate's "file:line: "
-  error('fim_lsp.setup: ' .. msg, 0)
-end
-
-local function check_unknown(tbl, allowed, where)
-  for key in pairs(tbl) do
-    if allowed[key] == nil then
-      local names = vim.tbl_keys(allowed)
-      table.sort(names)
-      fail(('unknown option %s%s (known: %s)'):format(where, key, table.concat(names, ', ')))
-    end
-  end
-end
-
-local function is_list_of_strings(v)
-  return v == nil or (vim.islist(v) and #v > 0 and vim.iter(v):all(function(s)
-    return type(s) == 'string'
-  end))
-end
-
---- Validate and merge the user's options over the defaults.
----@param opts? fim_lsp.Options
----@return fim_lsp.Options
-function M.validate(opts)
-  local ok, err = pcall(function()
-    vim.validate('opts', opts, 'table', true)
-  end)
-  if not ok then
-    fail(err)
-  end
-  opts = opts or {}
-  check_unknown(opts, {
-    cmd = true,
-    filetypes = true,
-    root_markers = true,
-    settings = true,
-    inline = true,
-    keys = true,
-    override_keys = true,
-  }, '')
-  if opts.keys ~= nil and type(opts.keys) == 'table' then
-    check_unknown(opts.keys, M.defaults.keys --[[@as table]], 'keys.')
-  end
-  ok, err = pcall(function()
-    vim.validate('cmd', opts.cmd, is_list_of_strings, 'non-empty list of strings')
-    vim.validate('filetypes', opts.filetypes, is_list_of_strings, 'non-empty list of strings')
-    vim.validate('root_markers', opts.root_markers, is_list_of_strings, 'non-empty list of strings')
-    vim.validate('settings', opts.settings, 'table', true)
-    vim.validate('inline', opts.inline, 'boolean', true)
-    vim.validate('keys', opts.keys, 'table', true)
-    vim.validate('override_keys', opts.override_keys, 'boolean', true)
-    for name, lhs in pairs(opts.keys or {}) do
-      vim.validate('keys.' .. name, lhs, function(v)
-        return v == false or (type(v) == 'string' and v ~= '')
-      end, 'a key like "<M-l>" or false')
-    end
-    local settings = opts.settings or {}
-    for _, secret in ipairs({ 'apiKey', 'api_key', 'key', 'MISTRAL_API_KEY', 'CODESTRAL_API_KEY' }) do
-      if settings[secret] ~= nil then
-        error(('settings.%s: the API key is never a setting; set MISTRAL_API_KEY or CODESTRAL_API_KEY in the environment'):format(secret), 0)
-      end
-    end
-  end)
-  if not ok then
-    fail(err)
-  end
-  return vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts)
-end
 
 --- Clients of this plugin's server, optionally only those attached to `buf`.
 ---@param buf? integer
@@ -129,92 +40,30 @@ function M.is_enabled()
   return M.enabled
 end
 
+--- `buf`, with 0 or nil for the current buffer.
+local function resolve(buf)
+  return (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
+end
+
 --- Is ghost text set up for `buf` (the built-in's trigger, or ours on 0.11)?
 ---@param buf? integer
 ---@return boolean
 function M.ready(buf)
-  buf = (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
-  if M.builtin then
-    local ok, autocmds = pcall(api.nvim_get_autocmds, { group = 'nvim.lsp.inline_completion:' .. buf })
-    return ok and #autocmds > 0
-  end
-  return require('fim_lsp.ghost').attached(buf)
-end
-
--- Neovim 0.12+: the built-in draws into this namespace; we read it for partial accepts.
-local builtin_ns = api.nvim_create_namespace('nvim.lsp.inline_completion')
-
-local function chunks_text(chunks)
-  local parts = {}
-  for _, chunk in ipairs(chunks or {}) do
-    if chunk[2] ~= 'ComplHintMore' then -- the " (1/3)" index hint is not suggestion text
-      parts[#parts + 1] = chunk[1]
-    end
-  end
-  return table.concat(parts)
+  return ghost_text.ready(resolve(buf))
 end
 
 --- The suggestion shown in `buf`: where its remaining text starts and what it is.
 ---@param buf? integer
 ---@return {row: integer, col: integer, text: string}?
 function M.suggestion(buf)
-  buf = (buf == nil or buf == 0) and api.nvim_get_current_buf() or buf
-  if not M.builtin then
-    return require('fim_lsp.ghost').current(buf)
-  end
-  local mark = api.nvim_buf_get_extmarks(buf, builtin_ns, 0, -1, { details = true, limit = 1 })[1]
-  if not mark then
-    return nil
-  end
-  local lines = { chunks_text(mark[4].virt_text) }
-  for _, line in ipairs(mark[4].virt_lines or {}) do
-    lines[#lines + 1] = chunks_text(line)
-  end
-  local text = table.concat(lines, '\n')
-  return text ~= '' and { row = mark[2], col = mark[3], text = text } or nil
+  return ghost_text.current(resolve(buf))
 end
 
---- The part of `text` one partial accept takes.
----@param text string
----@param kind 'all'|'word'|'line'
----@return string
-function M.part(text, kind)
-  if kind == 'word' then
-    return text:match('^%s*[%w_\128-\255]+') or text:match('^%s*[^%w_\128-\255%s]+') or text
-  elseif kind == 'line' then
-    return text:match('^\n?[^\n]*')
-  end
-  return text
-end
-
---- Tell the server a suggestion was accepted whole: run the command its item carries.
-local function accepted(buf, command, client_id)
-  local client = command and client_id and vim.lsp.get_client_by_id(client_id)
-  if client then
-    client:exec_cmd(command, { bufnr = buf })
-  end
-end
-
-local function insert_at(buf, row, col, text)
-  local lines = vim.split(text, '\n', { plain = true })
-  api.nvim_buf_set_text(buf, row, col, row, col, lines)
-  local last = #lines == 1 and col + #text or #lines[#lines]
-  api.nvim_win_set_cursor(0, { row + #lines, last })
-end
+M.part = text.part -- the part of a suggestion one accept of a kind takes
 
 --- Ask for a suggestion now (the server skips its debounce for this one on 0.11).
 function M.request()
-  local buf = api.nvim_get_current_buf()
-  if M.builtin then
-    -- the built-in has no public trigger: run its own insert-mode trigger for this buffer
-    pcall(api.nvim_exec_autocmds, 'CursorMovedI', {
-      group = 'nvim.lsp.inline_completion:' .. buf,
-      buffer = buf,
-      modeline = false,
-    })
-  else
-    require('fim_lsp.ghost').request(buf, true)
-  end
+  ghost_text.request(api.nvim_get_current_buf(), true)
 end
 
 --- Accept all, the next word or the rest of the line of the suggestion; the rest stays as ghost
@@ -230,36 +79,12 @@ function M.accept(kind)
   end
   local part = M.part(s.text, kind)
   local rest = s.text:sub(#part + 1)
-  local lifecycle = require('fim_lsp.lifecycle')
   if rest == '' then
     lifecycle.forget(buf)
   else
     lifecycle.partially_accepted(buf, rest)
   end
-  if not M.builtin then
-    insert_at(buf, s.row, s.col, part)
-    require('fim_lsp.ghost').refresh(buf)
-    if rest == '' then
-      accepted(buf, s.command, s.client_id)
-    end
-  elseif rest ~= '' and not part:find('\n', 1, true) then
-    -- the built-in keeps its item and redraws what is left of it after our insertion
-    insert_at(buf, s.row, s.col, part)
-  else
-    -- close the built-in's item first; what is left comes back from the server's cache
-    vim.lsp.inline_completion.get({
-      bufnr = buf,
-      on_accept = function(item)
-        insert_at(buf, s.row, s.col, part)
-        if rest ~= '' then
-          M.request()
-        elseif item then
-          accepted(buf, item.command, item.client_id)
-        end
-        return nil
-      end,
-    })
-  end
+  ghost_text.accept(buf, s, part, rest)
   return true
 end
 
@@ -268,16 +93,7 @@ end
 function M.dismiss()
   local buf = api.nvim_get_current_buf()
   local shown = M.suggestion(buf) ~= nil
-  if M.builtin then
-    vim.lsp.inline_completion.get({
-      bufnr = buf,
-      on_accept = function()
-        return nil
-      end,
-    })
-  else
-    require('fim_lsp.ghost').clear(buf)
-  end
+  ghost_text.dismiss(buf)
   return shown
 end
 
@@ -288,109 +104,14 @@ function M.toggle(enable)
     enable = not M.enabled
   end
   M.enabled = enable
-  if M.builtin then
-    for _, client in ipairs(M.clients()) do
-      for buf in pairs(client.attached_buffers) do
-        vim.lsp.inline_completion.enable(enable, { bufnr = buf })
-      end
-    end
-  else
-    local ghost = require('fim_lsp.ghost')
-    ghost.enabled = enable
-    if not enable then
-      for _, b in ipairs(api.nvim_list_bufs()) do
-        ghost.clear(b)
-      end
-    end
-  end
+  ghost_text.enable(enable, M.clients())
   return enable
 end
 
 local function on_attach(buf, client)
-  if not M.options.inline then
-    return
+  if M.options.inline then
+    ghost_text.attach(buf, client, M.enabled)
   end
-  if M.builtin then
-    require('fim_lsp.lifecycle').watch_builtin(client, function(b)
-      return M.suggestion(b) ~= nil
-    end)
-    if M.enabled then
-      vim.lsp.inline_completion.enable(true, { bufnr = buf })
-    end
-  else
-    require('fim_lsp.ghost').attach(buf)
-  end
-end
-
---- Neovim's own completion inserts only the first word (0.11) or line (0.12) of a plain-text
---- item; when the user picks our item, put in the whole suggestion it stands for.
-local function complete_done()
-  local item = vim.tbl_get(vim.v.completed_item, 'user_data', 'nvim', 'lsp') or {}
-  local edit = vim.tbl_get(item, 'completion_item', 'textEdit')
-  local client = item.client_id and vim.lsp.get_client_by_id(item.client_id)
-  if not (edit and edit.range and client and client.name == M.name) then
-    return
-  end
-  local buf = api.nvim_get_current_buf()
-  local tick = api.nvim_buf_get_changedtick(buf)
-  vim.schedule(function()
-    if api.nvim_get_current_buf() ~= buf or api.nvim_buf_get_changedtick(buf) ~= tick then
-      return
-    end
-    local row = edit.range.start.line
-    local cursor = api.nvim_win_get_cursor(0)
-    local line = api.nvim_buf_get_lines(buf, row, row + 1, false)[1] or ''
-    local ok, col = pcall(vim.str_byteindex, line, client.offset_encoding, edit.range.start.character, false)
-    if not ok or cursor[1] - 1 ~= row or cursor[2] < col then
-      return
-    end
-    local inserted = line:sub(col + 1, cursor[2])
-    if inserted ~= edit.newText and vim.startswith(edit.newText, inserted) then
-      api.nvim_buf_set_text(buf, row, col, row, cursor[2], { '' })
-      insert_at(buf, row, col, edit.newText)
-    end
-  end)
-end
-
-local function set_keys(keys, override)
-  local actions = {
-    accept = function()
-      return M.accept('all')
-    end,
-    accept_word = function()
-      return M.accept('word')
-    end,
-    accept_line = function()
-      return M.accept('line')
-    end,
-    dismiss = M.dismiss,
-    request = function()
-      M.request()
-      return true
-    end,
-  }
-  for _, lhs in ipairs(M.mapped_keys) do -- from an earlier setup(), if still ours
-    if (vim.fn.maparg(lhs, 'i', false, true).desc or ''):find('^fim%-lsp: ') then
-      vim.keymap.del('i', lhs)
-    end
-  end
-  M.skipped_keys, M.mapped_keys = {}, {}
-  for name, action in pairs(actions) do
-    local lhs = keys[name]
-    if lhs then
-      if not override and vim.fn.maparg(lhs, 'i') ~= '' then
-        M.skipped_keys[#M.skipped_keys + 1] = ('%s (%s)'):format(lhs, name)
-      else
-        vim.keymap.set('i', lhs, function()
-          if not action() then -- nothing to act on: the key does what it did before
-            api.nvim_feedkeys(vim.keycode(lhs), 'n', false)
-          end
-        end, { desc = 'fim-lsp: ' .. name:gsub('_', ' ') })
-        M.mapped_keys[#M.mapped_keys + 1] = lhs
-      end
-    end
-  end
-  table.sort(M.skipped_keys)
 end
 
 --- Configure and start: validates `opts`, registers the server config, enables it, maps keys.
@@ -398,22 +119,22 @@ end
 function M.setup(opts)
   M.options = M.validate(opts)
   local o = M.options
-  local config = { settings = { fimLsp = vim.empty_dict() } }
+  local server = { settings = { fimLsp = vim.empty_dict() } }
   if next(o.settings) then
-    config.settings.fimLsp = o.settings
+    server.settings.fimLsp = o.settings
   end
-  config.cmd = o.cmd
-  config.filetypes = o.filetypes
+  server.cmd = o.cmd
+  server.filetypes = o.filetypes
   if o.root_markers then
     local markers = o.root_markers
-    config.root_dir = function(bufnr, on_dir)
+    server.root_dir = function(bufnr, on_dir)
       local name = api.nvim_buf_get_name(bufnr)
       if name ~= '' and vim.bo[bufnr].buftype == '' then
         on_dir(vim.fs.root(bufnr, markers) or vim.fs.dirname(name))
       end
     end
   end
-  vim.lsp.config(M.name, config)
+  vim.lsp.config(M.name, server)
   vim.lsp.handlers['fimLsp/status'] = vim.lsp.handlers['fimLsp/status']
     or function(err, params, ctx)
       require('fim_lsp.status').on_status(err, params, ctx)
@@ -437,13 +158,18 @@ function M.setup(opts)
       local others = vim.tbl_filter(function(c)
         return c.id ~= args.data.client_id
       end, M.clients(args.buf))
-      if client and client.name == M.name and not M.builtin and #others == 0 then
-        require('fim_lsp.ghost').detach(args.buf)
+      if client and client.name == M.name and #others == 0 then
+        ghost_text.detach(args.buf)
       end
     end,
   })
-  api.nvim_create_autocmd('CompleteDone', { group = group, callback = complete_done })
-  set_keys(o.keys, o.override_keys)
+  api.nvim_create_autocmd('CompleteDone', {
+    group = group,
+    callback = function()
+      completion.complete_done(M.name)
+    end,
+  })
+  M.mapped_keys, M.skipped_keys = keys.set(M, o.keys, o.override_keys, M.mapped_keys)
   M.did_setup = true
   vim.lsp.enable(M.name)
   for _, client in ipairs(M.clients()) do -- already running (setup called twice)
@@ -465,67 +191,17 @@ function M.restart()
   again()
 end
 
---- `:FimLsp stats` and `:FimLsp last`: run the server command `command` and show the text it
---- answers in a scratch window; `nothing` is said when it has none.
+--- `:FimLsp stats` and `:FimLsp last` (commands.lua).
 ---@param command string
 ---@param nothing string
 function M.show(command, nothing)
-  local client = M.clients(0)[1] or M.clients()[1]
-  if not client then
-    vim.notify('fim-lsp: the server is not running (:checkhealth fim_lsp)', vim.log.levels.WARN)
-    return
-  end
-  client:request('workspace/executeCommand', { command = command }, function(err, result)
-    if err then
-      vim.notify(('fim-lsp: %s failed: %s'):format(command, err.message), vim.log.levels.ERROR)
-      return
-    end
-    if type(result) ~= 'table' or type(result.text) ~= 'string' then
-      vim.notify('fim-lsp: ' .. nothing)
-      return
-    end
-    local name = 'fim-lsp://' .. command
-    local old = vim.fn.bufnr(name)
-    if old ~= -1 then
-      api.nvim_buf_delete(old, { force = true })
-    end
-    vim.cmd('botright new')
-    local buf = api.nvim_get_current_buf()
-    vim.bo[buf].buftype = 'nofile'
-    vim.bo[buf].bufhidden = 'wipe'
-    vim.bo[buf].swapfile = false
-    api.nvim_buf_set_name(buf, name)
-    api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(result.text, '\n', { plain = true }))
-    vim.bo[buf].modifiable = false
-  end, 0)
+  require('fim_lsp.commands').show(command, nothing)
 end
 
---- `:FimLsp status`: one line per client, or why there is none.
+--- `:FimLsp status` (commands.lua).
 ---@return string[]
 function M.status_lines()
-  local status = require('fim_lsp.status')
-  local lines = {
-    ('ghost text: %s (%s), %s in this buffer'):format(
-      M.is_enabled() and 'on' or 'off',
-      M.builtin and 'built-in vim.lsp.inline_completion' or 'fim_lsp extmarks',
-      M.ready(0) and 'active' or 'not active'
-    ),
-  }
-  local clients = M.clients()
-  if #clients == 0 then
-    lines[#lines + 1] = 'server: not running (run :checkhealth fim_lsp)'
-  end
-  for _, client in ipairs(clients) do
-    local bufs = vim.tbl_keys(client.attached_buffers)
-    lines[#lines + 1] = ('server: %s (id %d, %d buffer%s), status %s'):format(
-      client.name,
-      client.id,
-      #bufs,
-      #bufs == 1 and '' or 's',
-      status.describe(client.id)
-    )
-  end
-  return lines
+  return require('fim_lsp.commands').status_lines()
 end
 
 return M

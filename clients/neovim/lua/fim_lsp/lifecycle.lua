@@ -1,6 +1,6 @@
 -- Tell the server what became of the suggestion on screen: shown, or accepted in part (Copilot's
--- `textDocument/didShowCompletion` and `didPartiallyAcceptCompletion`). Whole accepts run the
--- item's own command instead (init.lua). The server keeps the numbers on this machine only.
+-- `textDocument/didShowCompletion` and `didPartiallyAcceptCompletion`), or accepted whole (the
+-- item's own command). The server keeps the numbers on this machine only.
 local M = {}
 
 ---@class fim_lsp.Shown
@@ -59,36 +59,21 @@ function M.partially_accepted(buf, rest)
   end
 end
 
+--- The suggestion in `buf` was accepted whole: run the command its item carries, if any.
+---@param buf integer
+---@param command? lsp.Command
+---@param client_id? integer
+function M.accepted(buf, command, client_id)
+  local client = command and client_id and vim.lsp.get_client_by_id(client_id)
+  if client then
+    client:exec_cmd(command, { bufnr = buf })
+  end
+end
+
 --- The suggestion in `buf` is gone (accepted whole, dismissed, replaced).
 ---@param buf integer
 function M.forget(buf)
   shown[buf] = nil
-end
-
---- Neovim 0.12+: the built-in asks and draws itself; watch its answers from our server so that
---- what it shows can be reported.
----@param client vim.lsp.Client
----@param is_shown fun(buf: integer): boolean whether the built-in draws a suggestion in `buf`
-function M.watch_builtin(client, is_shown)
-  if client._fim_lsp_watched then
-    return
-  end
-  client._fim_lsp_watched = true
-  local request = client.request
-  ---@diagnostic disable-next-line: duplicate-set-field
-  client.request = function(self, method, params, handler, bufnr)
-    if method == 'textDocument/inlineCompletion' and handler then
-      local inner = handler
-      handler = function(err, result, ctx, config)
-        inner(err, result, ctx, config)
-        local items = not err and result and (result.items or result) or {}
-        if items[1] and ctx.bufnr and is_shown(ctx.bufnr) then
-          M.shown(ctx.bufnr, ctx.client_id, items[1])
-        end
-      end
-    end
-    return request(self, method, params, handler, bufnr)
-  end
 end
 
 return M
