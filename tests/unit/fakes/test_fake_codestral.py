@@ -21,7 +21,7 @@ from mistralai.client import Mistral, errors
 
 from bench.fakes.codestral import DEFAULT_KEY, FIM_PATH, FakeCodestral
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 AUTH = {"Authorization": f"Bearer {DEFAULT_KEY}"}
 TEXT = "    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
 LAST_PIECE = TEXT[(len(TEXT) - 1) // 4 * 4 :]

@@ -215,7 +215,7 @@ def test_ordinary_code_is_unchanged(text: str) -> None:
     assert redact(text) == (text, 0)
 
 
-SOURCES = sorted((Path(__file__).parents[2] / "server" / "fim_lsp").rglob("*.py"))
+SOURCES = sorted((Path(__file__).parents[3] / "server" / "fim_lsp").rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.name)

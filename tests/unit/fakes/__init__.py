@@ -1,0 +1,1 @@
+"""Unit tests of the fakes that stand in for the providers' APIs."""
