@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     complete = commands.add_parser(
-        "complete", help="print the completion at FILE:LINE:COL (1-based), as it streams"
+        "complete",
+        help="print the completion at FILE:LINE:COL (1-based), a line at a time as it streams",
     )
     complete.add_argument("where", metavar="FILE:LINE:COL")
     commands.add_parser("check", help="validate settings and key, and reach the provider")
@@ -219,21 +220,21 @@ def _say(*parts: object, file: TextIO | None = None) -> None:
 
 
 class _ScrubbedStream:
-    """Writes a stream's text as it comes, holding back enough to scrub a key split across deltas."""
+    """Writes a stream's text line by line as it comes, each line scrubbed whole (a key or a header
+    never spans lines, but it can span deltas)."""
 
     def __init__(self) -> None:
-        self._held = ""
+        self._line = ""
 
     def write(self, delta: str) -> None:
-        text = SCRUBBER(self._held + delta)
-        keep = SCRUBBER.longest
-        self._held = text[len(text) - keep :] if keep else ""
-        sys.stdout.write(text[: len(text) - len(self._held)])
-        sys.stdout.flush()
+        done, newline, self._line = (self._line + delta).rpartition("\n")
+        if newline:
+            sys.stdout.write(SCRUBBER(done) + newline)
+            sys.stdout.flush()
 
     def close(self) -> None:
-        sys.stdout.write(SCRUBBER(self._held) + "\n")
-        self._held = ""
+        sys.stdout.write(SCRUBBER(self._line) + "\n")
+        self._line = ""
 
 
 def _probe_cut() -> cursor.Cut:

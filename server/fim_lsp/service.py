@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import importlib
 import itertools
 import logging
 import os
 import re
 import resource
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Coroutine, Mapping
 from pathlib import PurePosixPath
@@ -20,10 +22,9 @@ from fim_lsp.core import cursor
 from fim_lsp.core.documents import Document, DocumentStore, Position, column
 from fim_lsp.core.engine import Adaptation, Engine
 from fim_lsp.core.notices import Notices, Status
-from fim_lsp.privacy import redaction
 from fim_lsp.privacy.exclusions import is_excluded
 from fim_lsp.privacy.gitignore import GitIgnore
-from fim_lsp.privacy.scrub import SCRUBBER
+from fim_lsp.privacy.scrub import PLACEHOLDER, SCRUBBER
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 from fim_lsp.providers.catalog import key_values
 from fim_lsp.providers.source import ProviderSource
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 SAVE_STATS_SECONDS = 60.0
 MAX_OFFERS = 256
 MIN_INFERRED_CHARS = 2  # an edit this long that puts a suggestion in place accepts it
+REDACTION = "fim_lsp.privacy.redaction"  # compiles its patterns on load: loaded after start
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -133,6 +135,15 @@ class Service:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def warm_up(self) -> None:
+        """Load what the first request needs on threads, while the editor sets up: the wire
+        protocols with httpx and TLS, and the redaction patterns."""
+        threading.Thread(
+            target=importlib.import_module, args=(REDACTION,), name="fim-lsp-redaction", daemon=True
+        ).start()
+        if isinstance(self.providers, ProviderSource):
+            self.providers.warm_up()
 
     def apply_settings(self) -> None:
         """Recompute settings from every source and tell the user about each new problem once."""
@@ -404,6 +415,8 @@ class Service:
 
 def redacted(request: FimRequest, known: Collection[str] = ()) -> tuple[FimRequest, int]:
     """`request` with secret-looking strings replaced in all it sends, and how many were."""
+    from fim_lsp.privacy import redaction
+
     prompt, count = redaction.redact(request.prompt, known)
     suffix, in_suffix = redaction.redact(request.suffix, known)
     extra = []
@@ -439,7 +452,7 @@ def outgoing(
 
 def _unshowable(text: str) -> bool:
     """A suggestion never shown: it copies a redaction placeholder, or holds a key."""
-    return redaction.PLACEHOLDER in text or SCRUBBER.holds_a_secret(text)
+    return PLACEHOLDER in text or SCRUBBER.holds_a_secret(text)
 
 
 def _sendable(uri: str, settings: config.Settings) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import deque
 
 PAUSE_SECONDS = 1.0  # a longer gap is a pause, not typing
@@ -28,5 +27,11 @@ class Rhythm:
         """`base` until the rhythm is known; then a bit over the median gap, within base/3..base*3."""
         if len(self._gaps) < MIN_SAMPLES:
             return base
-        wanted = STRETCH * statistics.median(self._gaps)
+        wanted = STRETCH * _median(self._gaps)
         return min(max(wanted, base / 3), base * 3)
+
+
+def _median(values: deque[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

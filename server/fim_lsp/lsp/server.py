@@ -13,7 +13,6 @@ from fim_lsp.core import cursor
 from fim_lsp.core.documents import Document, Encoding
 from fim_lsp.core.notices import Status
 from fim_lsp.lsp import commands, items, sync
-from fim_lsp.providers.source import ProviderSource
 from fim_lsp.service import Providers, Service
 
 log = logging.getLogger(__name__)
@@ -124,11 +123,10 @@ def create_server(
         log.info(
             "client %s, position encoding %s", _client_name(params), service.documents.encoding
         )
-        if isinstance(service.providers, ProviderSource):
-            service.providers.warm_up()
 
     @server.feature(types.INITIALIZED)
     def on_initialized(ls: FimServer, params: types.InitializedParams) -> None:
+        ls.service.warm_up()  # after the answer to initialize: a thread would slow it down
         ls.service.apply_settings()
         ls.service.editor.send_status(ls.service.engine.status)
         ls.service.background(ls.pull_configuration())

@@ -23,7 +23,8 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from typing import NamedTuple
 
-PLACEHOLDER = "[REDACTED]"
+from fim_lsp.privacy.scrub import PLACEHOLDER  # one placeholder for prompts and messages
+
 MIN_KNOWN = 8  # shorter known values would redact ordinary words
 MAX_PASSES = 3  # a redaction can expose another match only in contrived text
 
