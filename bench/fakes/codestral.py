@@ -9,7 +9,8 @@ import json
 import math
 import threading
 import time
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, Literal, get_args
 
 from bench.fakes.http import (
@@ -60,12 +61,18 @@ Mode = Literal[
     "endless",
     "huge",
     "invalid_utf8",
+    "endless_line",
+    "endless_html",
+    "endless_error",
+    "gzip_bomb",
 ]
 MODES: frozenset[str] = frozenset(get_args(Mode))
 DEFAULT_HUGE_CHARS = 4_000_000
 MALFORMED_EVENT = b'data: {"choices": [\n\n'
 INVALID_UTF8 = b"\xff\xfe"
 ENDLESS_MIN_DELAY = 0.001
+ENDLESS_BODIES = frozenset({"endless_html", "endless_error"})  # whatever the request asked
+ENDLESS_STREAMS = frozenset({"endless_line", "gzip_bomb"})  # for streaming requests
 
 
 def _pyd_error(kind: str, loc: list[str | int], msg: str, value: Any, **ctx: Any) -> Json:
@@ -274,6 +281,12 @@ class FakeCodestral(FakeServer):
       ``"invalid_utf8"`` (an extra content event right after the first whose ``content`` holds
       the raw bytes ``INVALID_UTF8``, i.e. not UTF-8; non-streaming: the same bytes at the end
       of ``content``).
+      Endless answers that bound the client's memory or nothing does (each lasts until the client
+      leaves, which counts as a disconnect): ``"endless_line"`` (streaming: the role event, then
+      one SSE line that never ends), ``"endless_html"`` (``200 text/html`` whose body never ends),
+      ``"endless_error"`` (``500 text/plain`` whose body never ends), ``"gzip_bomb"`` (streaming,
+      ``content-encoding: gzip``: one never-ending line, about a thousand bytes decompressed from
+      each one on the wire).
     - ``huge_chars``: the length of the ``"huge"`` completion (default 4 000 000).
     - ``fail_next(status, body, headers, count)``: the next ``count`` requests to the FIM route
       get this response instead, before auth and validation (like a gateway).
@@ -445,6 +458,8 @@ class FakeCodestral(FakeServer):
         try:
             if not await self._before_response(watch, mode):
                 return False
+            if mode in ENDLESS_BODIES or (stream and mode in ENDLESS_STREAMS):
+                return await self._endless_body(conn, req, watch, mode)
             if stream and mode != "json_instead_of_sse":
                 return await self._stream(conn, req, body, watch, mode, pieces, finish, usage)
             if mode == "stall":
@@ -488,6 +503,34 @@ class FakeCodestral(FakeServer):
             return req.keep_alive
         finally:
             await watch.stop()
+
+    async def _endless_body(self, conn: _Conn, req: _Request, watch: _Watch, mode: str) -> bool:
+        """An answer that never ends, in one of the ways that must not exhaust the client."""
+        opening = b'data: {"choices": [{"index": 0, "delta": {"content": "'
+        content_type, status, extra = "text/event-stream", 200, {}
+        events: Iterable[bytes] = itertools.repeat(b"x" * 65536)
+        if mode == "endless_html":
+            content_type, opening = "text/html", b"<html><body>"
+            events = itertools.repeat(b"<p>Service temporarily unavailable</p>\n" * 1024)
+        elif mode == "endless_error":
+            content_type, status, opening = "text/plain", 500, b"upstream error: "
+        elif mode == "gzip_bomb":
+            extra = {"content-encoding": "gzip"}
+            events = _gzip_bomb(opening)
+            opening = b""
+        return await self._stream_events(
+            conn,
+            req,
+            watch,
+            content_type=content_type,
+            opening=opening,
+            events=events,
+            closing=b"",
+            mode=mode,
+            min_delay=ENDLESS_MIN_DELAY,
+            status=status,
+            extra=extra,
+        )
 
     async def _endless_answer(self, conn: _Conn, req: _Request, body: Json, watch: _Watch) -> bool:
         """A chunked ``application/json`` answer whose ``content`` string never ends."""
@@ -614,3 +657,13 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _gzip_bomb(start: bytes) -> Iterator[bytes]:
+    """A gzip stream of `start` then endless "x": each piece is about 1 KB on the wire and 1 MiB
+    decompressed."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    yield compressor.compress(start) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    megabyte = b"x" * (1 << 20)
+    while True:
+        yield compressor.compress(megabyte) + compressor.flush(zlib.Z_SYNC_FLUSH)

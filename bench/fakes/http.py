@@ -763,8 +763,11 @@ class FakeServer:
         closing: bytes,
         mode: str | None,
         min_delay: float = 0.0,
+        status: int = 200,
+        extra: dict[str, str] | None = None,
     ) -> bool:
-        """Write a chunked streaming response: ``opening`` (not counted), each of ``events`` (one
+        """Write a chunked streaming response (``status``, ``extra`` headers): ``opening`` (not
+        counted), each of ``events`` (one
         content event each, after ``chunk_delay`` but at least ``min_delay``, held at a gate if
         armed), then ``closing`` (if any) and the terminating chunk. ``events`` may be endless:
         the stream then lasts until the client leaves.
@@ -786,7 +789,9 @@ class FakeServer:
             return True
 
         try:
-            await self._send(conn, 200, content_type, None, {}, keep_alive=req.keep_alive)
+            await self._send(
+                conn, status, content_type, None, extra or {}, keep_alive=req.keep_alive
+            )
         except OSError:
             self._note_disconnect()
             return False

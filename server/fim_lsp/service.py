@@ -313,6 +313,7 @@ class Service:
             "cacheEntries": len(engine.cache),
             "counters": dataclasses.asdict(engine.counters),
             "rssKiB": _rss_kib(),
+            "peakRssKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         }
 
     def offer(self, text: str, uri: str, cut: cursor.Cut) -> str:

@@ -200,6 +200,7 @@ async def test_an_endless_stream_is_closed_and_nothing_shown(
 async def test_a_huge_completion_is_cut_to_a_suggestion(
     client: LanguageClient, fake: FakeCodestral
 ) -> None:
+    fake.huge_chars = 800_000  # in one event: a line within the bound on one line's length
     fake.set_mode("huge")
     uri = open_document(client, "def add(a, b):\n    \n\n\nprint(1)\n")
     [text] = _items(await inline(client, uri, 1, 4))
@@ -208,6 +209,30 @@ async def test_a_huge_completion_is_cut_to_a_suggestion(
         types.ExecuteCommandParams(command="fimLsp.health")
     )
     assert health["rssKiB"] < 200 * 1024  # the megabytes were not kept
+
+
+@pytest.mark.parametrize(
+    ("mode", "told"),
+    [
+        ("huge", "a line of more than 1024 KiB"),
+        ("endless_line", "a line of more than 1024 KiB"),
+        ("endless_html", "an answer of more than 8192 KiB"),
+        ("endless_error", "answered 500 (upstream error: "),
+        ("gzip_bomb", "a line of more than 1024 KiB"),
+    ],
+)
+async def test_an_endless_or_huge_answer_is_read_within_bounds(
+    client: LanguageClient, fake: FakeCodestral, mode: str, told: str
+) -> None:
+    """Each read is bounded: one line, the whole answer, an error body, what gzip makes of it."""
+    fake.set_mode(mode)  # "huge": 4 MB in one event, as no model sends
+    uri = open_document(client, "def add(a, b):\n    \n\n\nprint(1)\n")
+    assert _items(await inline(client, uri, 1, 4)) == []
+    await _told_once(client, told)
+    health = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="fimLsp.health")
+    )
+    assert health["peakRssKiB"] < 150 * 1024, f"the server grew to {health['peakRssKiB']} KiB"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncGenerator, Callable, Coroutine, Mapping
 from contextlib import aclosing
@@ -12,9 +13,11 @@ import httpx
 
 from fim_lsp.config import Settings
 from fim_lsp.providers import ollama
-from fim_lsp.providers.base import ErrorKind, FimRequest, Provider, ProviderError
+from fim_lsp.providers.base import ErrorKind, FimRequest, Provider, ProviderError, host_of
 from fim_lsp.providers.catalog import Choice, choose_from_environment
 from fim_lsp.providers.client import HttpClients
+from fim_lsp.providers.reading import ACCEPT_ENCODING, body
+from fim_lsp.providers.refused import plain_http_elsewhere, plain_http_refusal
 
 PROBE_SECONDS = 0.5  # a local Ollama answers in milliseconds; anything slower is not one
 RETRY_PROBE_SECONDS = 30.0  # after a failed probe, look again this much later (Ollama may start)
@@ -76,14 +79,18 @@ async def probe_ollama(http: HttpClients, address: str, api_key: str | None) -> 
 
 async def _list_models(http: HttpClients, address: str, api_key: str | None) -> list[str] | None:
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    host = host_of(address)
     try:
-        response = await http.client.get(
-            address.rstrip("/") + "/api/tags", headers=headers, timeout=PROBE_SECONDS
-        )
-        if response.status_code != 200:
-            return None
-        listed = response.json().get("models")
-    except (httpx.HTTPError, ValueError, AttributeError):
+        async with (
+            asyncio.timeout(PROBE_SECONDS),
+            http.client.stream(
+                "GET", address.rstrip("/") + "/api/tags", headers={**ACCEPT_ENCODING, **headers}
+            ) as response,
+        ):
+            if response.status_code != 200:
+                return None
+            listed = json.loads(await body(response, host)).get("models")
+    except (httpx.HTTPError, ValueError, AttributeError, ProviderError, TimeoutError):
         return None
     if not isinstance(listed, list):
         return None
@@ -95,6 +102,9 @@ async def choose(settings: Settings, environ: Mapping[str, str], http: HttpClien
     if (choice := choose_from_environment(settings.provider, environ)) is not None:
         return choice
     address = ollama_address(settings, environ)
+    if not settings.allow_http and plain_http_elsewhere(address):  # nothing goes out, no key
+        source = "fimLsp.baseUrl" if settings.base_url else "OLLAMA_HOST"
+        raise ProviderError(ErrorKind.CONFIG, plain_http_refusal(address, source))
     models = await probe_ollama(http, address, environ.get(ollama.KEY_VARIABLE, "").strip() or None)
     if models is None:
         raise ProviderError(ErrorKind.CONFIG, setup_message(address, answered=False))

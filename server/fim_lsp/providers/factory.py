@@ -14,7 +14,12 @@ from fim_lsp.providers.llamacpp import LlamaCppProvider
 from fim_lsp.providers.mistral import PRESETS, MistralProvider
 from fim_lsp.providers.ollama import OllamaProvider
 from fim_lsp.providers.openai import OpenAIProvider
-from fim_lsp.providers.refused import plain_http_elsewhere, refuse_plain_http
+from fim_lsp.providers.refused import (
+    has_credentials,
+    plain_http_elsewhere,
+    refuse_credentials,
+    refuse_plain_http,
+)
 
 
 def build(
@@ -22,11 +27,13 @@ def build(
 ) -> Provider:
     """The provider a choice names, with its address from the settings and its key from the environment."""
     api_key = environ.get(KEY_VARIABLES[choice.provider], "").strip() or None
-    base_url = settings.base_url
-    if choice.provider == "ollama":
-        base_url = base_url or ollama.base_url_from(environ)
+    base_url, source = settings.base_url, "fimLsp.baseUrl"
+    if choice.provider == "ollama" and not base_url:
+        base_url, source = ollama.base_url_from(environ), "OLLAMA_HOST"
+    if has_credentials(base_url):
+        return refuse_credentials(choice.provider, base_url, KEY_VARIABLES[choice.provider])
     if not settings.allow_http and plain_http_elsewhere(base_url):
-        return refuse_plain_http(choice.provider, base_url)
+        return refuse_plain_http(choice.provider, base_url, source)
     if choice.provider == "ollama":
         num_ctx = ollama.context_tokens(
             settings.prefix_tokens + settings.suffix_tokens, settings.max_tokens

@@ -121,10 +121,14 @@ def status_error(
             status=status,
             retry_after=retry,
         )
-    if status == 404 or (status == 400 and "model" in detail.lower()):
+    if 300 <= status < 400:
+        return _redirected(response, host)
+    if (status in (400, 404) and "model" in detail.lower()) or (status == 404 and not detail):
         return ProviderError(
             ErrorKind.BAD_REQUEST, f"{host} {unknown_model}{said}. {model_advice}", status=status
         )
+    if status == 404:
+        return _no_such_path(response, host, said)
     if 400 <= status < 500:
         setting = SETTING_OF_FIELD.get(field_named(body) or "")
         hint = f" Check the fimLsp.{setting} setting." if setting else ""
@@ -138,6 +142,38 @@ def status_error(
         f"{host} answered {status}{said}; it may be down or overloaded.",
         status=status,
         retry_after=retry_after_seconds(response.headers),
+    )
+
+
+def _redirected(response: httpx.Response, host: str) -> ProviderError:
+    """A 3xx: fim-lsp follows no redirect, since the key would go along to the new address."""
+    target = response.headers.get("location", "")
+    where = f" to {target}" if target else ""
+    return ProviderError(
+        ErrorKind.BAD_REQUEST,
+        f"{host} redirected the request{where} ({response.status_code}); fim-lsp follows no "
+        "redirect, because the key would go along. If that is the provider's address, set "
+        "fimLsp.baseUrl to it.",
+        status=response.status_code,
+    )
+
+
+def _no_such_path(response: httpx.Response, host: str, said: str) -> ProviderError:
+    """A 404 that is not about the model: the address points at the wrong place."""
+    path = response.request.url.path
+    doubled = next(
+        (part for part in ("/v1", "/api") if f"{part}{part}/" in path),
+        None,
+    )
+    advice = (
+        f"fimLsp.baseUrl ends in {doubled}, which fim-lsp adds itself: remove it."
+        if doubled is not None
+        else "Check fimLsp.baseUrl: it is the server's address, without the API's path."
+    )
+    return ProviderError(
+        ErrorKind.BAD_REQUEST,
+        f"{host} has nothing at {path} (404){said}. {advice}",
+        status=404,
     )
 
 

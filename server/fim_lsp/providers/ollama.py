@@ -21,6 +21,7 @@ from fim_lsp.providers.http_errors import (
     transport_errors,
     unreadable,
 )
+from fim_lsp.providers.reading import ACCEPT_ENCODING, error_response, lines
 
 DEFAULT_BASE_URL = CATALOG["ollama"].base_url
 KEY_VARIABLE = CATALOG["ollama"].key_variable
@@ -112,7 +113,7 @@ class OllamaProvider:
 
     async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
         """Yield text deltas as they arrive; leaving the loop early closes the HTTP stream."""
-        headers = {"Accept": "application/x-ndjson"}
+        headers = {"Accept": "application/x-ndjson", **ACCEPT_ENCODING}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         done = False
@@ -126,9 +127,8 @@ class OllamaProvider:
                 ) as response,
             ):
                 if response.status_code != 200:
-                    await response.aread()
-                    raise self._status_error(response, request)
-                async for line in response.aiter_lines():
+                    raise self._status_error(await error_response(response, self.host), request)
+                async for line in lines(response, self.host):
                     # read on past the last line to the end of the body, so the connection is reused
                     if done or not line.strip():
                         continue

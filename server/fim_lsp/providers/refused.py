@@ -36,13 +36,32 @@ class RefusedProvider:
         raise ProviderError(ErrorKind.CONFIG, self._message)
 
 
-def refuse_plain_http(name: str, url: str) -> RefusedProvider:
+def plain_http_refusal(url: str, source: str = "fimLsp.baseUrl") -> str:
+    """Why an unencrypted address on another machine is not used; `source`: where it was set."""
+    return (
+        f"http://{host_of(url)} (from {source}) is plain http to another machine, so code and key "
+        f"would cross the network unencrypted. Use an https:// address in {source}, or set "
+        "fimLsp.allowHttp to true if that network is trusted."
+    )
+
+
+def refuse_plain_http(name: str, url: str, source: str = "fimLsp.baseUrl") -> RefusedProvider:
     """The refusal for an unencrypted address on another machine."""
-    host = host_of(url)
+    return RefusedProvider(name, host_of(url), plain_http_refusal(url, source))
+
+
+def has_credentials(url: str) -> bool:
+    """True for an address with `user@` or `user:password@` in it."""
+    return "@" in urlsplit(url).netloc
+
+
+def refuse_credentials(name: str, url: str, key_variable: str) -> RefusedProvider:
+    """The refusal for an address that holds a user name or password: httpx would send them as
+    Basic auth in place of the key."""
     return RefusedProvider(
         name,
-        host,
-        f"{url} is plain http to another machine, so code and key would cross the network "
-        "unencrypted. Use an https:// address in fimLsp.baseUrl, or set fimLsp.allowHttp to true "
-        "if that network is trusted.",
+        host_of(url),
+        f"fimLsp.baseUrl holds a user name or password (user:...@{host_of(url)}); fim-lsp sends "
+        f"no credentials from an address. Remove them from fimLsp.baseUrl and put the key in "
+        f"{key_variable}.",
     )

@@ -14,7 +14,7 @@ from fim_lsp.providers.base import Provider
 if TYPE_CHECKING:
     from fim_lsp.providers.factory import Providers
 
-FACTORY = "fim_lsp.providers.factory"  # loads httpx, httpx-sse and every wire protocol
+FACTORY = "fim_lsp.providers.factory"  # loads httpx and every wire protocol
 # what httpx loads only when it builds its first client and connects (its transport's modules)
 FIRST_USE = ("httpcore", "anyio._backends._asyncio", "anyio.streams.tls")
 

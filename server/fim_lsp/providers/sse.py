@@ -6,11 +6,11 @@ from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource
 
 from fim_lsp.providers.base import ProviderError
 from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.http_errors import checked, stream_ended_early, transport_errors
+from fim_lsp.providers.reading import ACCEPT_ENCODING, body, error_response, sse_data
 
 # One event's texts, and whether it is the last one the protocol sends (finish reason, stop: true).
 ReadEvent = Callable[[str], tuple[str, bool]]
@@ -19,7 +19,7 @@ ReadEvent = Callable[[str], tuple[str, bool]]
 async def post_sse(
     http: HttpClients,
     url: str,
-    body: dict[str, Any],
+    request_body: dict[str, Any],
     headers: dict[str, str],
     *,
     host: str,
@@ -39,23 +39,24 @@ async def post_sse(
         async with (
             http.streaming() as client,
             client.stream(
-                "POST", url, json=body, headers={"Accept": "text/event-stream", **headers}
+                "POST",
+                url,
+                json=request_body,
+                headers={"Accept": "text/event-stream", **ACCEPT_ENCODING, **headers},
             ) as response,
         ):
             if response.status_code != 200:
-                await response.aread()
-                raise status_error(response)
+                raise status_error(await error_response(response, host))
             if not response.headers.get("content-type", "").startswith("text/event-stream"):
-                await response.aread()
-                text, _ = read_event(checked(response.text, host))
+                text, _ = read_event(checked(await body(response, host), host))
                 if text:
                     yield text
                 return
-            async for event in EventSource(response).aiter_sse():
-                done = done or (sentinel is not None and event.data == sentinel)
-                if done or not event.data or (finished and sentinel is None):
+            async for data in sse_data(response, host):
+                done = done or (sentinel is not None and data == sentinel)
+                if done or not data or (finished and sentinel is None):
                     continue
-                text, last = read_event(checked(event.data, host))
+                text, last = read_event(checked(data, host))
                 finished = finished or last
                 if text:
                     yield text
