@@ -299,7 +299,8 @@ class Engine:
             return None
         finally:
             self.reporter.stream_ended()
-        if fetch.suggestion.complete:
+        stopped_early = fetch.suggestion.complete  # end() below completes every suggestion
+        if stopped_early:
             self.counters.early_stops += 1
         self.reporter.succeeded()
         fitted = fitting.fit(fetch.suggestion.end(), fetch.around)
@@ -307,7 +308,7 @@ class Engine:
         if text is not None and self._refuse(text):
             text = None
         milliseconds = round((self._clock() - started) * 1000, 1)
-        self._emit(Received(number, raw, text, milliseconds, fetch.suggestion.complete))
+        self._emit(Received(number, raw, text, milliseconds, stopped_early))
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
             self.provider.host,
