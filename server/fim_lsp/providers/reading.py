@@ -1,5 +1,4 @@
-"""Every read of an answer is bounded: the error body, one line of a stream, the whole answer, and
-what decompression may make of it."""
+"""Every read of an answer is bounded: its error body, each line, the whole, and its decompression."""
 
 from __future__ import annotations
 
