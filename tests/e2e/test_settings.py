@@ -9,7 +9,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from bench.fakes.codestral import FakeCodestral
-from tests.e2e.conftest import Start, inline, open_document
+from tests.e2e.conftest import Start, inline, open_document, server_env
 
 SOURCE = "x = \n"
 
@@ -92,3 +92,16 @@ async def test_enable_false_sends_nothing(start: Start, fake: FakeCodestral) -> 
     result = await inline(client, uri, 0, 4)
     assert isinstance(result, types.InlineCompletionList) and result.items == ()
     assert fake.requests == []
+
+
+async def test_min_tokens_never_exceeds_max_tokens(start: Start, fake: FakeCodestral) -> None:
+    """A one-line request asks for at most 64 tokens: minTokens 100 must not ask for more."""
+    client = await start(env=server_env(fake, FIM_LSP_MIN_TOKENS="100"))
+    uri = open_document(client, "x = total + 1\n")
+    await inline(client, uri, 0, 4, invoked=True)  # mid-line: one line
+    one_line = fake.last_body()
+    block_uri = open_document(client, "def f():\n    \n", "file:///work/b.py")
+    await inline(client, block_uri, 1, 4, invoked=True)
+    block = fake.last_body()
+    assert (one_line["max_tokens"], one_line["min_tokens"]) == (64, 64)
+    assert (block["max_tokens"], block["min_tokens"]) == (128, 100)

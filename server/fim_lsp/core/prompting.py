@@ -22,14 +22,18 @@ def build_request(
     """What to ask the model for this cut: the rest of the line mid-line, else a block, or with
     `one_line` a line (the stream is cut after it); `header` leads the prompt."""
     single = postprocess.line_mode(cut.line_suffix) == postprocess.SINGLE_LINE
+    max_tokens = (
+        min(settings.max_tokens, SINGLE_LINE_MAX_TOKENS)
+        if single or one_line
+        else settings.max_tokens
+    )
+    min_tokens = settings.min_tokens
     return FimRequest(
         prompt=header + cut.prefix,
         suffix=cut.suffix,
         model=settings.model,
-        max_tokens=min(settings.max_tokens, SINGLE_LINE_MAX_TOKENS)
-        if single or one_line
-        else settings.max_tokens,
-        min_tokens=settings.min_tokens,
+        max_tokens=max_tokens,
+        min_tokens=None if min_tokens is None else min(min_tokens, max_tokens),
         temperature=settings.temperature,
         top_p=settings.top_p,
         stop=("\n", *settings.stop) if single else settings.stop,
