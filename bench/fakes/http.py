@@ -59,6 +59,7 @@ class _Fault:
     status: int
     body: Json | str | None
     headers: dict[str, str]
+    delay: float = 0.0
 
 
 class _Hold:
@@ -410,12 +411,14 @@ class FakeServer:
         body: Json | str | None = None,
         headers: dict[str, str] | None = None,
         count: int = 1,
+        delay: float = 0.0,
     ) -> None:
         """Answer the next ``count`` FIM requests with ``status`` (dict body -> JSON, str ->
-        text/plain, None -> a default JSON body for the status)."""
+        text/plain, None -> a default JSON body for the status), ``delay`` seconds after each
+        request arrived (so that several can be in flight together)."""
         with self._lock:
             for _ in range(count):
-                self._faults.append(_Fault(status, body, dict(headers or {})))
+                self._faults.append(_Fault(status, body, dict(headers or {}), delay))
 
     def set_mode(self, mode: str | None, count: int | None = None) -> None:
         """Set an in-stream fault for the next ``count`` completion requests (None: until reset)."""
@@ -863,6 +866,8 @@ class FakeServer:
         return True
 
     async def _send_fault(self, conn: _Conn, req: _Request, fault: _Fault) -> bool:
+        if fault.delay > 0:
+            await asyncio.sleep(fault.delay)
         if isinstance(fault.body, str):
             ctype, data = "text/plain", fault.body.encode()
         else:

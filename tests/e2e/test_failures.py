@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from lsprotocol import types
@@ -194,3 +196,45 @@ async def test_json_answer_instead_of_a_stream_is_still_used(
     result = await inline(client, uri, 1, 4)
     assert isinstance(result, types.InlineCompletionList)
     assert [item.insert_text for item in result.items] == ["return a + b"]
+
+
+async def test_failures_of_requests_in_flight_together_count_once(
+    start: Start, fake: FakeCodestral, tmp_path: Path
+) -> None:
+    """Seven documents ask at once and all fail: that is one failure, not seven in a row."""
+    log = tmp_path / "server.log"
+    client = await start(
+        command=[sys.executable, "-m", "fim_lsp", "--log-file", str(log)], env=server_env(fake)
+    )
+    uris = [open_document(client, SOURCE, f"file:///work/m{n}.py") for n in range(7)]
+    fake.fail_next(500, {"message": "overloaded"}, count=7, delay=0.5)
+    answers = await asyncio.gather(*(inline(client, uri, 1, 4, invoked=False) for uri in uris))
+    assert all(isinstance(answer, types.InlineCompletionList) for answer in answers)
+    assert not any(answer.items for answer in answers)  # type: ignore[union-attr]
+    assert len(fake.requests) == 7  # all seven were in flight together
+    after_uri = open_document(client, SOURCE, "file:///work/after.py")
+    after = await inline(client, after_uri, 1, 4, invoked=False)  # a pause would block it
+    assert isinstance(after, types.InlineCompletionList) and [
+        item.insert_text for item in after.items
+    ] == ["return a + b"]
+    warnings = [line for line in log.read_text().splitlines() if " WARNING " in line]
+    assert len([line for line in warnings if "answered 500" in line]) == 1, warnings
+
+
+async def test_the_same_failure_again_is_logged_once(
+    start: Start, fake: FakeCodestral, tmp_path: Path
+) -> None:
+    log = tmp_path / "server.log"
+    client = await start(
+        command=[sys.executable, "-m", "fim_lsp", "--log-file", str(log)], env=server_env(fake)
+    )
+    uri = open_document(client, SOURCE)
+    fake.fail_next(500, {"message": "overloaded"}, count=6)
+    for _ in range(6):
+        await inline(client, uri, 1, 4, invoked=True)
+    fake.fail_next(401, {"message": "bad key"})
+    await inline(client, uri, 1, 4, invoked=True)
+    warnings = [line for line in log.read_text().splitlines() if " WARNING " in line]
+    assert len([line for line in warnings if "answered 500" in line]) == 1, warnings
+    assert any("came 5 more times" in line for line in warnings), warnings
+    assert any("rejected" in line for line in warnings), warnings

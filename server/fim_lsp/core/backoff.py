@@ -20,11 +20,17 @@ class Backoff:
         self.until = 0.0  # no automatic request before this
         self.rate_limited_until = 0.0  # no request at all before this
         self._failures = 0
+        self._counted_at = float("-inf")  # when the last failure that counted happened
 
-    def failed(self, error: ProviderError, now: float) -> float | None:
-        """Note a failure; returns the seconds requests now pause for, or None."""
+    def failed(self, error: ProviderError, now: float, started: float) -> float | None:
+        """Note a failure of a request sent at `started`; returns the seconds requests now pause
+        for, or None. Requests that were in flight together fail together: only the first
+        failure among them counts, the others were sent before anyone knew."""
         if error.kind in _NOT_COUNTED:
             return None
+        if started < self._counted_at:
+            return self.until - now if self.until > now else None
+        self._counted_at = now
         self._failures += 1
         retry_after = error.retry_after
         if error.kind is ErrorKind.RATE_LIMITED:
@@ -47,6 +53,7 @@ class Backoff:
     def succeeded(self) -> None:
         """The provider answered: forget the failures."""
         self._failures = 0
+        self._counted_at = float("-inf")
         self.until = self.rate_limited_until = 0.0
 
     def blocks(self, now: float, *, invoked: bool) -> bool:

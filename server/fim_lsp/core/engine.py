@@ -290,7 +290,7 @@ class Engine:
             raw = await read_stream(self.provider, request, self.settings, fetch.suggestion.feed)
         except ProviderError as error:
             self._emit(Failed(number, error))
-            self.reporter.failed(error, self.provider.name)
+            self.reporter.failed(error, self.provider.name, started)
             return None
         except asyncio.CancelledError:
             raise

@@ -13,6 +13,7 @@ from fim_lsp.providers import ErrorKind, ProviderError
 
 log = logging.getLogger(__name__)
 BUSY_AFTER_SECONDS = 0.1
+LOG_REPEATS_SECONDS = 300.0  # the same failure again within this is logged at debug level
 
 
 class Reporter:
@@ -33,6 +34,8 @@ class Reporter:
         self._clock = clock
         self._notices = Notices()
         self._backoff = Backoff()
+        self._pause_ends = 0.0  # the pause a resume timer is set for
+        self._logged, self._logged_at, self._repeats = "", float("-inf"), 0
 
     def set(self, status: Status) -> None:
         """Make `status` the current one, telling the editor if it changed."""
@@ -82,18 +85,34 @@ class Reporter:
             self._notices.clear(kind)
         self.set(Status("normal", self.streams > 0, "ready"))
 
-    def failed(self, error: ProviderError, provider: str) -> None:
-        """Tell the user once, and pause requests when the failure asks for it."""
+    def failed(self, error: ProviderError, provider: str, started: float) -> None:
+        """Tell the user once, and pause requests when the failure asks for it; `started`: when
+        the failed request was sent."""
         now = self._clock()
         message = error.message
-        if (pause := self._backoff.failed(error, now)) is not None:
+        if (pause := self._backoff.failed(error, now, started)) is not None:
             resume_at = time.strftime("%H:%M:%S", time.localtime(time.time() + pause))
             message += f" Suggestions pause until {resume_at} ({pause:.0f} s)."
-            asyncio.get_running_loop().call_later(pause, self._resume)
-        log.warning("%s: %s", provider, message)
+            if self._backoff.until != self._pause_ends:  # one timer per pause
+                self._pause_ends = self._backoff.until
+                asyncio.get_running_loop().call_later(pause, self._resume)
+        self._log(provider, error.message, message)
         self.set(status_after(error.kind, message, busy=self.streams > 0))
         if self._notices.should_show(error.kind, now):
             self._show(f"fim-lsp: {message}")
+
+    def _log(self, provider: str, problem: str, message: str) -> None:
+        """Log a failure; the same problem again within LOG_REPEATS_SECONDS goes to the debug
+        level and is counted, and the next warning says how often it came."""
+        now = self._clock()
+        if problem == self._logged and now - self._logged_at < LOG_REPEATS_SECONDS:
+            self._repeats += 1
+            log.debug("%s: %s (again)", provider, message)
+            return
+        if self._repeats:
+            log.warning("%s: the warning before came %d more times", provider, self._repeats)
+        self._logged, self._logged_at, self._repeats = problem, now, 0
+        log.warning("%s: %s", provider, message)
 
     def _resume(self) -> None:
         """A pause is over: say so; the next request tries the provider again.
