@@ -202,7 +202,7 @@ LOOKALIKE = "def compute_invoice(customer, items, tax_rate):\n    return EXCLUDE
         ("file:///p/secrets/deep/api.py", ["secrets/**"]),
         ("file:///p/src/billing/deep/secret.py", ["src/**/secret.py"]),
         ("file:///C:%5Cproj%5C.env.local", []),  # a Windows path in a URI is still a .env file
-        ("file:///c%3A/proj/.env", []),
+        ("file:///c%3A/proj/.envrc", []),
     ],
 )
 async def test_excluded_paths_are_never_sent(

@@ -16,6 +16,10 @@
 #   excludes every file, so that a typo never sends what it was meant to keep.
 # - The URI is decoded first: %-escapes, Windows backslashes and drive letters
 #   (`file:///C:%5Cproj%5C.env.local` is `c:/proj/.env.local`).
+# Not in the list, on purpose: `*-sa.json` (also `ar-sa.json`, Arabic for Saudi Arabia, in every
+# translated app) and a GCP key's default name `<project>-<12 hex>.json` (no pattern tells it from
+# data); their `private_key` is redacted instead. `.env*` (also `.envoy.yaml`, `.environment.ts`)
+# and `*.env.*` (also `jest.env.js`, `vite.env.ts`) are spelled out as the forms below instead.
 
 from __future__ import annotations
 
@@ -27,9 +31,24 @@ from urllib.parse import unquote, urlsplit
 from pathspec import GitIgnoreSpec
 
 SECRET_PATTERNS = (
+    # environment files, their variants and backups
     ".env",
     ".env.*",
+    ".env-*",
+    ".env_*",
+    ".env~",
+    ".env *",
     "*.env",
+    "*.env.bak",
+    "*.env.backup",
+    "*.env.old",
+    "*.env.orig",
+    "*.env.save",
+    "*.env.swp",
+    "*.env.tmp",
+    "*.env~",
+    ".envrc",
+    # keys and key stores
     "*.pem",
     "*.key",
     "*.p12",
@@ -37,10 +56,12 @@ SECRET_PATTERNS = (
     "*.jks",
     "*.keystore",
     "*.kdbx",
+    "*.ppk",
     "id_rsa*",
     "id_dsa*",
     "id_ecdsa*",
     "id_ed25519*",
+    # credentials of tools and clouds
     "credentials",
     "credentials.*",
     ".git-credentials",
@@ -48,9 +69,31 @@ SECRET_PATTERNS = (
     ".npmrc",
     ".pypirc",
     ".pgpass",
+    ".my.cnf",
+    ".htpasswd",
+    ".vault-token",
+    ".kube/config",
+    "kubeconfig",
+    "*.kubeconfig",
+    ".docker/config.json",
+    "*.tfvars",
+    "*.tfvars.json",
+    "*.tfstate",
+    "*.tfstate.*",
+    "*service-account*.json",
+    "*service_account*.json",
+    "*serviceaccount*.json",
+    "application_default_credentials.json",
+    "client_secret*.json",
     "secrets.*",
     "*.secret",
     "*.secrets",
+    # shell and REPL histories
+    ".*_history",
+    ".history",
+    ".zhistory",
+    "fish_history",
+    "consolehost_history.txt",
 )
 
 _WINDOWS_PATH = re.compile(r"[A-Za-z]:[\\/]")

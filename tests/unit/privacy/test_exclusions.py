@@ -1,22 +1,56 @@
 """Files that look like secrets, and the user's patterns, are never sent."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from fim_lsp.privacy.exclusions import is_excluded, path_of
+from fim_lsp.privacy.exclusions import SECRET_PATTERNS, is_excluded, path_of
 
 BUILT_IN = [
     ("/p/.env", True),
     ("/p/.env.local", True),
+    ("/p/.env-prod", True),
+    ("/p/.env_staging", True),
+    ("/p/.env copy", True),  # what a file manager names a duplicate
+    ("/p/.env~", True),
     ("/p/prod.env", True),
+    ("/p/prod.env.bak", True),
+    ("/p/prod.env.old", True),
+    ("/p/prod.env~", True),
     ("/p/.env.local.bak", True),
+    ("/p/.envrc", True),
     ("/p/certs/server.pem", True),
     ("/p/tls.key", True),
+    ("/p/putty.ppk", True),
     ("/home/u/.ssh/id_rsa", True),
     ("/home/u/.ssh/id_ed25519.pub", True),
     ("/home/u/.aws/credentials", True),
     ("/p/store.P12", True),  # case does not hide it
     ("/p/.npmrc", True),
     ("/p/secrets.yaml", True),
+    ("/home/u/.kube/config", True),
+    ("/p/deploy/prod.kubeconfig", True),
+    ("/home/u/.docker/config.json", True),
+    ("/p/infra/terraform.tfvars", True),
+    ("/p/infra/prod.auto.tfvars", True),
+    ("/p/infra/prod.tfvars.json", True),
+    ("/p/infra/terraform.tfstate", True),
+    ("/p/infra/terraform.tfstate.backup", True),
+    ("/p/service-account.json", True),
+    ("/p/ci-service-account-prod.json", True),
+    ("/p/service_account.json", True),
+    ("/p/serviceAccountKey.json", True),  # Firebase's name for it
+    ("/home/u/.config/gcloud/application_default_credentials.json", True),
+    ("/p/client_secret_1234-abc.apps.googleusercontent.com.json", True),
+    ("/home/u/.bash_history", True),
+    ("/home/u/.zsh_history", True),
+    ("/home/u/.python_history", True),
+    ("/home/u/.psql_history", True),
+    ("/home/u/.local/share/fish/fish_history", True),
+    ("/u/AppData/Roaming/Microsoft/Windows/PowerShell/PSReadLine/ConsoleHost_history.txt", True),
+    ("/p/.htpasswd", True),
+    ("/home/u/.vault-token", True),
     # ordinary files with names close to those
     ("/p/app.py", False),
     ("/p/environment.py", False),
@@ -119,3 +153,11 @@ def test_uris_are_decoded_before_matching(uri: str, path: str) -> None:
 )
 def test_encoded_and_windows_uris_are_excluded(uri: str, patterns: tuple[str, ...]) -> None:
     assert is_excluded(uri, patterns)
+
+
+def test_security_md_lists_the_built_in_patterns() -> None:
+    """The page users read and the code cannot drift apart."""
+    page = (Path(__file__).parents[3] / "SECURITY.md").read_text(encoding="utf-8")
+    section = re.search(r"\*\*Files that look like secrets\*\*(.*?)plus your own", page, re.S)
+    assert section is not None
+    assert tuple(re.findall(r"`([^`]+)`", section.group(1))) == SECRET_PATTERNS
