@@ -221,3 +221,25 @@ async def test_excluded_paths_are_never_sent(
     assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
     assert "compute_invoice" in str(fake.requests[-1].body["prompt"])
     assert "EXCLUDED_MARKER" not in str(fake.requests[-1].body)  # nor as related code
+
+
+# a password with `#` and `$`, which once passed as it was in these three forms
+HASH_DOLLAR = "Xk9#mP2$vL8qR4"
+CONFIG = f"""PASSWORD={HASH_DOLLAR}
+database:
+  password: {HASH_DOLLAR}  # rotated monthly
+DATABASE_URL=postgres://admin:{HASH_DOLLAR}@db.internal:5432/app
+"""
+
+
+async def test_a_password_with_hash_and_dollar_is_redacted(
+    start: Start, fake: FakeCodestral
+) -> None:
+    client = await start()
+    uri = open_document(client, CONFIG + "PORT=", uri="file:///p/deploy/settings.conf")
+    result = await inline(client, uri, 4, 5)
+    assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
+    sent = _sent(fake)
+    assert "mP2" not in sent and "vL8" not in sent
+    assert sent.count("[REDACTED]") == 3
+    assert "postgres://admin:[REDACTED]@db.internal:5432/app" in sent  # the shape stays
