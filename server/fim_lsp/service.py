@@ -458,7 +458,7 @@ def _unshowable(text: str) -> bool:
 
 def _sendable(uri: str, settings: config.Settings) -> bool:
     """False for files that look like secrets or match the user's exclude patterns."""
-    return not is_excluded(preamble.uri_path(uri), settings.exclude)
+    return not is_excluded(uri, settings.exclude)
 
 
 def _rss_kib() -> int:

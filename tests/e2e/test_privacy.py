@@ -191,3 +191,55 @@ async def test_a_changed_gitignore_counts_at_once(
     assert isinstance(result, types.InlineCompletionList) and result.items == ()
     assert len(fake.requests) == 1
     assert await wait_for(lambda: "git ignores it" in STATUSES[client][-1]["message"])
+
+
+LOOKALIKE = "def compute_invoice(customer, items, tax_rate):\n    return EXCLUDED_MARKER(items)\n"
+
+
+@pytest.mark.parametrize(
+    ("uri", "patterns"),
+    [
+        ("file:///p/secrets/deep/api.py", ["secrets/**"]),
+        ("file:///p/src/billing/deep/secret.py", ["src/**/secret.py"]),
+        ("file:///C:%5Cproj%5C.env.local", []),  # a Windows path in a URI is still a .env file
+        ("file:///c%3A/proj/.envrc", []),
+    ],
+)
+async def test_excluded_paths_are_never_sent(
+    start: Start, fake: FakeCodestral, uri: str, patterns: list[str]
+) -> None:
+    client = await start(initialization_options={"exclude": patterns})
+    excluded = open_document(client, LOOKALIKE, uri=uri)
+    result = await inline(client, excluded, 1, 4)
+    assert isinstance(result, types.InlineCompletionList) and result.items == ()
+    assert fake.requests == []
+    # any status, not the last: settings arriving late reset it to ready (a separate matter)
+    assert await wait_for(lambda: any("is not sent" in s["message"] for s in STATUSES[client]))
+
+    kept = open_document(client, "invoice = compute_invoice(customer, items, \n")
+    result = await inline(client, kept, 0, 43)
+    assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
+    assert "compute_invoice" in str(fake.requests[-1].body["prompt"])
+    assert "EXCLUDED_MARKER" not in str(fake.requests[-1].body)  # nor as related code
+
+
+# a password with `#` and `$`, which once passed as it was in these three forms
+HASH_DOLLAR = "Xk9#mP2$vL8qR4"
+CONFIG = f"""PASSWORD={HASH_DOLLAR}
+database:
+  password: {HASH_DOLLAR}  # rotated monthly
+DATABASE_URL=postgres://admin:{HASH_DOLLAR}@db.internal:5432/app
+"""
+
+
+async def test_a_password_with_hash_and_dollar_is_redacted(
+    start: Start, fake: FakeCodestral
+) -> None:
+    client = await start()
+    uri = open_document(client, CONFIG + "PORT=", uri="file:///p/deploy/settings.conf")
+    result = await inline(client, uri, 4, 5)
+    assert isinstance(result, types.InlineCompletionList) and len(result.items) == 1
+    sent = _sent(fake)
+    assert "mP2" not in sent and "vL8" not in sent
+    assert sent.count("[REDACTED]") == 3
+    assert "postgres://admin:[REDACTED]@db.internal:5432/app" in sent  # the shape stays

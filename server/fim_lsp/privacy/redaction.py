@@ -13,6 +13,13 @@
 #   ("abc" + "def"), stays. Redacting a harmless string costs the model a little context;
 #   leaking a key costs the user the key, so where the two are close the checks lean towards
 #   redacting.
+# - A value may hold any printable characters. Quoted, it runs to its closing quote (escaped or
+#   doubled quotes inside). Bare, it may hold `#` and `$` (a comment needs a space before it,
+#   and `$VAR` or `#` starting the value reads as a variable or a comment); and a bare value
+#   that ends the line, before a comment, may hold any printable characters but quotes, if it
+#   has letters and digits and does not read as code (`f(x)`, `a[i]`, `Map<K,V>`, `a||b`, a
+#   trailing `,`). In a URL the password runs to the last `@` and may hold `#` and `$`.
+#   tests/unit/privacy/test_redaction.py keeps the table of what is caught and what is not.
 # - Only the value is replaced, so the code the model sees keeps its shape.
 # - Every pattern starts with a literal, which re finds with a fast scan, and none backtracks
 #   (possessive quantifiers, bounded names), so ordinary code costs a few quick scans.
@@ -31,7 +38,7 @@ MAX_PASSES = 3  # a redaction can expose another match only in contrived text
 Span = tuple[int, int]
 
 _PLACEHOLDER_TEXT = re.compile(
-    r"(?i)x{5}|\*{3}|\.{3}|<|>|\{[^}]*\}|%\(|\[redacted\]|change_?(?:me|it)|your[_-]|example|"
+    r"(?i)x{5}|\*{3}|\.{3}|<[^<>]*>|\{[^}]*\}|%\(|\[redacted\]|change_?(?:me|it)|your[_-]|example|"
     r"placeholder|dummy|replace[_-]?(?:me|with)"
 )
 _PLACEHOLDER_VALUES = frozenset(
@@ -102,7 +109,8 @@ RULES: tuple[Rule, ...] = (
     Rule(re.compile(r"sk-[A-Za-z0-9_-]{20,300}+"), looks_random),
     Rule(re.compile(r"AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])"), _any),
     Rule(re.compile(r"eyJ[A-Za-z0-9_-]{8,}+\.eyJ[A-Za-z0-9_-]{8,}+\.[A-Za-z0-9_-]*+"), _any),
-    Rule(re.compile(r"://[^\s:/?#@\[\]\"'`<>]*+:(?P<v>[^\s/?#@\[\]\"'`<>]++)@"), _any, "v", False),
+    # the password runs to the last @ before the host: `#`, `$` and `@` are often left unescaped
+    Rule(re.compile(r"://[^\s:/?#@\[\]\"'`<>]*+:(?P<v>[^\s/?\"'`<>]+)@"), _any, "v", False),
 )
 
 
@@ -120,15 +128,19 @@ _HEADER_RULES = tuple(
     )
 )
 
-# A quoted or bare value; the last group to match is the value's, whichever it is.
+# A quoted or bare value; the last group to match is the value's, whichever it is. A quote
+# inside is escaped or doubled (YAML, SQL, C# verbatim). A bare value is a word that may hold
+# `#` and `$` (a shell, YAML or .ini comment needs a space before it, and $VAR starts a value),
+# or, when it ends the line (before a comment), any printable characters but quotes and spaces.
 _VALUE = r"""
     (?:
-        (?:[rRbBuUfF]{1,2}|@)?
-        (?: "(?P<v1>[^"\\\r\n]*+(?:\\.[^"\\\r\n]*+)*+)"
-          | '(?P<v2>[^'\\\r\n]*+(?:\\.[^'\\\r\n]*+)*+)'
+        (?:[rRbBuUfF]{1,2}|@|\$)?
+        (?: "(?P<v1>[^"\\\r\n]*+(?:(?:\\.|"")[^"\\\r\n]*+)*+)"
+          | '(?P<v2>[^'\\\r\n]*+(?:(?:\\.|'')[^'\\\r\n]*+)*+)'
           | `(?P<v3>[^`\\\r\n]*+(?:\\.[^`\\\r\n]*+)*+)`
         )
-      | (?P<v4>[\w+/.~!@%^&*-]{8,1024}+=*+)(?=[\s,;)}\]\#]|$)
+      | (?P<v4>[\w+/.~!@%^&*-][\w+/.~!@%^&*\#$-]{7,1023}+=*+)(?=[\s,;)}\]]|$)
+      | (?P<v6>[^\s"'`$\#{(\[<][^\s"'`]{7,255}+)(?=[ \t]*(?:[\r\n]|$)|[ \t]+(?:\#|;|//))
     )
 """
 # A name that may suggest a secret, then what assigns to it and the value, or an XML element.
@@ -200,10 +212,33 @@ def _secret_name(name: str) -> bool:
     return any(word in _SECRET_WORDS or word.endswith(_SECRET_ENDINGS) for word in words)
 
 
+_ARGS = r"\((?:[^()]|\([^()]*\))*+\)|\[(?:[^\[\]]|\[[^\[\]]*\])*+\]|<[^<>]*>"
+_EXPRESSION = re.compile(rf"[!&*-]?[\w$]++(?:\.[\w$]++|{_ARGS})*+")
+_OPERATORS = ("=>", "->", "::", "&&", "||", "??", "==", "!=")
+
+
+def _reads_as_code(value: str) -> bool:
+    """A call, an index, a generic, an operator, or a line that goes on."""
+    if not value or value[-1] in ",;({[\\" or any(op in value for op in _OPERATORS):
+        return True
+    return any(c in value for c in "([<") and _EXPRESSION.fullmatch(value) is not None
+
+
+def _bare_secret(value: str) -> bool:
+    """A bare value with any characters at the end of a line: letters and digits, and no code."""
+    if not (any(c.isalpha() for c in value) and any(c.isdigit() for c in value)):
+        return False
+    code = value.partition("#")[0]  # a # glued to code starts a comment: `f(x)#note`
+    return not (_reads_as_code(value) or (code != value and _reads_as_code(code)))
+
+
 def _assignments(text: str, scanned: str, pattern: re.Pattern[str]) -> Iterator[Span]:
     for match in pattern.finditer(scanned):
         group = match.lastgroup or "name"
-        if group == "name" or not looks_random(text[match.start(group) : match.end(group)]):
+        if group == "name":
+            continue
+        value = text[match.start(group) : match.end(group)]
+        if not looks_random(value) or (group == "v6" and not _bare_secret(value)):
             continue
         start, end = match.span("name")
         head = (

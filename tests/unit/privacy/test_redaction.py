@@ -319,6 +319,84 @@ def test_credentials_in_urls_and_headers_are_redacted(text: str, expected: str) 
     assert redact(text) == (expected, 1)
 
 
+# Evasions: a value after a secret-looking name, written with the characters and syntax that
+# once got it through. `caught` says what redaction does with it; the ones it knowingly lets
+# through are listed in SECURITY.md. {s} is a password with `#` and `$` in it.
+SYMBOLS = "Xk9#mP2$vL8qR4"
+EVASIONS = [
+    # (case, template, caught)
+    ("dotenv", "PASSWORD={s}", True),
+    ("shell_comment", "export PASSWORD={s}  # rotated", True),
+    ("yaml", "password: Xk9#mP2vL8qR4\nport: 5432", True),
+    ("yaml_comment", "password: Xk9#mP2vL8qR4  # old one", True),
+    ("ini_comment", "password = {s} ; prod", True),
+    ("compose_list", "      - DB_PASSWORD={s}", True),
+    ("cli_flag", "mysql --password={s} app", True),
+    ("connection_string", "Server=db;Password=Xk9#mP2$vL8;Database=app", True),
+    ("url", "DATABASE_URL=postgres://admin:Xk9#mP2vL8qR4@db.internal:5432/app", True),
+    ("url_dollar", "redis://:{s}@cache:6379/0", True),
+    ("url_at", "postgres://admin:Xk9@mP2vL8@db:5432/app", True),
+    ("properties_brackets", "db.password=Xk9#mP2(vL8)qR4", True),
+    ("line_end_symbols", "PASSWORD=Xk9(mP2]vL8>qR4", True),
+    ("line_end_more", "api_secret=Xk9:mP2=vL8?qR4|z\\w", True),
+    ("yaml_doubled_quote", "password: 'Xk9''mP2#vL8qR4'", True),
+    ("shell_ansi_c", "PASSWORD=$'Xk9\\'mP2vL8qR4'", True),
+    ("python_triple_quotes", 'PASSWORD = """{s}"""', True),
+    ("quoted", 'password = "{s}"', True),
+    ("xml", "<password>{s}</password>", True),
+    # knowingly let through: each reads as something else as well
+    ("words_only", "PASSWORD=correcthorsebatterystaple", False),
+    ("starts_with_hash", "PASSWORD=#Xk9mP2vL8qR4", False),  # a comment
+    ("starts_with_dollar", "PASSWORD=$Xk9mP2vL8qR4", False),  # a variable
+    ("bare_with_quote", "PASSWORD=Xk9'mP2#vL8qR4", False),  # a quoted piece
+    ("pieces", "PASSWORD='Xk9#'\"mP2$vL8qR4\"", False),  # quoted pieces glued together
+    ("with_spaces", "password: Xk9 mP2 vL8 qR4", False),  # prose
+    ("line_end_no_digits", "PASSWORD=Xkq(mPw]vLz>qRt", False),  # code and prose end lines too
+    ("line_end_call_shape", "PASSWORD=Xk9mP2(vL8qR4)", False),  # a call
+    ("angle_brackets", "PASSWORD=Xk9<mP2>vL8qR4", False),  # a <placeholder>
+    ("braces", "PASSWORD=Xk9{mP2}vL8qR4", False),  # a {template}
+    ("mid_line_symbols", "mysql --password=Xk9(mP2)vL8 app", False),  # code goes on after it
+    ("url_question_mark", "postgres://admin:Xk9?mP2vL8@db", False),  # ? starts the query
+    ("ordinary_name", 'value = "{s}"', False),
+]
+
+
+@pytest.mark.parametrize(("case", "template", "caught"), EVASIONS, ids=[e[0] for e in EVASIONS])
+def test_evasions_table(case: str, template: str, caught: bool) -> None:
+    text = template.replace("{s}", SYMBOLS)
+    out, count = redact(text)
+    assert (count == 1 and PLACEHOLDER in out) is caught, out
+    if caught:  # no part of the secret is left
+        assert "Xk9" not in out and "mP2" not in out and "vL8" not in out
+    else:
+        assert out == text
+
+
+CODE_AT_LINE_END = [
+    "token=getToken()",
+    "auth = HTTPBasicAuth(user,password)",
+    "  password: process.env.DB_PASSWORD,",
+    "key=this.key||defaultKey",
+    "$password-color: #ff0000;",
+    "  apiKey: Record<string,string>;",
+    "secret=hashlib.sha256(pw).hexdigest()",
+    "char *password=argv[1];",
+    "AUTH_FLAGS=-Wl,-rpath=$(LIB)",
+    "secret_v2=item.values[0].get(k2)",
+    "password=pw1.strip().lower()",
+    "tokens=tokens2[::-1]",
+    "creds=load(p2)#noqa",
+    "token=h2o.H2OFrame(df)",
+    "# token: see docs/auth.md#tokens-2",
+    "KEY_F1=\\e[11~",
+]
+
+
+@pytest.mark.parametrize("text", CODE_AT_LINE_END)
+def test_code_that_ends_a_line_after_a_secret_name_is_unchanged(text: str) -> None:
+    assert redact(text) == (text, 0)
+
+
 @pytest.mark.parametrize(
     "before",
     [
