@@ -196,6 +196,7 @@ class Replay:
             for case in file.cases:
                 self.index[case.suffix[:48]].append(case)
         self.unmatched = 0
+        self.unmatched_examples: list[str] = []  # what such a request asked, for the report
 
     def __call__(self, prompt: str, suffix: str) -> str:
         for case in self.index.get(suffix[:48], []):
@@ -205,6 +206,10 @@ class Replay:
                 case.requests += 1
                 return case.raw
         self.unmatched += 1
+        if len(self.unmatched_examples) < 3:
+            self.unmatched_examples.append(
+                f"prompt ends {prompt[-60:]!r}, suffix starts {suffix[:40]!r}"
+            )
         return ""
 
 
@@ -502,7 +507,8 @@ async def run(arguments: argparse.Namespace) -> int:
     command = command or list(SERVER_COMMAND)
     server: QualityServer | None = None
     with FakeCodestral(completion=replay, chunk_chars=CHUNK_CHARS) as fake:
-        env = server_env(fake)
+        # one request per case: no prefetch after an accept, no adaptation to earlier cases
+        env = server_env(fake, FIM_LSP_PREFETCH="false", FIM_LSP_ADAPT_TO_USAGE="false")
         try:
             server = await drive(files, env, command)
         except Failure as failure:
@@ -514,7 +520,10 @@ async def run(arguments: argparse.Namespace) -> int:
     took = time.perf_counter() - wall
     lines = report(files, notes, command, arguments.quick, took)
     if replay.unmatched:
-        failures.append(f"{replay.unmatched} provider request(s) matched no case")
+        failures.append(
+            f"{replay.unmatched} provider request(s) matched no case, e.g. "
+            + "; ".join(replay.unmatched_examples)
+        )
     unasked = [c for c in cases if c.requests != 1]
     if unasked and not failures:
         lines += [

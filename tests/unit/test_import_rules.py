@@ -25,6 +25,7 @@ LIBRARIES = {  # third-party libraries, and which parts may use them
     "pygls": {"lsp"},
     "lsprotocol": {"lsp"},
     "cattrs": {"lsp"},
+    "pathspec": {"privacy"},
     "httpx": {"providers"},
     "httpx_sse": {"providers"},
 }
@@ -126,8 +127,9 @@ def test_nothing_outside_lsp_and_providers_loads_pygls_or_httpx_even_indirectly(
     assert not set(HEAVY) & set(loaded), f"importing {module} loads {set(HEAVY) & set(loaded)}"
 
 
-def test_the_server_answers_initialize_without_loading_httpx() -> None:
-    """httpx, its TLS context and the providers load on first use, not at start."""
+def test_the_server_answers_initialize_before_loading_what_waits_for_first_use() -> None:
+    """httpx with its TLS context, the providers, the exclusions' matcher and the redaction
+    patterns load after the answer to `initialize`, on threads, not at start."""
     loaded = subprocess.run(
         [
             sys.executable,
@@ -136,13 +138,20 @@ def test_the_server_answers_initialize_without_loading_httpx() -> None:
             "from fim_lsp.lsp.server import create_server\n"
             "from fim_lsp import cli\n"
             "create_server(environ={})\n"
-            "print(*sorted({m.split('.')[0] for m in sys.modules}))",
+            "print(*sorted(sys.modules))",
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
-    assert "httpx" not in loaded and "httpcore" not in loaded
+    later = {
+        "httpx",
+        "httpcore",
+        "pathspec",
+        "fim_lsp.privacy.redaction",
+        "fim_lsp.providers.factory",
+    }
+    assert not later & set(loaded), f"loaded at start: {later & set(loaded)}"
 
 
 def test_every_module_starts_with_a_one_sentence_docstring() -> None:

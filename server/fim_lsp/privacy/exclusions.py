@@ -26,9 +26,11 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 SECRET_PATTERNS = (
     # environment files, their variants and backups
@@ -119,9 +121,16 @@ def _at_any_depth(pattern: str) -> str:
     return ("!" if negated else "") + body
 
 
+def _gitignore() -> type[GitIgnoreSpec]:
+    """pathspec's gitignore matcher, loaded on first use (after the answer to initialize)."""
+    from pathspec import GitIgnoreSpec
+
+    return GitIgnoreSpec
+
+
 def _readable(pattern: str) -> bool:
     try:
-        GitIgnoreSpec.from_lines([pattern])
+        _gitignore().from_lines([pattern])
     except ValueError:
         return False
     return True
@@ -137,7 +146,7 @@ def _spec(patterns: tuple[str, ...]) -> GitIgnoreSpec | None:
         if not readable:
             return None
         lines += readable
-    return GitIgnoreSpec.from_lines(lines)
+    return _gitignore().from_lines(lines)
 
 
 @lru_cache(maxsize=1024)
