@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from fim_lsp.cli import _parser
-from fim_lsp.config import Settings, env_name, wire_name
+from fim_lsp.config import SPECS, Settings, env_name, wire_name
 
 ROOT = Path(__file__).parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -26,7 +26,7 @@ def test_settings_table_lists_every_setting_with_its_default() -> None:
         default = list(field.default) if isinstance(field.default, tuple) else field.default
         row = (
             f"| `{wire_name(field.name)}` | `{json.dumps(default)}` | `{env_name(field.name)}` "
-            f"| {field.metadata['doc']} |"
+            f"| {SPECS[field.name].doc} |"
         )
         assert row in README, row
     rows = re.findall(r"^\| `[a-zA-Z]+` \|", README, flags=re.M)
