@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from fim_lsp import config, settings_copies
+from fim_lsp.providers.catalog import CATALOG, NAMES
 
 ROOT = Path(__file__).parents[2]
 REGENERATE = ".venv/bin/python -m fim_lsp.settings_copies"
@@ -40,6 +41,18 @@ def test_the_forwarded_keys_are_every_server_setting() -> None:
     module = (ROOT / settings_copies.TS_MODULE).read_text(encoding="utf-8")
     for name in config.FIELDS:
         assert f'  "{config.wire_name(name)}",\n' in module, name
+
+
+def test_the_neovim_health_check_knows_every_provider_and_the_default() -> None:
+    lua = (ROOT / settings_copies.LUA_PROVIDERS).read_text(encoding="utf-8")
+    assert f"default = '{config.Settings().provider}'" in lua
+    for name in NAMES:
+        assert f"'{name}'" in lua
+    for entry in CATALOG.values():
+        assert f"{entry.name} = '{entry.key_variable}'" in lua
+    health = (ROOT / "clients/neovim/lua/fim_lsp/health.lua").read_text(encoding="utf-8")
+    assert "require('fim_lsp.providers')" in health
+    assert "MISTRAL_API_KEY" not in health  # what the health check knows comes from the copy
 
 
 def test_a_changed_copy_is_found_and_rewritten(tmp_path: Path) -> None:
