@@ -2,7 +2,7 @@
 
 import { type CommandContext, resolveCommand } from "./command";
 import { KEY_VARIABLE, PROVIDERS, type Provider, asProvider, cleanKey, secretName, serverEnv } from "./keys";
-import { type Inspect, SECTION, type Target, enableTarget, serverSection } from "./settings";
+import { type Inspect, SECTION, type Target, enableTarget, explicitValue, serverSection } from "./settings";
 import { type Look, type State, STATUS_NOTIFICATION, look, parseStatus } from "./status";
 
 export interface Disposable {
@@ -139,9 +139,12 @@ export class Controller {
 
   private async doRestart(): Promise<void> {
     await this.doStop();
+    // from user settings only (scope `machine`): no workspace chooses the program that runs
+    const command = explicitValue("server.command", this.host.inspect("server.command"));
+    const args = explicitValue("server.args", this.host.inspect("server.args"));
     const resolved = resolveCommand(
-      this.host.setting<string>("server.command") ?? "fim-lsp",
-      this.host.setting<string[]>("server.args") ?? [],
+      typeof command === "string" ? command : "fim-lsp",
+      Array.isArray(args) && args.every((arg) => typeof arg === "string") ? (args as string[]) : [],
       this.host.commandContext(),
     );
     if (!resolved.ok) {

@@ -11,6 +11,7 @@ import {
   answerText,
   mayRestart,
 } from "../../src/controller";
+import type { Inspected } from "../../src/settings";
 import type { Look } from "../../src/status";
 
 const KEY = "sk-test-0123456789abcdef";
@@ -66,7 +67,7 @@ function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolea
       show: vi.fn(),
     },
     setting: <T>(key: string) => settings[key] as T | undefined,
-    inspect: (key: string) => (key in settings ? { globalValue: settings[key] } : undefined),
+    inspect: (key: string): Inspected | undefined => (key in settings ? { globalValue: settings[key] } : undefined),
     update: vi.fn(async (key: string, value: unknown) => {
       settings[key] = value;
     }),
@@ -115,6 +116,18 @@ describe("Controller", () => {
     expect(t.clients[0]?.spec.command).toBe("/bin/fim-lsp");
     expect(t.clients[0]?.spec.cwd).toBe("/ws");
     expect(t.looks.map((l) => l.label)).toEqual(["fim-lsp: the server is stopped", "fim-lsp: starting the server", "fim-lsp: ready; click to turn off"]);
+  });
+
+  it("runs the server command and arguments from user settings, never a workspace's", async () => {
+    const t = makeHost();
+    const inspected: Record<string, Inspected> = {
+      "server.command": { workspaceValue: "/ws/evil", globalValue: "fim-lsp" },
+      "server.args": { workspaceFolderValue: ["--evil"] },
+    };
+    t.host.inspect = (key: string) => inspected[key];
+    await new Controller(t.host).restart();
+    expect(t.clients[0]?.spec.command).toBe("/bin/fim-lsp");
+    expect(t.clients[0]?.spec.args).toEqual([]);
   });
 
   it("follows the server's fimLsp/status notifications and logs problems once", async () => {
