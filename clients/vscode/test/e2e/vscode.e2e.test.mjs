@@ -303,6 +303,6 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
 
   test("the keys are in no file the editor wrote (settings, logs, workspace)", () => {
     assert.deepEqual(h.filesContaining(GOOD_KEY), []);
-    assert.ok(h.filesContaining("fim_lsp.app: client code-server").length > 0, "the server's log was searched too");
+    assert.ok(h.filesContaining("fim_lsp.lsp.server: client code-server").length > 0, "the server's log was searched too");
   });
 });
