@@ -18,9 +18,9 @@ SECTION = "fimLsp"
 ENV_PREFIX = "FIM_LSP_"
 
 Kind = Literal["boolean", "integer", "number", "text", "url", "choice", "strings"]
-# VS Code configuration scopes: `machine` settings are read from the user's (or the remote
-# machine's) settings only, never from a workspace's .vscode/settings.json; `window` from either.
-Scope = Literal["machine", "window"]
+# VS Code configuration scopes: `application` settings are read from the user's own settings only
+# (never a workspace's, a remote machine's or a dev container's); `window` ones from any of them.
+Scope = Literal["application", "window"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ class Spec:
 
 
 # Settings that decide where the key and the code go: no repository may choose them.
-WHERE_IT_GOES: Scope = "window"
+WHERE_IT_GOES: Scope = "application"
 AUTO_DOC = (
     ", else ".join(f"`{name}` if `{variable}` is set" for variable, name in AUTO_KEYS)
     + ", else a local Ollama that answers"

@@ -149,3 +149,8 @@ def test_each_kind_agrees_with_the_field_type_and_default() -> None:
         assert hints[name] == expected, name
         default = config.DEFAULTS[name]
         assert config.check(spec, default) == default, name
+
+
+@pytest.mark.parametrize("name", ["provider", "model", "base_url", "allow_http"])
+def test_where_the_key_and_the_code_go_is_read_from_user_settings_only(name: str) -> None:
+    assert config.SPECS[name].scope == "application"

@@ -37,6 +37,13 @@ def test_the_manifest_has_every_server_setting_and_the_client_only_ones() -> Non
     assert not server & client
 
 
+def test_settings_that_choose_where_code_and_key_go_are_user_only() -> None:
+    properties = _properties()
+    for key in ("provider", "model", "baseUrl", "allowHttp", "server.command", "server.args"):
+        assert properties[f"fimLsp.{key}"]["scope"] == "application", key
+    assert properties["fimLsp.debounceMs"]["scope"] == "window"
+
+
 def test_the_forwarded_keys_are_every_server_setting() -> None:
     module = (ROOT / settings_copies.TS_MODULE).read_text(encoding="utf-8")
     for name in config.FIELDS:

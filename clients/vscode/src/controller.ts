@@ -139,7 +139,7 @@ export class Controller {
 
   private async doRestart(): Promise<void> {
     await this.doStop();
-    // from user settings only (scope `machine`): no workspace chooses the program that runs
+    // from user settings only (scope `application`): no workspace chooses the program that runs
     const command = explicitValue("server.command", this.host.inspect("server.command"));
     const args = explicitValue("server.args", this.host.inspect("server.args"));
     const resolved = resolveCommand(

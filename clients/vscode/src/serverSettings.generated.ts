@@ -34,10 +34,14 @@ export const SERVER_KEYS = [
 ] as const;
 
 /**
- * Keys VS Code reads from user (or remote) settings only (scope `machine`): they decide
+ * Keys VS Code reads from the user's own settings only (scope `application`): they decide
  * which program runs and where the key and the code go, so no workspace may set them.
  */
-export const MACHINE_KEYS: readonly string[] = [
+export const USER_KEYS: readonly string[] = [
   "server.command",
   "server.args",
+  "provider",
+  "model",
+  "baseUrl",
+  "allowHttp",
 ];

@@ -1,9 +1,9 @@
 /** The `fimLsp` settings the server reads, and the part of them the extension sends it (no vscode import). */
 
-import { MACHINE_KEYS, SERVER_KEYS } from "./serverSettings.generated";
+import { SERVER_KEYS, USER_KEYS } from "./serverSettings.generated";
 
 // Both lists are generated from the server's settings definition (`python -m fim_lsp.settings_copies`).
-export { MACHINE_KEYS, SERVER_KEYS };
+export { SERVER_KEYS, USER_KEYS };
 
 export type ServerKey = (typeof SERVER_KEYS)[number];
 export const SECTION = "fimLsp";
@@ -22,14 +22,14 @@ export type Inspect = (key: string) => Inspected | undefined;
 
 /**
  * The effective value of `key` if the user set it where it counts, else undefined (most specific
- * wins). A `MACHINE_KEYS` key counts only from user (or remote) settings: VS Code already ignores
+ * wins). A `USER_KEYS` key counts only from the user's settings: VS Code already ignores
  * it in a workspace's settings for that scope, and this keeps it so should an editor not.
  */
 export function explicitValue(key: string, found: Inspected | undefined): unknown {
   if (found === undefined) {
     return undefined;
   }
-  const places = MACHINE_KEYS.includes(key)
+  const places = USER_KEYS.includes(key)
     ? [found.globalValue]
     : [found.workspaceFolderValue, found.workspaceValue, found.globalValue];
   for (const value of places) {
