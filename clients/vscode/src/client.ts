@@ -1,13 +1,14 @@
 /**
  * Build the vscode-languageclient `LanguageClient` for a `ClientSpec`: inline completion is built
- * into v11, and with the proposed API proposed.ts's client adds the lifecycle handlers.
+ * into v11 (with the proposed API, proposed.ts's client adds the lifecycle handlers), and restarts
+ * after a crash follow the library's own policy.
  */
 
 import type * as vscode from "vscode";
 import {
   CloseAction,
   type ConfigurationParams,
-  ErrorAction,
+  type ErrorHandler,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
@@ -24,6 +25,9 @@ export const CLIENT_NAME = "fim-lsp";
 
 /** `lifecycle`: VS Code enabled the `inlineCompletionsAdditions` proposal for us (see proposed.ts). */
 export function createClient(spec: ClientSpec, log: vscode.LogOutputChannel, lifecycle: boolean): Client {
+  // the library's own error handler decides on restarts (at most `maxRestarts` in 3 minutes); it
+  // needs the client, so it is made just after it; the controller shows what was decided
+  let policy: ErrorHandler | undefined;
   const serverOptions: ServerOptions = {
     command: spec.command,
     args: spec.args,
@@ -45,11 +49,13 @@ export function createClient(spec: ClientSpec, log: vscode.LogOutputChannel, lif
       },
     },
     errorHandler: {
-      error: () => ({ action: ErrorAction.Continue }),
-      closed: () =>
-        spec.onClosed()
+      error: async (error, message, count) => ({ ...(await policy!.error(error, message, count)), handled: true }),
+      closed: async () => {
+        const verdict = await policy!.closed();
+        return spec.onClosed(verdict.action === CloseAction.Restart)
           ? { action: CloseAction.Restart, handled: true }
-          : { action: CloseAction.DoNotRestart, handled: true },
+          : { action: CloseAction.DoNotRestart, handled: true };
+      },
     },
     middleware: {
       workspace: {
@@ -59,5 +65,7 @@ export function createClient(spec: ClientSpec, log: vscode.LogOutputChannel, lif
     },
   };
   const Kind = lifecycle ? LifecycleLanguageClient : LanguageClient;
-  return new Kind(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  const client = new Kind(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  policy = client.createDefaultErrorHandler(spec.maxRestarts);
+  return client;
 }

@@ -43,6 +43,14 @@ vi.mock("vscode-languageclient/node", () => {
     registerFeature(feature: unknown) {
       this.features.push(feature);
     }
+    // the library's default policy, reduced: `maxRestartCount` restarts, then no more
+    createDefaultErrorHandler(maxRestartCount: number) {
+      let restarts = 0;
+      return {
+        error: async () => ({ action: 1 }),
+        closed: async () => ({ action: ++restarts <= maxRestartCount ? 2 : 1 }),
+      };
+    }
   }
   return {
     LanguageClient,
@@ -67,6 +75,7 @@ const spec: ClientSpec = {
   env: {},
   cwd: undefined,
   section: () => ({}),
+  maxRestarts: 3,
   onClosed: () => false,
 };
 const log = vscode.window.createOutputChannel("fim-lsp", { log: true }) as unknown as vscode.LogOutputChannel;
@@ -114,6 +123,22 @@ describe("createClient", () => {
     client.features[1]!.initialize({ inlineCompletionProvider: true }, [{ scheme: "file" }]);
     client.sendRequest.mockRejectedValueOnce(new Error("boom"));
     expect(await inlineProviders[0]!.provider.provideInlineCompletionItems({}, {}, {}, token)).toBeNull();
+  });
+
+  it("restarts as the library's own policy decides, and lets the controller show it", async () => {
+    const verdicts: boolean[] = [];
+    const client = createClient({ ...spec, maxRestarts: 2, onClosed: (restart) => (verdicts.push(restart), restart) }, log, false) as unknown as FakeClient;
+    const closed = [];
+    for (let i = 0; i < 3; i += 1) {
+      closed.push(await client.options.errorHandler.closed());
+    }
+    expect(verdicts).toEqual([true, true, false]);
+    expect(closed).toEqual([
+      { action: 2, handled: true },
+      { action: 2, handled: true },
+      { action: 1, handled: true },
+    ]);
+    expect(await client.options.errorHandler.error(new Error("x"), undefined, 1)).toEqual({ action: 1, handled: true });
   });
 });
 
