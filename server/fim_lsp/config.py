@@ -1,4 +1,4 @@
-"""Settings: defaults, layered parsing from environment and editor, and validation that names each problem."""
+"""Settings: one definition of each (type, default, bounds, title, scope), parsing and checks."""
 
 from __future__ import annotations
 
@@ -8,146 +8,275 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
-from fim_lsp.providers.catalog import NAMES
+from fim_lsp.providers.catalog import AUTO_KEYS, NAMES
 
 CHARS_PER_TOKEN = 3.5  # code runs 3 to 4 characters a token; the lower end keeps budgets honest
 PROVIDERS = NAMES  # every provider the catalog knows, and auto
 SECTION = "fimLsp"
 ENV_PREFIX = "FIM_LSP_"
 
+Kind = Literal["boolean", "integer", "number", "text", "url", "choice", "strings"]
+# VS Code configuration scopes: `application` settings are read from the user's own settings only
+# (never a workspace's, a remote machine's or a dev container's); `window` ones from any of them.
+Scope = Literal["application", "window"]
 
-def _doc(text: str) -> dict[str, str]:
-    return {"doc": text}
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What a setting is besides its Python type and default: its kind, bounds or choices, a title
+    and a description for people, and where VS Code may read it from."""
+
+    kind: Kind
+    title: str
+    doc: str
+    scope: Scope = "window"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    optional: bool = False  # null is allowed, and means "not sent"
+
+
+# Settings that decide where the key and the code go: no repository may choose them.
+WHERE_IT_GOES: Scope = "application"
+AUTO_DOC = (
+    ", else ".join(f"`{name}` if `{variable}` is set" for variable, name in AUTO_KEYS)
+    + ", else a local Ollama that answers"
+)
+
+
+def _flag(title: str, doc: str, **more: Any) -> dict[str, Spec]:
+    return {"spec": Spec("boolean", title, doc, **more)}
+
+
+def _whole(title: str, low: int, high: int, doc: str, **more: Any) -> dict[str, Spec]:
+    return {"spec": Spec("integer", title, doc, low=low, high=high, **more)}
+
+
+def _real(title: str, low: float, high: float, doc: str, **more: Any) -> dict[str, Spec]:
+    return {"spec": Spec("number", title, doc, low=low, high=high, **more)}
+
+
+def _spec(kind: Kind, title: str, doc: str, **more: Any) -> dict[str, Spec]:
+    return {"spec": Spec(kind, title, doc, **more)}
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything the server can be told; field names are snake_case, wire names camelCase."""
+    """Everything the server can be told; field names are snake_case, wire names camelCase.
 
-    enable: bool = field(default=True, metadata=_doc("Turn suggestions on or off."))
+    Each field's metadata holds its `Spec`: this class is the one definition the checks below, the
+    VS Code manifest, the README tables and the Neovim health check are made from
+    (`python -m fim_lsp.copies` rewrites the copies).
+    """
+
+    enable: bool = field(default=True, metadata=_flag("Enable", "Turn suggestions on or off."))
     provider: str = field(
         default="auto",
-        metadata=_doc(
-            "`auto` (`mistral` if `MISTRAL_API_KEY` is set, else `codestral` if "
-            "`CODESTRAL_API_KEY` is, else a local Ollama that answers), `mistral`, `codestral`, "
-            "`ollama`, `llamacpp` or `openai`: see [docs/providers.md](docs/providers.md)."
+        metadata=_spec(
+            "choice",
+            "Provider",
+            f"Which provider serves suggestions: `auto` ({AUTO_DOC}), `mistral`, `codestral`, "
+            "`ollama`, `llamacpp` or `openai` (docs/providers.md has them all).",
+            choices=PROVIDERS,
+            scope=WHERE_IT_GOES,
         ),
     )
     model: str = field(
-        default="codestral-latest", metadata=_doc("Model name sent to the provider.")
+        default="codestral-latest",
+        metadata=_spec("text", "Model", "Model name sent to the provider.", scope=WHERE_IT_GOES),
     )
     base_url: str = field(
         default="",
-        metadata=_doc("Provider address; empty means the provider's own (e.g. a proxy or region)."),
+        metadata=_spec(
+            "url",
+            "Base URL",
+            "Provider address; empty means the provider's own (e.g. a proxy or region).",
+            scope=WHERE_IT_GOES,
+        ),
     )
-    max_tokens: int = field(default=128, metadata=_doc("Most tokens one suggestion may have."))
-    min_tokens: int | None = field(default=None, metadata=_doc("Fewest tokens; unset: not sent."))
+    max_tokens: int = field(
+        default=128, metadata=_whole("Max tokens", 1, 8192, "Most tokens one suggestion may have.")
+    )
+    min_tokens: int | None = field(
+        default=None,
+        metadata=_whole("Min tokens", 0, 8192, "Fewest tokens; unset: not sent.", optional=True),
+    )
     temperature: float | None = field(
-        default=0.0, metadata=_doc("Sampling temperature (0 gives repeatable suggestions).")
+        default=0.0,
+        metadata=_real(
+            "Temperature",
+            0.0,
+            2.0,
+            "Sampling temperature (0 gives repeatable suggestions).",
+            optional=True,
+        ),
     )
-    top_p: float | None = field(default=None, metadata=_doc("Nucleus sampling; unset: not sent."))
+    top_p: float | None = field(
+        default=None,
+        metadata=_real("Top p", 0.0, 1.0, "Nucleus sampling; unset: not sent.", optional=True),
+    )
     stop: tuple[str, ...] = field(
-        default=(), metadata=_doc("Extra stop strings sent with every request.")
+        default=(),
+        metadata=_spec("strings", "Stop strings", "Extra stop strings sent with every request."),
     )
-    random_seed: int | None = field(default=None, metadata=_doc("Seed; unset: not sent."))
+    random_seed: int | None = field(
+        default=None,
+        metadata=_whole("Random seed", 0, 2**63 - 1, "Seed; unset: not sent.", optional=True),
+    )
     file_header: bool = field(
         default=True,
-        metadata=_doc(
+        metadata=_flag(
+            "File header",
             "Start the prompt with a comment naming the file (its path in the workspace), "
-            "as Codestral's users do."
+            "as Codestral's users do.",
         ),
     )
     extra_context_tokens: int = field(
         default=300,
-        metadata=_doc(
+        metadata=_whole(
+            "Extra context (tokens)",
+            0,
+            100_000,
             "Tokens of related code from other open files and recent edits sent with the prompt "
-            "(as comments before it; to llama.cpp as `input_extra`); 0 turns it off."
+            "(as comments before it; to llama.cpp as `input_extra`); 0 turns it off.",
         ),
     )
     max_lines: int = field(
-        default=12, metadata=_doc("Most lines of a multi-line suggestion (a block ends sooner).")
+        default=12,
+        metadata=_whole(
+            "Max lines", 1, 200, "Most lines of a multi-line suggestion (a block ends sooner)."
+        ),
     )
     cache_size: int = field(
-        default=256, metadata=_doc("How many recent suggestions are kept for instant reuse.")
+        default=256,
+        metadata=_whole(
+            "Cache size", 1, 100_000, "How many recent suggestions are kept for instant reuse."
+        ),
     )
     prefix_tokens: int = field(
         default=1800,
-        metadata=_doc(
+        metadata=_whole(
+            "Prefix (tokens)",
+            10,
+            250_000,
             "Tokens of the document before the cursor sent as the prompt (counted as 3.5 "
-            "characters a token; whole lines; room the suffix leaves is lent to it)."
+            "characters a token; whole lines; room the suffix leaves is lent to it).",
         ),
     )
     suffix_tokens: int = field(
         default=600,
-        metadata=_doc("Tokens of the document after the cursor sent as the suffix (same rules)."),
+        metadata=_whole(
+            "Suffix (tokens)",
+            0,
+            250_000,
+            "Tokens of the document after the cursor sent as the suffix (same rules).",
+        ),
     )
     debounce_ms: int = field(
         default=150,
-        metadata=_doc("Wait after a keystroke before calling the provider (automatic triggers)."),
+        metadata=_whole(
+            "Debounce (ms)",
+            0,
+            10_000,
+            "Wait after a keystroke before calling the provider (automatic triggers).",
+        ),
     )
     adaptive_debounce: bool = field(
         default=True,
-        metadata=_doc(
+        metadata=_flag(
+            "Adaptive debounce",
             "Fit the debounce to the typing rhythm: a bit over the usual gap between keys, "
-            "from a third to three times `debounceMs`."
+            "from a third to three times `debounceMs`.",
         ),
     )
     timeout_ms: int = field(
-        default=10000, metadata=_doc("Give up on a provider request after this long in all.")
+        default=10000,
+        metadata=_whole(
+            "Timeout (ms)", 100, 600_000, "Give up on a provider request after this long in all."
+        ),
     )
     connect_timeout_ms: int = field(
         default=3000,
-        metadata=_doc("Give up connecting to the provider (DNS, TCP and TLS) after this long."),
+        metadata=_whole(
+            "Connect timeout (ms)",
+            100,
+            600_000,
+            "Give up connecting to the provider (DNS, TCP and TLS) after this long.",
+        ),
     )
     first_token_timeout_ms: int = field(
         default=6000,
-        metadata=_doc("Give up on a request whose first text has not come after this long."),
+        metadata=_whole(
+            "First token timeout (ms)",
+            100,
+            600_000,
+            "Give up on a request whose first text has not come after this long.",
+        ),
     )
     allow_http: bool = field(
         default=False,
-        metadata=_doc(
+        metadata=_flag(
+            "Allow plain HTTP",
             "Allow a plain `http://` `baseUrl` to a host other than this machine (loopback "
-            "addresses always may use http); without it such an address is refused."
+            "addresses always may use http); without it such an address is refused.",
+            scope=WHERE_IT_GOES,
         ),
     )
     redact_secrets: bool = field(
         default=True,
-        metadata=_doc(
+        metadata=_flag(
+            "Redact secrets",
             "Replace secret-looking strings (API keys, tokens, passwords, private key blocks) "
-            "in what is sent with `[REDACTED]`."
+            "in what is sent with `[REDACTED]`.",
         ),
     )
     respect_gitignore: bool = field(
         default=False,
-        metadata=_doc("Never send files git ignores (asks `git check-ignore`)."),
+        metadata=_flag(
+            "Respect .gitignore", "Never send files git ignores (asks `git check-ignore`)."
+        ),
     )
     prefetch: bool = field(
         default=True,
-        metadata=_doc(
+        metadata=_flag(
+            "Prefetch",
             "After a suggestion is accepted whole, fetch the next one at once (at most one at a "
-            "time, stopped by any edit), so it is often ready when asked for."
+            "time, stopped by any edit), so it is often ready when asked for.",
         ),
     )
     adapt_to_usage: bool = field(
         default=True,
-        metadata=_doc(
+        metadata=_flag(
+            "Adapt to usage",
             "Learn from what is accepted: one-line automatic suggestions when mostly only first "
             "lines are kept, and a longer wait before asking when none are accepted (needs an "
-            "editor that reports shown and accepted suggestions, as ours do)."
+            "editor that reports shown and accepted suggestions, as ours do).",
         ),
     )
     exclude: tuple[str, ...] = field(
         default=(),
-        metadata=_doc(
+        metadata=_spec(
+            "strings",
+            "Exclude",
             "Glob patterns of files never sent, on top of the built-in ones for secrets "
-            "(`.env*`, `*.pem`, `*.key`, `id_rsa*`, ...); a pattern with `/` matches the path."
+            "(`.env*`, `*.pem`, `*.key`, `id_rsa*`, ...); a pattern with `/` matches the path.",
         ),
     )
     disabled_languages: tuple[str, ...] = field(
-        default=(), metadata=_doc("Language ids (e.g. `markdown`) that get no suggestions.")
+        default=(),
+        metadata=_spec(
+            "strings",
+            "Disabled languages",
+            "Language ids (e.g. `markdown`) that get no suggestions.",
+        ),
     )
+
+
+FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
+SPECS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in dataclasses.fields(Settings)}
+DEFAULTS: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Settings)}
 
 
 def chars(tokens: int) -> int:
@@ -175,57 +304,50 @@ class _Invalid(ValueError):
     pass
 
 
-def _boolean(value: object) -> bool:
+def _range(spec: Spec) -> str:
+    return f"from {spec.low} to {spec.high}"
+
+
+def _boolean(spec: Spec, value: object) -> bool:
     if isinstance(value, bool):
         return value
     raise _Invalid("expected true or false")
 
 
-def _integer(low: int, high: int) -> Callable[[object], int]:
-    def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                raise _Invalid(f"expected a whole number from {low} to {high}")
-        if not low <= value <= high:
-            raise _Invalid(f"expected a whole number from {low} to {high}")
-        return value
-
-    return check
+def _integer(spec: Spec, value: object) -> int:
+    wrong = _Invalid(f"expected a whole number {_range(spec)}")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise wrong
+    if not _within(spec, value):
+        raise wrong
+    return value
 
 
-def _number(low: float, high: float) -> Callable[[object], float]:
-    def check(value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Invalid(f"expected a number from {low} to {high}")
-        if not low <= value <= high:
-            raise _Invalid(f"expected a number from {low} to {high}")
-        return float(value)
-
-    return check
+def _number(spec: Spec, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _within(spec, value):
+        raise _Invalid(f"expected a number {_range(spec)}")
+    return float(value)
 
 
-def _optional(check: Callable[[object], Any]) -> Callable[[object], Any]:
-    return lambda value: None if value is None else check(value)
+def _within(spec: Spec, value: float) -> bool:
+    return (spec.low is None or spec.low <= value) and (spec.high is None or value <= spec.high)
 
 
-def _choice(options: tuple[str, ...]) -> Callable[[object], str]:
-    def check(value: object) -> str:
-        if value not in options:
-            raise _Invalid("expected one of " + ", ".join(options))
-        return str(value)
-
-    return check
+def _choice(spec: Spec, value: object) -> str:
+    if value not in spec.choices:
+        raise _Invalid("expected one of " + ", ".join(spec.choices))
+    return str(value)
 
 
-def _text(value: object) -> str:
+def _text(spec: Spec, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise _Invalid("expected a non-empty string")
     return value.strip()
 
 
-def _url(value: object) -> str:
+def _url(spec: Spec, value: object) -> str:
     if not isinstance(value, str):
         raise _Invalid("expected an http:// or https:// address")
     value = value.strip().rstrip("/")
@@ -234,7 +356,7 @@ def _url(value: object) -> str:
     return value
 
 
-def _strings(value: object) -> tuple[str, ...]:
+def _strings(spec: Spec, value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
@@ -242,37 +364,24 @@ def _strings(value: object) -> tuple[str, ...]:
     raise _Invalid("expected a list of strings")
 
 
-_CHECKS: dict[str, Callable[[object], Any]] = {
-    "enable": _boolean,
-    "provider": _choice(PROVIDERS),
-    "model": _text,
-    "base_url": _url,
-    "max_tokens": _integer(1, 8192),
-    "min_tokens": _optional(_integer(0, 8192)),
-    "temperature": _optional(_number(0.0, 2.0)),
-    "top_p": _optional(_number(0.0, 1.0)),
-    "stop": _strings,
-    "random_seed": _optional(_integer(0, 2**63 - 1)),
-    "file_header": _boolean,
-    "extra_context_tokens": _integer(0, 100_000),
-    "max_lines": _integer(1, 200),
-    "cache_size": _integer(1, 100_000),
-    "prefix_tokens": _integer(10, 250_000),
-    "suffix_tokens": _integer(0, 250_000),
-    "debounce_ms": _integer(0, 10_000),
-    "adaptive_debounce": _boolean,
-    "timeout_ms": _integer(100, 600_000),
-    "connect_timeout_ms": _integer(100, 600_000),
-    "first_token_timeout_ms": _integer(100, 600_000),
-    "allow_http": _boolean,
-    "redact_secrets": _boolean,
-    "respect_gitignore": _boolean,
-    "prefetch": _boolean,
-    "adapt_to_usage": _boolean,
-    "exclude": _strings,
-    "disabled_languages": _strings,
+_BY_KIND: dict[Kind, Callable[[Spec, object], Any]] = {
+    "boolean": _boolean,
+    "integer": _integer,
+    "number": _number,
+    "text": _text,
+    "url": _url,
+    "choice": _choice,
+    "strings": _strings,
 }
-FIELDS = tuple(f.name for f in dataclasses.fields(Settings))
+
+
+def check(spec: Spec, value: object) -> Any:
+    """The value a setting takes from `value`, or `_Invalid` saying what was expected."""
+    if value is None and spec.optional:
+        return None
+    return _BY_KIND[spec.kind](spec, value)
+
+
 _BY_WIRE = {wire_name(name): name for name in FIELDS}
 
 
@@ -302,7 +411,7 @@ def apply_layer(
         if name is None:
             continue  # editors send their own keys in the same section (e.g. client-only settings)
         try:
-            changes[name] = _CHECKS[name](value)
+            changes[name] = check(SPECS[name], value)
         except _Invalid as error:
             problems.append(
                 f"{label(key)} = {_shown(value)} is not valid ({error}); "
@@ -323,7 +432,7 @@ def env_layer(environ: Mapping[str, str]) -> dict[str, object]:
             value = json.loads(raw)
         except ValueError:
             value = raw
-        if name in ("stop", "exclude", "disabled_languages") and isinstance(value, str):
+        if SPECS[name].kind == "strings" and isinstance(value, str):
             value = [item for item in value.split(",") if item]
         layer[wire_name(name)] = value
     return layer

@@ -1,6 +1,7 @@
 """Settings: layering, validation and the messages that name each problem."""
 
 import dataclasses
+import typing
 
 import pytest
 
@@ -119,8 +120,37 @@ def test_section_of(options: object, expected: dict[str, object]) -> None:
     assert dict(config.section_of(options)) == expected
 
 
-def test_every_setting_has_a_check_a_doc_and_a_wire_name() -> None:
+def test_every_setting_has_a_title_a_doc_and_a_wire_name() -> None:
     for field in dataclasses.fields(Settings):
-        assert field.metadata["doc"]
+        spec = config.SPECS[field.name]
+        assert spec.title and spec.title[0].isupper()
+        assert spec.doc.endswith(".")
         assert config.wire_name(field.name)[0].islower()
         assert "_" not in config.wire_name(field.name)
+
+
+PYTHON_TYPES = {
+    "boolean": bool,
+    "integer": int,
+    "number": float,
+    "text": str,
+    "url": str,
+    "choice": str,
+    "strings": tuple[str, ...],
+}
+
+
+def test_each_kind_agrees_with_the_field_type_and_default() -> None:
+    hints = typing.get_type_hints(Settings)
+    for name, spec in config.SPECS.items():
+        expected: object = PYTHON_TYPES[spec.kind]
+        if spec.optional:
+            expected = expected | None  # type: ignore[operator]
+        assert hints[name] == expected, name
+        default = config.DEFAULTS[name]
+        assert config.check(spec, default) == default, name
+
+
+@pytest.mark.parametrize("name", ["provider", "model", "base_url", "allow_http"])
+def test_where_the_key_and_the_code_go_is_read_from_user_settings_only(name: str) -> None:
+    assert config.SPECS[name].scope == "application"

@@ -13,6 +13,7 @@ INTERFACE = {"providers", "providers.base", "providers.catalog"}  # what may be 
 # which parts of fim_lsp each part may import (besides itself); a part is a package or a top module
 MAY_IMPORT: dict[str, set[str]] = {
     "config": {"providers.catalog"},
+    "settings_copies": {"config", "providers.catalog"},
     "providers": {"config"},
     "privacy": set(),
     "core": {"config"} | INTERFACE,

@@ -2,7 +2,7 @@
 
 import { type CommandContext, resolveCommand } from "./command";
 import { KEY_VARIABLE, PROVIDERS, type Provider, asProvider, cleanKey, secretName, serverEnv } from "./keys";
-import { type Inspect, SECTION, type Target, enableTarget, serverSection } from "./settings";
+import { type Inspect, SECTION, type Target, enableTarget, explicitValue, serverSection } from "./settings";
 import { type Look, type State, STATUS_NOTIFICATION, look, parseStatus } from "./status";
 
 export interface Disposable {
@@ -25,8 +25,13 @@ export interface ClientSpec {
   cwd: string | undefined;
   /** Our settings section as the server should see it, computed when asked. */
   section: () => Record<string, unknown>;
-  /** Called when the server process ends; returns whether the client library may restart it. */
-  onClosed: () => boolean;
+  /** Restarts the client library's policy allows within 3 minutes before it gives up. */
+  maxRestarts: number;
+  /**
+   * Called when the server process ends, with the client library's verdict (`restart`: its policy
+   * allows another restart); returns whether it may restart the server.
+   */
+  onClosed: (restart: boolean) => boolean;
 }
 
 export interface Logger {
@@ -77,23 +82,16 @@ export function answerText(answer: unknown): string | undefined {
   return typeof text === "string" ? text : undefined;
 }
 
-/** Restarts allowed after crashes within `CRASH_WINDOW_MS` before giving up. */
-export const MAX_CRASHES = 3;
-export const CRASH_WINDOW_MS = 3 * 60 * 1000;
+/** Restarts after crashes within 3 minutes (vscode-languageclient's window) before giving up. */
+export const MAX_RESTARTS = 3;
 /** Clicks on the status bar item closer together than this count as one. */
 export const CLICK_MS = 1000;
-
-/** True if another restart is allowed, given the times of recent crashes (now included). */
-export function mayRestart(crashes: readonly number[], now: number): boolean {
-  return crashes.filter((at) => now - at < CRASH_WINDOW_MS).length <= MAX_CRASHES;
-}
 
 export class Controller {
   private client: Client | undefined;
   private subscriptions: Disposable[] = [];
   private state: State = { phase: "stopped" };
   private started = false;
-  private crashes: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   private keysInUse: Partial<Record<Provider, string>> = {};
   private lastClick = Number.NEGATIVE_INFINITY;
@@ -139,9 +137,12 @@ export class Controller {
 
   private async doRestart(): Promise<void> {
     await this.doStop();
+    // from user settings only (scope `application`): no workspace chooses the program that runs
+    const command = explicitValue("server.command", this.host.inspect("server.command"));
+    const args = explicitValue("server.args", this.host.inspect("server.args"));
     const resolved = resolveCommand(
-      this.host.setting<string>("server.command") ?? "fim-lsp",
-      this.host.setting<string[]>("server.args") ?? [],
+      typeof command === "string" ? command : "fim-lsp",
+      Array.isArray(args) && args.every((arg) => typeof arg === "string") ? (args as string[]) : [],
       this.host.commandContext(),
     );
     if (!resolved.ok) {
@@ -157,7 +158,8 @@ export class Controller {
       env: serverEnv(context.env, stored),
       cwd: context.workspaceFolder,
       section: () => this.section(),
-      onClosed: () => this.closed(),
+      maxRestarts: MAX_RESTARTS,
+      onClosed: (restart) => this.closed(restart),
     };
     const keys = PROVIDERS.filter((provider) => stored[provider] !== undefined).map((provider) => KEY_VARIABLE[provider]);
     this.host.log.info(
@@ -185,20 +187,18 @@ export class Controller {
     }
   }
 
-  /** The server's process ended: restart a few times, unless it never got going. */
-  private closed(): boolean {
+  /** The server's process ended: restart when the library's policy allows, unless it never got going. */
+  private closed(restart: boolean): boolean {
     if (!this.started) {
       return false;
     }
-    this.crashes.push(this.now());
-    this.crashes = this.crashes.filter((at) => this.now() - at < CRASH_WINDOW_MS);
-    if (mayRestart(this.crashes, this.now())) {
+    if (restart) {
       this.host.log.warn("the server stopped unexpectedly; restarting it");
       this.setState({ phase: "starting" });
       return true;
     }
     this.started = false;
-    this.fail(`the server stopped ${MAX_CRASHES + 1} times in 3 minutes; use "fim-lsp: Restart Server" after fixing it.`, false);
+    this.fail(`the server stopped ${MAX_RESTARTS + 1} times in 3 minutes; use "fim-lsp: Restart Server" after fixing it.`, false);
     return false;
   }
 

@@ -7,7 +7,7 @@ import { createClient } from "./client";
 import type { CommandContext } from "./command";
 import type { Client, ClientSpec, Host, Logger } from "./controller";
 import type { Provider } from "./keys";
-import { PROPOSAL, proposalEnabled } from "./lifecycle";
+import { PROPOSAL, proposalEnabled } from "./proposed";
 import { SECTION, type Target } from "./settings";
 import type { Look } from "./status";
 

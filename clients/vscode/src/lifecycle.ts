@@ -1,22 +1,7 @@
 /** Tell the server which suggestions VS Code showed and accepted in part, with the item exactly as the server sent it. */
 
-/** The VS Code API proposal whose provider handlers report showing and partial accepts. */
-export const PROPOSAL = "inlineCompletionsAdditions";
 export const DID_SHOW = "textDocument/didShowCompletion";
 export const DID_PARTIALLY_ACCEPT = "textDocument/didPartiallyAcceptCompletion";
-
-/**
- * Whether VS Code left `PROPOSAL` enabled for us: it empties `enabledApiProposals` in the extension's
- * description (`context.extension.packageJSON`) unless the user allowed it (`--enable-proposed-api`).
- * Only then may the provider carry the handlers; otherwise registering it throws.
- */
-export function proposalEnabled(packageJSON: unknown): boolean {
-  if (typeof packageJSON !== "object" || packageJSON === null) {
-    return false;
-  }
-  const proposals: unknown = (packageJSON as { enabledApiProposals?: unknown }).enabledApiProposals;
-  return Array.isArray(proposals) && proposals.includes(PROPOSAL);
-}
 
 /** The items of an inline completion answer, a list or a bare array (LSP and VS Code alike). */
 export function itemsOf<T>(answer: readonly T[] | { items: readonly T[] } | null | undefined): readonly T[] {

@@ -1,25 +1,9 @@
 /** The `fimLsp` settings the server reads, and the part of them the extension sends it (no vscode import). */
 
-/** Wire names of the server's settings (README "Configuration"); client-only keys are not sent. */
-export const SERVER_KEYS = [
-  "enable",
-  "provider",
-  "model",
-  "baseUrl",
-  "maxTokens",
-  "minTokens",
-  "temperature",
-  "topP",
-  "stop",
-  "randomSeed",
-  "maxLines",
-  "cacheSize",
-  "prefixTokens",
-  "suffixTokens",
-  "debounceMs",
-  "timeoutMs",
-  "disabledLanguages",
-] as const;
+import { SERVER_KEYS, USER_KEYS } from "./serverSettings.generated";
+
+// Both lists are generated from the server's settings definition (`python -m fim_lsp.settings_copies`).
+export { SERVER_KEYS, USER_KEYS };
 
 export type ServerKey = (typeof SERVER_KEYS)[number];
 export const SECTION = "fimLsp";
@@ -36,12 +20,19 @@ export interface Inspected<T = unknown> {
 
 export type Inspect = (key: string) => Inspected | undefined;
 
-/** The effective value of a key if the user set it anywhere, else undefined (most specific wins). */
-export function explicitValue(found: Inspected | undefined): unknown {
+/**
+ * The effective value of `key` if the user set it where it counts, else undefined (most specific
+ * wins). A `USER_KEYS` key counts only from the user's settings: VS Code already ignores
+ * it in a workspace's settings for that scope, and this keeps it so should an editor not.
+ */
+export function explicitValue(key: string, found: Inspected | undefined): unknown {
   if (found === undefined) {
     return undefined;
   }
-  for (const value of [found.workspaceFolderValue, found.workspaceValue, found.globalValue]) {
+  const places = USER_KEYS.includes(key)
+    ? [found.globalValue]
+    : [found.workspaceFolderValue, found.workspaceValue, found.globalValue];
+  for (const value of places) {
     if (value !== undefined) {
       return value;
     }
@@ -58,7 +49,7 @@ export function explicitValue(found: Inspected | undefined): unknown {
 export function serverSection(inspect: Inspect): Record<string, unknown> {
   const section: Record<string, unknown> = {};
   for (const key of SERVER_KEYS) {
-    const value = explicitValue(inspect(key));
+    const value = explicitValue(key, inspect(key));
     if (value !== undefined) {
       section[key] = value;
     }

@@ -1,11 +1,53 @@
 -- `:checkhealth fim_lsp`: Neovim version, server executable, API key variable, attached client.
 local M = {}
 
-local KEY_VARIABLES = { mistral = 'MISTRAL_API_KEY', codestral = 'CODESTRAL_API_KEY' }
+-- the server's providers, their key variables and its default provider (a generated copy)
+local providers = require('fim_lsp.providers')
 
 local function provider_of(config)
   local settings = vim.tbl_get(config, 'settings', 'fimLsp') or {}
-  return settings.provider or vim.env.FIM_LSP_PROVIDER or 'mistral'
+  return settings.provider or vim.env.FIM_LSP_PROVIDER or providers.default
+end
+
+local function key_set(config, variable)
+  return (config.cmd_env or {})[variable] ~= nil or (vim.env[variable] or '') ~= ''
+end
+
+-- Is there a key for the provider the server will use? As the server decides: a named provider
+-- reads its own variable; `auto` takes the first of its variables that is set, else tries Ollama.
+local function check_key(health, config)
+  local provider = provider_of(config)
+  if provider == providers.auto then
+    local tried = {}
+    for _, pair in ipairs(providers.auto_keys) do
+      local variable, picks = pair[1], pair[2]
+      if key_set(config, variable) then
+        health.ok(('%s is set (provider auto uses %s)'):format(variable, picks))
+        return
+      end
+      tried[#tried + 1] = variable
+    end
+    local missing = table.concat(tried, ' is not set, nor ')
+    health.warn(('%s: provider auto then uses a local Ollama if one answers'):format(missing), {
+      ('Set %s in the environment Neovim starts in (the key is never a setting)'):format(tried[1]),
+      'or choose a provider in setup({ settings = { provider = ... } })',
+    })
+    return
+  end
+  local variable = providers.key_variables[provider]
+  if not variable then
+    local names = table.concat(providers.names, ', ')
+    health.error(('unknown provider %q (one of %s)'):format(tostring(provider), names))
+  elseif key_set(config, variable) then
+    health.ok(('%s is set (provider %s)'):format(variable, provider))
+  elseif providers.key_required[provider] then
+    health.error(('%s is not set: provider %s needs it'):format(variable, provider), {
+      ('Set %s in the environment Neovim starts in (the key is never a setting)'):format(variable),
+    })
+  else
+    local text = 'provider %s needs no key (%s is sent if set, for a server that wants one)'
+    health.ok(text:format(provider, variable))
+  end
 end
 
 function M.check()
@@ -46,17 +88,7 @@ function M.check()
     })
   end
 
-  local provider = provider_of(config)
-  local variable = KEY_VARIABLES[provider]
-  if not variable then
-    health.error(('unknown provider %q (mistral or codestral)'):format(tostring(provider)))
-  elseif (config.cmd_env or {})[variable] or (vim.env[variable] or '') ~= '' then
-    health.ok(('%s is set (provider %s)'):format(variable, provider))
-  else
-    health.error(('%s is not set: provider %s needs it'):format(variable, provider), {
-      ('Set %s in the environment Neovim starts in (the key is never a setting)'):format(variable),
-    })
-  end
+  check_key(health, config)
 
   health.start('Client')
   local clients = fim.clients()

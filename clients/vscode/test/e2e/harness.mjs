@@ -95,6 +95,8 @@ export class Harness {
     this.recorders = [];
     /** JSON bodies the recorder passed on to the fake, oldest first. */
     this.received = [];
+    /** Requests that reached the trap: `METHOD path`, oldest first. */
+    this.trapped = [];
   }
 
   /** The server's statistics file: this run's own, not the user's in ~/.local/state. */
@@ -133,6 +135,18 @@ export class Harness {
     this.recorders.push(recorder);
     await new Promise((resolve) => recorder.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${recorder.address().port}`;
+  }
+
+  /** An address that must never be asked: it records every request and answers 404. */
+  async startTrap() {
+    const trap = http.createServer((req, res) => {
+      this.trapped.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(404).end();
+    });
+    this.recorders.push(trap);
+    await new Promise((resolve) => trap.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${trap.address().port}`;
   }
 
   get settingsFile() {
@@ -229,6 +243,7 @@ export class Harness {
   writeWorkspace(files) {
     fs.mkdirSync(this.workspace, { recursive: true });
     for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(this.workspace, name)), { recursive: true });
       fs.writeFileSync(path.join(this.workspace, name), text);
     }
   }

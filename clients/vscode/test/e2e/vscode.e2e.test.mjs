@@ -17,6 +17,19 @@ const FILES = {
   "rejected.py": "def div(a, b):\n",
 };
 
+/** A workspace's own settings: they may tune suggestions, never choose where the code and key go. */
+const WORKSPACE_STOP = "#workspace-stop#";
+function workspaceSettings(trap) {
+  return {
+    "fimLsp.baseUrl": trap,
+    "fimLsp.provider": "openai",
+    "fimLsp.model": "workspace-model",
+    "fimLsp.allowHttp": true,
+    "fimLsp.server.command": "/bin/false",
+    "fimLsp.stop": [WORKSPACE_STOP],
+  };
+}
+
 const h = new Harness();
 let page;
 let rejecting;
@@ -202,7 +215,8 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     h.fakeUrl = await h.startRecorder(await h.startFake());
     rejecting = await h.startFake(BAD_KEY);
     h.writeSettings();
-    h.writeWorkspace(FILES);
+    // a repository that tries to send the key and the code elsewhere (machine-scoped settings)
+    h.writeWorkspace({ ...FILES, ".vscode/settings.json": JSON.stringify(workspaceSettings(await h.startTrap()), null, 2) });
     h.installExtension();
     await h.startCodeServer();
     await h.openBrowser();
@@ -263,6 +277,22 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await page.keyboard.press("Control+W");
   });
 
+  scenario("a workspace's .vscode/settings.json cannot redirect the key or the code", async () => {
+    // the scenarios above got ghost text from the fake: the server command, provider, model and
+    // address came from the user's settings; the workspace's stop string, a window-scoped
+    // setting, shows that its file was read
+    const asked = h.received.filter((body) => typeof body.prompt === "string");
+    assert.ok(asked.length > 0, "the fake received the requests");
+    assert.deepEqual(h.trapped, [], "the workspace's baseUrl received nothing");
+    for (const body of asked) {
+      assert.equal(body.model, "codestral-latest", `the user's model, not the workspace's: ${JSON.stringify(body)}`);
+    }
+    assert.ok(
+      asked.every((body) => Array.isArray(body.stop) && body.stop.includes(WORKSPACE_STOP)),
+      `the workspace's own fimLsp.stop was applied: ${JSON.stringify(asked.map((body) => body.stop))}`,
+    );
+  });
+
   scenario("the manual trigger (editor.action.inlineSuggest.trigger) skips a long debounce; settings reach the server live", async () => {
     await changeSettings({ "fimLsp.debounceMs": 6000 });
     await openFile("manual.py"); // already indented: nothing typed, so no automatic request
@@ -303,6 +333,6 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
 
   test("the keys are in no file the editor wrote (settings, logs, workspace)", () => {
     assert.deepEqual(h.filesContaining(GOOD_KEY), []);
-    assert.ok(h.filesContaining("fim_lsp.app: client code-server").length > 0, "the server's log was searched too");
+    assert.ok(h.filesContaining("fim_lsp.lsp.server: client code-server").length > 0, "the server's log was searched too");
   });
 });

@@ -3,6 +3,7 @@ import * as vscode from "vscode";
 import { createClient } from "../../src/client";
 import type { ClientSpec } from "../../src/controller";
 import { DID_PARTIALLY_ACCEPT, DID_SHOW } from "../../src/lifecycle";
+import { PROPOSAL, proposalEnabled } from "../../src/proposed";
 import { inlineProviders } from "./vscode.mock";
 
 // a small stand-in for vscode-languageclient (CommonJS, it requires the real `vscode`): a client
@@ -23,6 +24,7 @@ vi.mock("vscode-languageclient/node", () => {
   }
   class LanguageClient {
     features: unknown[] = [];
+    options: { errorHandler: { closed(): Promise<unknown>; error(...args: unknown[]): Promise<unknown> } };
     middleware = {};
     sendRequest = vi.fn();
     sendNotification = vi.fn(async () => undefined);
@@ -33,12 +35,21 @@ vi.mock("vscode-languageclient/node", () => {
       asInlineCompletionResult: async (answer: { items: Array<{ insertText: string }> } | null) =>
         answer === null ? undefined : { items: answer.items.map((item) => ({ insertText: item.insertText, converted: true })) },
     };
-    constructor() {
+    constructor(_id: string, _name: string, _server: unknown, options: LanguageClient["options"]) {
+      this.options = options;
       this.registerFeature({ name: "hover", registrationType: { method: "textDocument/hover" } });
       this.registerFeature({ name: "built-in inline", registrationType: { method: INLINE } });
     }
     registerFeature(feature: unknown) {
       this.features.push(feature);
+    }
+    // the library's default policy, reduced: `maxRestartCount` restarts, then no more
+    createDefaultErrorHandler(maxRestartCount: number) {
+      let restarts = 0;
+      return {
+        error: async () => ({ action: 1 }),
+        closed: async () => ({ action: ++restarts <= maxRestartCount ? 2 : 1 }),
+      };
     }
   }
   return {
@@ -52,12 +63,21 @@ vi.mock("vscode-languageclient/node", () => {
 });
 
 interface FakeClient {
+  options: { errorHandler: { closed(): Promise<unknown>; error(...args: unknown[]): Promise<unknown> } };
   features: Array<{ name?: string; register(data: unknown): void; initialize(capabilities: unknown, selector: unknown): void }>;
   sendRequest: ReturnType<typeof vi.fn>;
   sendNotification: ReturnType<typeof vi.fn>;
 }
 
-const spec: ClientSpec = { command: "fim-lsp", args: [], env: {}, cwd: undefined, section: () => ({}), onClosed: () => false };
+const spec: ClientSpec = {
+  command: "fim-lsp",
+  args: [],
+  env: {},
+  cwd: undefined,
+  section: () => ({}),
+  maxRestarts: 3,
+  onClosed: () => false,
+};
 const log = vscode.window.createOutputChannel("fim-lsp", { log: true }) as unknown as vscode.LogOutputChannel;
 const SENT = { insertText: "return a + b", command: { title: "accepted", command: "fimLsp.accepted", arguments: ["s-7"] } };
 const token = { isCancellationRequested: false };
@@ -103,5 +123,35 @@ describe("createClient", () => {
     client.features[1]!.initialize({ inlineCompletionProvider: true }, [{ scheme: "file" }]);
     client.sendRequest.mockRejectedValueOnce(new Error("boom"));
     expect(await inlineProviders[0]!.provider.provideInlineCompletionItems({}, {}, {}, token)).toBeNull();
+  });
+
+  it("restarts as the library's own policy decides, and lets the controller show it", async () => {
+    const verdicts: boolean[] = [];
+    const client = createClient({ ...spec, maxRestarts: 2, onClosed: (restart) => (verdicts.push(restart), restart) }, log, false) as unknown as FakeClient;
+    const closed = [];
+    for (let i = 0; i < 3; i += 1) {
+      closed.push(await client.options.errorHandler.closed());
+    }
+    expect(verdicts).toEqual([true, true, false]);
+    expect(closed).toEqual([
+      { action: 2, handled: true },
+      { action: 2, handled: true },
+      { action: 1, handled: true },
+    ]);
+    expect(await client.options.errorHandler.error(new Error("x"), undefined, 1)).toEqual({ action: 1, handled: true });
+  });
+});
+
+describe("proposalEnabled", () => {
+  it.each([
+    [{ enabledApiProposals: [PROPOSAL] }, true],
+    [{ enabledApiProposals: ["other", PROPOSAL] }, true],
+    [{ enabledApiProposals: [] }, false], // VS Code empties it when the user did not allow the proposal
+    [{ enabledApiProposals: "inlineCompletionsAdditions" }, false],
+    [{}, false],
+    [undefined, false],
+    [null, false],
+  ])("%j → %s", (packageJSON, expected) => {
+    expect(proposalEnabled(packageJSON)).toBe(expected);
   });
 });

@@ -7,10 +7,10 @@ import {
   type ClientSpec,
   Controller,
   type Host,
-  MAX_CRASHES,
+  MAX_RESTARTS,
   answerText,
-  mayRestart,
 } from "../../src/controller";
+import type { Inspected } from "../../src/settings";
 import type { Look } from "../../src/status";
 
 const KEY = "sk-test-0123456789abcdef";
@@ -66,7 +66,7 @@ function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolea
       show: vi.fn(),
     },
     setting: <T>(key: string) => settings[key] as T | undefined,
-    inspect: (key: string) => (key in settings ? { globalValue: settings[key] } : undefined),
+    inspect: (key: string): Inspected | undefined => (key in settings ? { globalValue: settings[key] } : undefined),
     update: vi.fn(async (key: string, value: unknown) => {
       settings[key] = value;
     }),
@@ -115,6 +115,18 @@ describe("Controller", () => {
     expect(t.clients[0]?.spec.command).toBe("/bin/fim-lsp");
     expect(t.clients[0]?.spec.cwd).toBe("/ws");
     expect(t.looks.map((l) => l.label)).toEqual(["fim-lsp: the server is stopped", "fim-lsp: starting the server", "fim-lsp: ready; click to turn off"]);
+  });
+
+  it("runs the server command and arguments from user settings, never a workspace's", async () => {
+    const t = makeHost();
+    const inspected: Record<string, Inspected> = {
+      "server.command": { workspaceValue: "/ws/evil", globalValue: "fim-lsp" },
+      "server.args": { workspaceFolderValue: ["--evil"] },
+    };
+    t.host.inspect = (key: string) => inspected[key];
+    await new Controller(t.host).restart();
+    expect(t.clients[0]?.spec.command).toBe("/bin/fim-lsp");
+    expect(t.clients[0]?.spec.args).toEqual([]);
   });
 
   it("follows the server's fimLsp/status notifications and logs problems once", async () => {
@@ -227,19 +239,19 @@ describe("Controller", () => {
     expect(t.host.update).toHaveBeenCalledTimes(2);
   });
 
-  it("lets the library restart a crashed server a few times, then gives up", async () => {
-    let now = 0;
+  it("restarts a crashed server while the library's policy allows, then gives up and says so", async () => {
     const t = makeHost();
-    const controller = new Controller(t.host, () => now);
+    const controller = new Controller(t.host);
     await controller.restart();
-    const closed = t.clients[0]!.spec.onClosed;
-    const answers = [];
-    for (let i = 0; i <= MAX_CRASHES; i += 1) {
-      now += 1000;
-      answers.push(closed());
-    }
-    expect(answers).toEqual([true, true, true, false]);
+    const spec = t.clients[0]!.spec;
+    expect(spec.maxRestarts).toBe(MAX_RESTARTS);
+    expect([spec.onClosed(true), spec.onClosed(true), spec.onClosed(true)]).toEqual([true, true, true]);
+    expect(controller.current).toMatchObject({ phase: "starting" });
+    expect(spec.onClosed(false)).toBe(false);
     expect(controller.current).toMatchObject({ phase: "failed" });
+    expect(t.errors.at(-1)?.[0]).toBe(
+      'fim-lsp: the server stopped 4 times in 3 minutes; use "fim-lsp: Restart Server" after fixing it.',
+    );
   });
 
   it("does not restart a server that never started", async () => {
@@ -249,12 +261,7 @@ describe("Controller", () => {
     expect(t.clients).toHaveLength(0);
     await controller.restart();
     await controller.stop();
-    expect(t.clients.at(-1)!.spec.onClosed()).toBe(false);
-  });
-
-  it("forgets crashes older than the window", () => {
-    expect(mayRestart([0, 1, 2, 3], 4)).toBe(false);
-    expect(mayRestart([0, 1, 2, 200_000], 200_001)).toBe(true);
+    expect(t.clients.at(-1)!.spec.onClosed(true)).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DID_PARTIALLY_ACCEPT, DID_SHOW, Lifecycle, PROPOSAL, itemsOf, proposalEnabled } from "../../src/lifecycle";
+import { DID_PARTIALLY_ACCEPT, DID_SHOW, Lifecycle, itemsOf } from "../../src/lifecycle";
 
 /** An LSP item as the server sends it: the server finds the suggestion by command.arguments[0]. */
 const SENT = {
@@ -13,20 +13,6 @@ function make() {
   const lifecycle = new Lifecycle<object>((method, params) => notes.push([method, params]));
   return { notes, lifecycle };
 }
-
-describe("proposalEnabled", () => {
-  it.each([
-    [{ enabledApiProposals: [PROPOSAL] }, true],
-    [{ enabledApiProposals: ["other", PROPOSAL] }, true],
-    [{ enabledApiProposals: [] }, false], // VS Code empties it when the user did not allow the proposal
-    [{ enabledApiProposals: "inlineCompletionsAdditions" }, false],
-    [{}, false],
-    [undefined, false],
-    [null, false],
-  ])("%j → %s", (packageJSON, expected) => {
-    expect(proposalEnabled(packageJSON)).toBe(expected);
-  });
-});
 
 describe("itemsOf", () => {
   it.each([

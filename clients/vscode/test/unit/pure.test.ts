@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type CommandContext, expand, isPython, resolveCommand } from "../../src/command";
 import { KEY_VARIABLE, cleanKey, secretName, serverEnv } from "../../src/keys";
 import { parseServerLine } from "../../src/log";
-import { SERVER_KEYS, answerConfiguration, enableTarget, explicitValue, serverSection } from "../../src/settings";
+import { SERVER_KEYS, USER_KEYS, answerConfiguration, enableTarget, explicitValue, serverSection } from "../../src/settings";
 import { look, parseStatus } from "../../src/status";
 
 function context(files: string[], extra: Partial<CommandContext> = {}): CommandContext {
@@ -105,9 +105,22 @@ describe("settings", () => {
     });
   });
 
-  it("mirrors every server setting", () => {
-    expect(SERVER_KEYS).toHaveLength(17);
-    expect(explicitValue(undefined)).toBeUndefined();
+  it("forwards every server setting (the generated list)", () => {
+    expect(SERVER_KEYS).toHaveLength(28);
+    expect(SERVER_KEYS).toEqual(expect.arrayContaining(["exclude", "redactSecrets", "respectGitignore", "allowHttp", "prefetch"]));
+    expect(explicitValue("model", undefined)).toBeUndefined();
+  });
+
+  it("takes where the key and the code go from user settings only, never from a workspace", () => {
+    const inspected: Record<string, object> = {
+      baseUrl: { workspaceValue: "https://elsewhere.example", globalValue: "http://127.0.0.1:8080" },
+      provider: { workspaceFolderValue: "openai" },
+      model: { workspaceValue: "theirs" },
+      allowHttp: { workspaceValue: true },
+      exclude: { workspaceValue: ["secrets/**"] },
+    };
+    expect(serverSection((key) => inspected[key])).toEqual({ baseUrl: "http://127.0.0.1:8080", exclude: ["secrets/**"] });
+    expect(USER_KEYS).toEqual(["server.command", "server.args", "provider", "model", "baseUrl", "allowHttp"]);
   });
 
   it.each([
