@@ -16,6 +16,7 @@ from pytest_lsp import client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import Start, inline, open_document, server_env
+from tests.e2e.test_lifecycle import POISONED_FILES, poison
 
 ROOT = Path(__file__).parents[2]
 FIM_LSP = [sys.executable, "-m", "fim_lsp"]
@@ -207,3 +208,22 @@ def test_exit_status_follows_the_spec(
     assert server.stdout is not None
     answered = server.stdout.read()
     assert b'"id": 1' in answered or b'"id":1' in answered
+
+
+@pytest.mark.parametrize("kind", POISONED_FILES)
+def test_stats_with_a_poisoned_file_prints_a_table(
+    fake: FakeCodestral, tmp_path: Path, kind: str
+) -> None:
+    stats_file = tmp_path / "state" / "stats.json"
+    poison(stats_file, kind)
+    done = run(["stats"], server_env(fake, FIM_LSP_STATS_FILE=str(stats_file)))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("WARNING") == 1, done.stderr
+    assert done.stdout.startswith(f"statistics in {stats_file}\n")
+    rows = {line[:32].strip(): line[32:].split() for line in done.stdout.splitlines()[2:]}
+    kept = (
+        "7"
+        if kind in ("infinite count", "huge adaptation count", "wrong types and nesting")
+        else "0"
+    )
+    assert rows["requests from the editor"][-1] == kept

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from fim_lsp.usage.stats import Stats
+from fim_lsp.usage.stats import Stats, Unreadable, parse
 
 log = logging.getLogger(__name__)
 FILE_VARIABLE = "FIM_LSP_STATS_FILE"  # a path, or empty to keep statistics in memory only
+# a file of 90 busy days is about 130 KiB; reading more than this would hold up the editor
+MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 def today() -> str:
@@ -29,41 +33,112 @@ def stats_path(environ: Mapping[str, str]) -> Path | None:
     return Path(state) / "fim-lsp" / "stats.json"
 
 
+def set_aside_path(path: Path) -> Path:
+    """Where a file that is no statistics file goes before a save starts afresh."""
+    return path.with_name(path.name + ".unreadable")
+
+
+class _Told:
+    """Warnings about the file, each said once: the server reads the file again every minute."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, message: str, *args: object) -> None:
+        text = message % args
+        log.log(logging.DEBUG if text == self.last else logging.WARNING, "%s", text)
+        self.last = text
+
+
+_warn = _Told()
+
+
 def load(path: Path | None) -> Stats:
-    """The statistics in `path`; none there (or unreadable) starts afresh."""
+    """The statistics in `path`; none there, or unreadable, starts afresh; values that make no
+    sense are left out with one warning."""
     if path is None:
         return Stats()
     try:
-        return Stats.from_json(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Stats()
+        return _read(path)
     except OSError as error:
-        log.warning("cannot read the statistics in %s (%s); starting afresh", path, error)
-        return Stats()
+        _warn("cannot read the statistics in %s (%s); starting afresh", path, _reason(error))
+    except Unreadable as error:
+        _warn("%s is no statistics file (%s); starting afresh", path, error)
+    return Stats()
 
 
 def save(stats: Stats, path: Path | None) -> None:
     """Add what `stats` counted since the last save to the file, atomically; a failure is logged,
-    never raised. Servers of other editors writing the same file keep their counts too."""
+    never raised, and leaves the counts for the next save. Servers of other editors writing the
+    same file keep their counts too."""
     if path is None or not stats.changed:
         return
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            on_disk = Stats.from_json(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            on_disk = _read(path)
+        except Unreadable as error:  # nothing to keep in it: keep the file itself
+            os.replace(path, set_aside_path(path))
+            _warn(
+                "%s was no statistics file (%s); moved it to %s and started afresh",
+                path,
+                error,
+                set_aside_path(path).name,
+            )
             on_disk = Stats()
         stats.add_unsaved_to(on_disk)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=".stats-", delete=False
-        ) as file:
-            file.write(on_disk.to_json())
-        os.replace(file.name, path)
+        _write(path, on_disk.to_json())
         stats.saved_as(on_disk)
     except OSError as error:
-        log.warning("cannot write the statistics to %s (%s)", path, error)
+        _warn("cannot write the statistics to %s (%s)", path, _reason(error))
 
 
 def where(path: Path | None) -> str:
     """Where the statistics are kept, for people."""
     return str(path) if path is not None else "memory only (FIM_LSP_STATS_FILE is empty)"
+
+
+def _read(path: Path) -> Stats:
+    """The statistics in `path` (none if it does not exist), with a warning naming what was left
+    out; OSError if it cannot be read, Unreadable if it is no statistics file."""
+    try:
+        # non-blocking: a FIFO put in its place would otherwise hang the server at the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return Stats()
+    with open(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise Unreadable(f"more than {MAX_FILE_BYTES:,} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable("not UTF-8 text") from None
+    stats, dropped = parse(text)
+    if dropped:
+        _warn(
+            "the statistics in %s held %s that made no sense, left out or clamped (%s); "
+            "kept the rest",
+            path,
+            "1 value" if len(dropped) == 1 else f"{len(dropped):,} values",
+            "; ".join(dropped[:3]) + ("; ..." if len(dropped) > 3 else ""),
+        )
+    return stats
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace `path` by a file holding `text`: readers see the old file or the new, never half."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=".stats-")
+    try:
+        with open(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(name, path)
+    except BaseException:  # a full disk, say: leave no half-written file behind
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
