@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import logging
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -129,6 +132,41 @@ def test_a_file_that_cannot_be_read_is_not_overwritten(
     assert stats_store.load(path).days[D].requests == 1
 
 
+def test_a_save_waits_only_so_long_for_a_stuck_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stats_store, "LOCK_WAIT_SECONDS", 0.05)
+    path = tmp_path / "stats.json"
+    stats = Stats()
+    stats.count(D, requests=1)
+    held = os.open(stats_store.lock_path(path), os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another server, stopped while saving
+        stats_store.save(stats, path)
+        assert stats.changed and not path.exists()  # given up, kept for the next minute
+    finally:
+        os.close(held)
+    stats_store.save(stats, path)
+    assert not stats.changed and stats_store.load(path).days[D].requests == 1
+
+
+def test_a_file_system_without_locks_still_gets_the_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    path = tmp_path / "stats.json"
+    stats = Stats()
+    for _ in range(2):
+        stats.count(D, requests=1)
+        stats_store.save(stats, path)
+    assert not stats.changed and stats_store.load(path).days[D].requests == 2
+    [warning] = _warnings(caplog)
+    assert "saving without a lock" in warning
+
+
 def test_a_failed_write_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,4 +177,41 @@ def test_a_failed_write_leaves_no_temporary_file(
     stats = Stats()
     stats.count(D, requests=1)
     stats_store.save(stats, tmp_path / "stats.json")
-    assert stats.changed and not list(tmp_path.iterdir())
+    assert stats.changed and sorted(p.name for p in tmp_path.iterdir()) == ["stats.json.lock"]
+
+
+SAVER = """
+import sys
+from pathlib import Path
+from fim_lsp.usage import stats_store
+from fim_lsp.usage.stats import Stats
+
+path, go, saves = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+stats = stats_store.load(path)
+while not go.exists():  # all start together
+    pass
+for n in range(saves):
+    stats.count("2026-11-26", requests=1)
+    stats.latency("2026-11-26", 10.0)
+    stats_store.save(stats, path)
+while stats.changed:  # a save that found the lock taken for too long left its count for later
+    stats_store.save(stats, path)
+"""
+
+
+def test_servers_saving_at_the_same_moment_lose_nothing(tmp_path: Path) -> None:
+    path, go = tmp_path / "stats.json", tmp_path / "go"
+    path.write_text(json.dumps(GOOD), encoding="utf-8")
+    processes, saves = 4, 50
+    savers = [
+        subprocess.Popen([sys.executable, "-c", SAVER, str(path), str(go), str(saves)])
+        for _ in range(processes)
+    ]
+    go.touch()
+    assert [saver.wait(timeout=120) for saver in savers] == [0] * processes
+    on_disk, dropped = parse(path.read_text(encoding="utf-8"))
+    assert not dropped and on_disk.days["2026-01-02"].requests == 7
+    today = on_disk.days[D]
+    assert today.requests == processes * saves
+    assert sum(today.latency_buckets.values()) == processes * saves
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["go", "stats.json", "stats.json.lock"]
