@@ -227,3 +227,16 @@ def test_stats_with_a_poisoned_file_prints_a_table(
         else "0"
     )
     assert rows["requests from the editor"][-1] == kept
+
+
+def test_stats_prints_numbers_as_people_write_them(fake: FakeCodestral, tmp_path: Path) -> None:
+    stats_file = tmp_path / "stats.json"
+    day = {"requests": 1_041_690, "shown": 12_345, "accepted": 2_345, "latency_buckets": {"150": 3}}
+    stats_file.write_text(json.dumps({"days": {"2026-01-02": day}}), encoding="utf-8")
+    done = run(["stats"], server_env(fake, FIM_LSP_STATS_FILE=str(stats_file)))
+    assert done.returncode == 0, done.stderr
+    assert "e+" not in done.stdout
+    rows = {line[:32].strip(): line[32:].split() for line in done.stdout.splitlines()[2:]}
+    assert rows["requests from the editor"][-1] == "1,041,690"
+    assert rows["suggestions shown"][-1] == "12,345" and rows["accepted / shown"][-1] == "19.0%"
+    assert rows["latency p50"][-2:] == ["1.51", "s"]  # 1.05 ** 150 ms, with its unit

@@ -28,7 +28,7 @@ def adapt(first_line_only: list[bool], ignored_in_a_row: int) -> Adaptation:
     wait_factor = min(MAX_WAIT_FACTOR, 2 ** min(ignored_in_a_row // IGNORED_STEP, MAX_WAIT_FACTOR))
     if wait_factor > 1:
         reasons.append(
-            f"waiting {wait_factor}x longer before asking: none of the last {ignored_in_a_row} "
+            f"waiting {wait_factor}x longer before asking: none of the last {ignored_in_a_row:,} "
             "suggestions shown was accepted"
         )
     return Adaptation(single_line, wait_factor, "; ".join(reasons))

@@ -423,8 +423,8 @@ REPORT_ROWS = (
     ("requests", "requests from the editor"),
     ("cache_hit_rate", "answered from the cache"),
     ("typed_through_rate", "... of them typed through"),
-    ("latency_ms_p50", "latency p50 (ms)"),
-    ("latency_ms_p95", "latency p95 (ms)"),
+    ("latency_ms_p50", "latency p50"),
+    ("latency_ms_p95", "latency p95"),
     ("http_requests", "HTTP requests to the provider"),
     ("tokens_in", "tokens sent (estimated)"),
     ("tokens_out", "tokens received (estimated)"),
@@ -434,17 +434,32 @@ REPORT_ROWS = (
 def report(summary: dict[str, Any], where: str, adapting: str = "") -> str:
     """A summary as a table for people, today's column beside all days'; `where` says where it is
     kept, `adapting` what adaptation does now and why."""
-    lines = [f"statistics in {where}", f"{'':32} {'today':>10} {'all days':>10}"]
-    for key, label in REPORT_ROWS:
-        today, total = summary["today"][key], summary["all"][key]
-        rate = key.endswith("_rate")
-        lines.append(f"{label:32} {_number(today, rate):>10} {_number(total, rate):>10}")
+    rows = [
+        (label, number(summary["today"][key], key), number(summary["all"][key], key))
+        for key, label in REPORT_ROWS
+    ]
+    width = max(10, *(len(cell) for _, *cells in rows for cell in cells))
+    lines = [f"statistics in {where}", f"{'':32} {'today':>{width}} {'all days':>{width}}"]
+    lines += [f"{label:32} {today:>{width}} {total:>{width}}" for label, today, total in rows]
     if adapting:
         lines.append(f"adapting to use: {adapting}")
     return "\n".join(lines)
 
 
-def _number(value: object, rate: bool) -> str:
-    if not isinstance(value, int | float):
+def number(value: object, key: str) -> str:
+    """A summary's value as people write it: `1,041,690`, `12.5%`, `20.6 ms`, `1.25 s`; `-` for none."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return "-"
-    return f"{value:.1%}" if rate else f"{value:g}"
+    if key.endswith("_rate"):
+        return f"{value:,.1%}"
+    if key.startswith("latency_ms"):
+        return duration(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+
+def duration(milliseconds: float) -> str:
+    """A duration with its unit: ms below a second, then s, min, h."""
+    for unit, size in (("h", 3_600_000), ("min", 60_000), ("s", 1000)):
+        if milliseconds >= size:
+            return f"{milliseconds / size:,.{1 if unit != 's' else 2}f} {unit}"
+    return f"{milliseconds:.1f} ms"

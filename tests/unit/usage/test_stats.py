@@ -22,6 +22,7 @@ from fim_lsp.usage.stats import (
     Unreadable,
     bucket_ms,
     latency_bucket,
+    number,
     parse,
     percentile,
     report,
@@ -257,7 +258,7 @@ def test_evidence_is_kept_and_a_huge_count_is_clamped_without_hanging_adaptation
     assert dict(stats.first_line_only) == {"a": True} and stats.ignored_in_a_row == MAX_COUNT
     assert len(dropped) == 2
     adapting = adapt([], stats.ignored_in_a_row)  # 2 ** (10**15 // 15) is never computed
-    assert adapting.wait_factor == 4
+    assert adapting.wait_factor == 4 and "1,000,000,000,000,000 suggestions" in adapting.reason
 
 
 def test_a_whole_number_written_as_a_float_is_a_count() -> None:
@@ -327,3 +328,34 @@ def test_any_text_is_read_or_unreadable(text: str) -> None:
 def test_any_latency_has_a_bucket_that_can_be_shown(milliseconds: float) -> None:
     bucket = latency_bucket(milliseconds)
     assert 0 <= bucket <= MAX_BUCKET and math.isfinite(bucket_ms(bucket))
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("requests", 1_041_690, "1,041,690"),
+        ("requests", 0, "0"),
+        ("requests", MAX_COUNT, "1,000,000,000,000,000"),
+        ("acceptance_rate", 0.25, "25.0%"),
+        ("acceptance_rate", None, "-"),
+        ("latency_ms_p50", 20.6, "20.6 ms"),
+        ("latency_ms_p50", 1.0, "1.0 ms"),
+        ("latency_ms_p95", 1250.0, "1.25 s"),
+        ("latency_ms_p95", 150_000.0, "2.5 min"),
+        ("latency_ms_p95", bucket_ms(MAX_BUCKET), "24.5 h"),
+    ],
+)
+def test_numbers_are_written_as_people_write_them(key: str, value: object, shown: str) -> None:
+    assert number(value, key) == shown
+
+
+def test_the_report_reads_big_numbers_in_full_and_keeps_its_columns() -> None:
+    stats = Stats()
+    stats.count(D, requests=1_041_690, shown=MAX_COUNT, tokens_in=12_345_678_901)
+    stats.latency(D, 1250.0)
+    table = report(stats.summary(D), "here")
+    assert "e+" not in table and "1,041,690" in table and "1,000,000,000,000,000" in table
+    rows = {line[:32].strip(): line[32:].split() for line in table.splitlines()[2:]}
+    assert rows["requests from the editor"] == ["1,041,690", "1,041,690"]
+    assert rows["latency p50"] == ["1.30", "s", "1.30", "s"]  # at most 5% high
+    assert len({len(line) for line in table.splitlines()[1:]}) == 1  # columns line up
