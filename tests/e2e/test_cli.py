@@ -16,6 +16,7 @@ from pytest_lsp import client_capabilities, make_test_lsp_client
 
 from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import Start, inline, open_document, server_env
+from tests.e2e.test_lifecycle import POISONED_FILES, poison
 
 ROOT = Path(__file__).parents[2]
 FIM_LSP = [sys.executable, "-m", "fim_lsp"]
@@ -207,3 +208,35 @@ def test_exit_status_follows_the_spec(
     assert server.stdout is not None
     answered = server.stdout.read()
     assert b'"id": 1' in answered or b'"id":1' in answered
+
+
+@pytest.mark.parametrize("kind", POISONED_FILES)
+def test_stats_with_a_poisoned_file_prints_a_table(
+    fake: FakeCodestral, tmp_path: Path, kind: str
+) -> None:
+    stats_file = tmp_path / "state" / "stats.json"
+    poison(stats_file, kind)
+    done = run(["stats"], server_env(fake, FIM_LSP_STATS_FILE=str(stats_file)))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("WARNING") == 1, done.stderr
+    assert done.stdout.startswith(f"statistics in {stats_file}\n")
+    rows = {line[:32].strip(): line[32:].split() for line in done.stdout.splitlines()[2:]}
+    kept = (
+        "7"
+        if kind in ("infinite count", "huge adaptation count", "wrong types and nesting")
+        else "0"
+    )
+    assert rows["requests from the editor"][-1] == kept
+
+
+def test_stats_prints_numbers_as_people_write_them(fake: FakeCodestral, tmp_path: Path) -> None:
+    stats_file = tmp_path / "stats.json"
+    day = {"requests": 1_041_690, "shown": 12_345, "accepted": 2_345, "latency_buckets": {"150": 3}}
+    stats_file.write_text(json.dumps({"days": {"2026-01-02": day}}), encoding="utf-8")
+    done = run(["stats"], server_env(fake, FIM_LSP_STATS_FILE=str(stats_file)))
+    assert done.returncode == 0, done.stderr
+    assert "e+" not in done.stdout
+    rows = {line[:32].strip(): line[32:].split() for line in done.stdout.splitlines()[2:]}
+    assert rows["requests from the editor"][-1] == "1,041,690"
+    assert rows["suggestions shown"][-1] == "12,345" and rows["accepted / shown"][-1] == "19.0%"
+    assert rows["latency p50"][-2:] == ["1.51", "s"]  # 1.05 ** 150 ms, with its unit

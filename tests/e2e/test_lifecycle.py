@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 
@@ -20,6 +22,7 @@ from tests.e2e.conftest import (
     open_document,
     printed_stats,
     server_env,
+    stop,
 )
 
 SOURCE = "def add(a, b):\n    \n"
@@ -104,6 +107,57 @@ async def test_statistics_are_kept_in_a_file_that_fim_lsp_stats_prints(
     assert rows["HTTP requests to the provider"] == ["1", "1"]
     # what an editor shows for the fimLsp.stats command is the same table
     assert done.splitlines()[:4] == shown_in_editor.splitlines()[:4]
+
+
+KEPT_DAY = '"2026-01-02": {"requests": 7}'  # beside the poison: kept
+POISONED_FILES = {  # what the statistics file, shared by every editor's server, may hold
+    "infinite count": b'{"days":{"2026-01-01":{"requests":1e999},' + KEPT_DAY.encode() + b"}}",
+    "huge adaptation count": b'{"days":{' + KEPT_DAY.encode() + b"},"
+    b'"adaptation":{"first_line_only":[],"ignored_in_a_row":100000000000000000000}}',
+    "wrong types and nesting": b'{"days":{"2026-01-01":[1],"x":{"requests":-3},'
+    + KEPT_DAY.encode()
+    + b',"2026-01-03":{"requests":"many","latency_buckets":{"99999":NaN}}},"adaptation":7}',
+    "truncated": b'{"days":{' + KEPT_DAY.encode()[:-3],
+    "binary garbage": bytes(range(256)) * 4,
+    "a directory": b"",
+}
+
+
+def poison(path: Path, kind: str) -> None:
+    """Put one of POISONED_FILES where the statistics file is expected."""
+    if kind == "a directory":
+        path.mkdir(parents=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(POISONED_FILES[kind])
+
+
+@pytest.mark.parametrize("kind", POISONED_FILES)
+async def test_a_server_with_a_poisoned_statistics_file_answers_and_counts_on(
+    start: Start, fake: FakeCodestral, tmp_path: Path, kind: str
+) -> None:
+    stats_file = tmp_path / "state" / "stats.json"
+    poison(stats_file, kind)
+    # start returns once initialize is answered: before the fix, the server exited first
+    client = await start(env=server_env(fake, FIM_LSP_STATS_FILE=str(stats_file)))
+    readable = kind in ("infinite count", "huge adaptation count", "wrong types and nesting")
+    kept = 7 if readable else 0
+    before = await _command(client, "fimLsp.stats")  # judges the evidence: must not hang on it
+    assert before["all"]["requests"] == kept and "e+" not in before["text"]
+    uri = open_document(client, SOURCE)
+    item = await _offered(client, uri)
+    assert item.command is not None
+    await _command(client, "fimLsp.accepted", *(item.command.arguments or []))
+    counted = (await _command(client, "fimLsp.stats"))["all"]
+    assert (counted["requests"], counted["accepted"]) == (kept + 1, 1)
+    await stop(client)  # statistics are written at shutdown
+    if kind == "a directory":
+        assert stats_file.is_dir()  # left alone: the counts wait for a file they can go to
+        return
+    written = json.loads(stats_file.read_text(encoding="utf-8"))  # clean JSON, no Infinity
+    if not readable:  # set aside, not thrown away
+        assert stats_file.with_name("stats.json.unreadable").read_bytes() == POISONED_FILES[kind]
+    assert sum(day.get("requests", 0) for day in written["days"].values()) == kept + 1
 
 
 async def test_the_prompt_inspector_shows_what_was_sent_and_received(

@@ -24,10 +24,11 @@ def adapt(first_line_only: list[bool], ignored_in_a_row: int) -> Adaptation:
             f"one line at a time: only the first line was kept of {kept_first_lines} of the last "
             f"{len(first_line_only)} multi-line suggestions accepted"
         )
-    wait_factor = min(MAX_WAIT_FACTOR, 2 ** (ignored_in_a_row // IGNORED_STEP))
+    # doublings capped before the power: a count from a shared file can be any size
+    wait_factor = min(MAX_WAIT_FACTOR, 2 ** min(ignored_in_a_row // IGNORED_STEP, MAX_WAIT_FACTOR))
     if wait_factor > 1:
         reasons.append(
-            f"waiting {wait_factor}x longer before asking: none of the last {ignored_in_a_row} "
+            f"waiting {wait_factor}x longer before asking: none of the last {ignored_in_a_row:,} "
             "suggestions shown was accepted"
         )
     return Adaptation(single_line, wait_factor, "; ".join(reasons))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import math
 import re
+import reprlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +23,12 @@ OPEN_SUGGESTIONS = 1024  # suggestions that may still be shown or accepted
 # the first line with something on it, with the blank lines before it and its line break
 FIRST_LINE = re.compile(r"\s*[^\r\n]*(?:\r\n|\r|\n)?")
 KEPT_OUTCOMES = 20  # latest accepted multi-line suggestions, for adaptation
+# more than anyone can count in a lifetime of typing, and small enough to add up exactly: a bigger
+# count in the file is clamped to it
+MAX_COUNT = 10**15
+MAX_LATENCY_MS = 24 * 3600 * 1000  # a suggestion that took longer (a machine asleep) counts as this
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_ROOT = 64  # characters of a suggestion root's id in the file: ours are "pid-counter"
 
 
 @dataclass
@@ -48,10 +56,15 @@ COUNTS = tuple(f.name for f in dataclasses.fields(Day) if f.name != "latency_buc
 
 
 def latency_bucket(milliseconds: float) -> int:
-    """The bucket of a latency: the smallest n with `milliseconds` <= LATENCY_STEP ** n."""
-    if milliseconds <= 1:
+    """The bucket of a latency: the smallest n with `milliseconds` <= LATENCY_STEP ** n (NaN and
+    up to 1 ms in bucket 0, a day or more in MAX_BUCKET)."""
+    if not milliseconds > 1:
         return 0
+    milliseconds = min(milliseconds, MAX_LATENCY_MS)
     return math.ceil(math.log(milliseconds) / math.log(LATENCY_STEP) - 1e-9)
+
+
+MAX_BUCKET = latency_bucket(MAX_LATENCY_MS)
 
 
 def _add_buckets(into: dict[int, int], more: dict[int, int]) -> None:
@@ -251,39 +264,134 @@ class Stats:
             }
         )
 
-    @classmethod
-    def from_json(cls, text: str) -> Stats:
-        """Read a stats file; anything unreadable starts afresh."""
-        try:
-            raw = json.loads(text)
-            days = {str(date): _read_day(values) for date, values in raw["days"].items()}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return cls()
-        stats = cls(days)
-        try:  # a file written before adaptation's evidence was kept has none: it starts afresh
-            evidence = raw["adaptation"]
-            outcomes = [(str(root), bool(kept)) for root, kept in evidence["first_line_only"]]
-            ignored = max(0, int(evidence["ignored_in_a_row"]))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return stats
-        stats.first_line_only = OrderedDict(outcomes[-KEPT_OUTCOMES:])
-        stats.ignored_in_a_row = ignored
-        return stats
-
 
 def _written_day(day: Day) -> dict[str, Any]:
     return {**{name: getattr(day, name) for name in COUNTS}, "latency_buckets": day.latency_buckets}
 
 
-def _read_day(values: dict[str, Any]) -> Day:
+class Unreadable(ValueError):
+    """The text is no statistics file at all: not JSON, or not a JSON object."""
+
+
+def parse(text: str) -> tuple[Stats, list[str]]:
+    """The statistics a file's text holds, and what in it made no sense: each such value is left
+    out or clamped and named in the list, the rest is kept. Raises Unreadable for text that is not
+    a JSON object; nothing else, whatever the text."""
+    try:
+        try:
+            raw = json.loads(text)
+        except ValueError:  # perhaps an integer too long for int(), which is slower to look for
+            raw = json.loads(text, parse_int=_parse_int)
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep
+        raise Unreadable(f"not JSON: {str(error)[:80]}") from None
+    if not isinstance(raw, dict):
+        raise Unreadable(f"not a JSON object but {type(raw).__name__}")
+    dropped: list[str] = []
+    days = _object(raw.get("days", {}), "days", dropped)
+    read = {}
+    for date, values in days.items():
+        if not _is_date(date):
+            dropped.append(f"day {_shown(date)}: not a date")
+        elif isinstance(values, dict):
+            read[date] = _read_day(values, date, dropped)
+        else:
+            dropped.append(f"day {date}: {_shown(values)} is not an object")
+    for old in sorted(read)[:-KEEP_DAYS]:
+        del read[old]
+        dropped.append(f"day {old}: more than {KEEP_DAYS} days")
+    stats = Stats(read)
+    evidence = _object(raw.get("adaptation", {}), "adaptation", dropped)
+    outcomes = evidence.get("first_line_only", [])
+    if not isinstance(outcomes, list):
+        dropped.append(f"adaptation.first_line_only: {_shown(outcomes)} is not a list")
+        outcomes = []
+    for outcome in outcomes[-KEPT_OUTCOMES:]:
+        match outcome:
+            case [str(root), bool(kept)] if len(root) <= MAX_ROOT:
+                stats.first_line_only[root] = kept
+            case _:
+                dropped.append(f"adaptation.first_line_only: {_shown(outcome)}")
+    if "ignored_in_a_row" in evidence:
+        ignored = evidence["ignored_in_a_row"]
+        stats.ignored_in_a_row = _count(ignored, "adaptation.ignored_in_a_row", dropped)
+    return stats, dropped
+
+
+def _parse_int(digits: str) -> int | float:
+    # int() refuses more than 4,300 digits; as a float such a number is clamped or left out
+    return int(digits) if len(digits) <= 20 else float(digits)
+
+
+def _is_date(text: str) -> bool:
+    if not DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _shown(value: object) -> str:
+    """A value from the file in a log line: short, on one line."""
+    return reprlib.repr(value)
+
+
+def _object(value: object, where: str, dropped: list[str]) -> dict[str, object]:
+    if isinstance(value, dict):
+        return value
+    dropped.append(f"{where}: {_shown(value)} is not an object")
+    return {}
+
+
+def _count(value: object, where: str, dropped: list[str]) -> int:
+    """A count from the file: a whole number from 0 to MAX_COUNT, clamped if bigger, else 0."""
+    if type(value) is int and 0 <= value <= MAX_COUNT:  # nearly always: no questions asked
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        dropped.append(f"{where}: {_shown(value)} is not a number")
+        return 0
+    if not (math.isfinite(value) and value == int(value)) or value < 0:
+        dropped.append(f"{where}: {_shown(value)} is not a count")
+        return 0
+    if value > MAX_COUNT:
+        dropped.append(f"{where}: {_shown(value)} clamped to {MAX_COUNT:,}")
+        return MAX_COUNT
+    return int(value)
+
+
+def _read_day(values: dict[str, object], date: str, dropped: list[str]) -> Day:
     day = Day(
-        **{name: int(values.get(name, 0)) for name in COUNTS},
-        latency_buckets={
-            int(bucket): int(count) for bucket, count in values.get("latency_buckets", {}).items()
-        },
+        **{name: _count(values.get(name, 0), f"{date}.{name}", dropped) for name in COUNTS},
+        latency_buckets={},
     )
-    for milliseconds in values.get("latencies_ms", []):  # as files before the buckets had them
-        day.add_latency(float(milliseconds))
+    buckets = _object(values.get("latency_buckets", {}), f"{date}.latency_buckets", dropped)
+    latencies = day.latency_buckets
+    for bucket, count in buckets.items():  # the bulk of the file: kept quick
+        try:
+            number = int(bucket)
+        except ValueError:
+            number = -1
+        if number > MAX_BUCKET or number < 0:
+            dropped.append(f"{date}.latency_buckets: {_shown(bucket)} is not a bucket")
+            continue
+        if type(count) is not int or not 0 <= count <= MAX_COUNT:
+            count = _count(count, f"{date}.latency_buckets.{bucket}", dropped)
+        if count:
+            latencies[number] = latencies.get(number, 0) + count
+    samples = values.get("latencies_ms", [])  # as files before the buckets had them
+    if not isinstance(samples, list):
+        dropped.append(f"{date}.latencies_ms: {_shown(samples)} is not a list")
+        samples = []
+    for milliseconds in samples:
+        if (
+            isinstance(milliseconds, int | float)
+            and not isinstance(milliseconds, bool)
+            and (0 <= milliseconds < math.inf)
+        ):
+            day.add_latency(float(milliseconds))
+        else:
+            dropped.append(f"{date}.latencies_ms: {_shown(milliseconds)} is not a latency")
     return day
 
 
@@ -315,8 +423,8 @@ REPORT_ROWS = (
     ("requests", "requests from the editor"),
     ("cache_hit_rate", "answered from the cache"),
     ("typed_through_rate", "... of them typed through"),
-    ("latency_ms_p50", "latency p50 (ms)"),
-    ("latency_ms_p95", "latency p95 (ms)"),
+    ("latency_ms_p50", "latency p50"),
+    ("latency_ms_p95", "latency p95"),
     ("http_requests", "HTTP requests to the provider"),
     ("tokens_in", "tokens sent (estimated)"),
     ("tokens_out", "tokens received (estimated)"),
@@ -326,17 +434,32 @@ REPORT_ROWS = (
 def report(summary: dict[str, Any], where: str, adapting: str = "") -> str:
     """A summary as a table for people, today's column beside all days'; `where` says where it is
     kept, `adapting` what adaptation does now and why."""
-    lines = [f"statistics in {where}", f"{'':32} {'today':>10} {'all days':>10}"]
-    for key, label in REPORT_ROWS:
-        today, total = summary["today"][key], summary["all"][key]
-        rate = key.endswith("_rate")
-        lines.append(f"{label:32} {_number(today, rate):>10} {_number(total, rate):>10}")
+    rows = [
+        (label, number(summary["today"][key], key), number(summary["all"][key], key))
+        for key, label in REPORT_ROWS
+    ]
+    width = max(10, *(len(cell) for _, *cells in rows for cell in cells))
+    lines = [f"statistics in {where}", f"{'':32} {'today':>{width}} {'all days':>{width}}"]
+    lines += [f"{label:32} {today:>{width}} {total:>{width}}" for label, today, total in rows]
     if adapting:
         lines.append(f"adapting to use: {adapting}")
     return "\n".join(lines)
 
 
-def _number(value: object, rate: bool) -> str:
-    if not isinstance(value, int | float):
+def number(value: object, key: str) -> str:
+    """A summary's value as people write it: `1,041,690`, `12.5%`, `20.6 ms`, `1.25 s`; `-` for none."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
         return "-"
-    return f"{value:.1%}" if rate else f"{value:g}"
+    if key.endswith("_rate"):
+        return f"{value:,.1%}"
+    if key.startswith("latency_ms"):
+        return duration(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+
+def duration(milliseconds: float) -> str:
+    """A duration with its unit: ms below a second, then s, min, h."""
+    for unit, size in (("h", 3_600_000), ("min", 60_000), ("s", 1000)):
+        if milliseconds >= size:
+            return f"{milliseconds / size:,.{1 if unit != 's' else 2}f} {unit}"
+    return f"{milliseconds:.1f} ms"

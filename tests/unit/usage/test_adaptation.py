@@ -107,11 +107,11 @@ def test_servers_sharing_the_file_merge_their_evidence(tmp_path: Path) -> None:
 
 def test_a_file_without_evidence_or_with_broken_evidence_keeps_its_counts(tmp_path: Path) -> None:
     path = tmp_path / "stats.json"
-    path.write_text('{"version": 1, "days": {"d": {"requests": 4}}}', encoding="utf-8")
-    assert stats_store.load(path).days["d"].requests == 4
+    path.write_text('{"version": 1, "days": {"2026-11-26": {"requests": 4}}}', encoding="utf-8")
+    assert stats_store.load(path).days[DAY].requests == 4
     path.write_text(
-        '{"version": 1, "days": {"d": {"requests": 4}}, "adaptation": {"first_line_only": 3}}',
+        '{"version": 1, "days": {"2026-11-26": {"requests": 4}}, "adaptation": {"first_line_only": 3}}',
         encoding="utf-8",
     )
     broken = stats_store.load(path)
-    assert broken.days["d"].requests == 4 and not broken.first_line_only
+    assert broken.days[DAY].requests == 4 and not broken.first_line_only
