@@ -65,16 +65,6 @@ def test_adaptation_benchmark_runs() -> None:
     assert on < off  # a longer wait once nothing is accepted
 
 
-def test_framing_benchmark_runs() -> None:
-    done = _run("bench/bench_framing.py", "--quick")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and " ms |" in line]
-    assert [row.split("|")[1].strip() for row in rows] == [
-        "500 keystrokes (2 messages each), ms",
-        "1 didOpen of 20 MB, ms",
-    ]
-
-
 def test_stats_benchmark_runs() -> None:
     done = _run("bench/bench_stats.py", "--quick")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

@@ -48,19 +48,16 @@ async def logged(log_file: Path, text: str) -> bool:
     return await wait_for(lambda: text in log_file.read_text(encoding="utf-8", errors="replace"))
 
 
-def send_raw(client: LanguageClient, message: dict[str, Any] | bytes, *, miscount: int = 0) -> None:
-    """Write one message as it is: a dict as JSON, bytes as the body itself; `miscount`: so many
-    bytes more (or fewer) in its Content-Length than it has.
+def send_raw(client: LanguageClient, message: dict[str, Any] | bytes) -> None:
+    """Write one message as it is: a dict as JSON, bytes as the body itself.
 
     Typed lsprotocol objects cannot carry negative numbers, wrong types or broken JSON.
     """
     body = message if isinstance(message, bytes) else json.dumps(message).encode()
-    client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body) + miscount, body))
+    client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
 
 
-async def raw_request(
-    client: LanguageClient, method: str, params: Any, *, miscount: int = 0
-) -> Any:
+async def raw_request(client: LanguageClient, method: str, params: Any) -> Any:
     """Send a request with raw JSON params; returns its typed result or raises the error answer.
 
     The answer is matched through pygls' own table of awaited requests, as `send_request` does.
@@ -70,7 +67,7 @@ async def raw_request(
     client.protocol._request_futures[msg_id] = answer
     client.protocol._result_types[msg_id] = client.protocol.get_result_type(method)
     message = {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}
-    send_raw(client, message, miscount=miscount)
+    send_raw(client, message)
     return await asyncio.wait_for(asyncio.wrap_future(answer), 10)
 
 
@@ -275,32 +272,32 @@ async def test_unreadable_messages_are_logged_and_skipped(
     assert_no_traceback(client)
 
 
-async def test_a_wrong_content_length_loses_no_message(
+async def test_bytes_that_are_not_utf8_become_replacement_characters(
     start: Start, fake: FakeCodestral, log_file: Path
 ) -> None:
     client = await start_logged(start, log_file)
-    text = "naïve = 'café 😀'\nx = "
-    uri = "file:///work/counted.py"
+    uri = "file:///work/latin1.py"
     opening = {
         "jsonrpc": "2.0",
-        "method": "textDocument/didOpen",
+        "method": types.TEXT_DOCUMENT_DID_OPEN,
         "params": {
-            "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}
+            "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": "@@ = 1\n"}
         },
     }
-    body = json.dumps(opening, ensure_ascii=False).encode()
-    # counted in characters, as a client that forgets UTF-8 does: the text is read whole
-    send_raw(client, body, miscount=len(body.decode()) - len(body))
-    assert await asyncio.wait_for(document_text(client, fake, uri), 15) == text
-    assert await logged(log_file, "bytes longer than its Content-Length said")
-    # too long, with the next request right behind it
-    notify_raw(client, "textDocument/didClose", {"textDocument": {"uri": uri}})
-    send_raw(client, body, miscount=+40)
-    assert await asyncio.wait_for(document_text(client, fake, uri), 15) == text
-    # too long, and the editor waits for the answer: it comes after a pause
-    params = inline_raw(uri, position(1, 4))
-    assert items(await raw_request(client, "textDocument/inlineCompletion", params, miscount=500))
-    assert await logged(log_file, "not the")
+    body = json.dumps(opening).encode().replace(b"@@", b"caf\xe9")  # Latin-1, not UTF-8
+    send_raw(client, body)
+    assert await document_text(client, fake, uri) == "caf\ufffd = 1\n"
+    assert await logged(log_file, "not valid UTF-8; its undecodable bytes became U+FFFD")
+    await assert_still_serves(client)
+    assert_no_traceback(client)
+
+
+async def test_input_between_messages_that_is_no_header_is_skipped(
+    start: Start, log_file: Path
+) -> None:
+    client = await start_logged(start, log_file)
+    client.protocol.writer.write(b"garbage\r\n\r\n" + b"y" * 300_000 + b"\r\n")
+    assert await logged(log_file, "skipped input that is not a message header")
     await assert_still_serves(client)
     assert_no_traceback(client)
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lsprotocol import types
@@ -133,19 +134,19 @@ async def test_tcp(fake: FakeCodestral) -> None:
         assert isinstance(result, types.InlineCompletionList)
         assert [item.insert_text for item in result.items] == ["return a + b"]
 
-        # read as robustly as stdio: a Content-Length counted in characters loses nothing
-        text = "café = 'naïve'\ny = "
+        # read as robustly as stdio: a byte that is not UTF-8 costs only itself
+        text = "caf@ = 'naïve'\ny = "
         document = {"uri": "file:///w/c.py", "languageId": "python", "version": 1, "text": text}
         opening = {
             "jsonrpc": "2.0",
             "method": "textDocument/didOpen",
             "params": {"textDocument": document},
         }
-        body = json.dumps(opening, ensure_ascii=False).encode()
-        client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body.decode()), body))
+        body = json.dumps(opening, ensure_ascii=False).encode().replace(b"@", b"\xe9")
+        client.protocol.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
         result = await asyncio.wait_for(inline(client, "file:///w/c.py", 1, 4), 10)
         assert isinstance(result, types.InlineCompletionList) and result.items
-        assert fake.last_body()["prompt"].endswith(text)
+        assert fake.last_body()["prompt"].endswith(text.replace("@", "\ufffd"))
 
         # one server serves one editor: a second connection is closed at once
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -178,6 +179,59 @@ async def test_readme_run_command_serves_lsp(start: Start, fake: FakeCodestral) 
     result = await inline(client, uri, 0, 4)
     assert isinstance(result, types.InlineCompletionList)
     assert [item.insert_text for item in result.items] == ["return a + b"]
+
+
+def _frame(message: str | bytes) -> bytes:
+    body = message.encode() if isinstance(message, str) else message
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def _answers(output: bytes) -> dict[Any, Any]:
+    """The answers in the server's output, by id."""
+    answers = {}
+    while output:
+        header, _, rest = output.partition(b"\r\n\r\n")
+        length = int(header.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        message = json.loads(rest[:length])
+        answers[message.get("id")] = message.get("result", message.get("error"))
+        output = rest[length:]
+    return answers
+
+
+_INITIALIZE = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+
+
+def test_stdin_may_be_a_file(fake: FakeCodestral, tmp_path: Path) -> None:
+    messages = tmp_path / "session.lsp"
+    messages.write_bytes(
+        _frame(_INITIALIZE)
+        + _frame('{"jsonrpc":"2.0","id":2,"method":"shutdown"}')
+        + _frame('{"jsonrpc":"2.0","method":"exit"}')
+    )
+    with messages.open("rb") as stdin:
+        done = subprocess.run(
+            FIM_LSP, env=server_env(fake), stdin=stdin, capture_output=True, timeout=60, check=False
+        )
+    assert done.returncode == 0, done.stderr
+    answers = _answers(done.stdout)
+    assert "capabilities" in answers[1] and answers[2] is None
+
+
+def test_input_ending_in_the_middle_of_a_message_ends_the_server_quietly(
+    fake: FakeCodestral,
+) -> None:
+    cut_short = b"Content-Length: 500\r\n\r\n" + b'{"jsonrpc":"2.0","method":"initialized"'
+    done = subprocess.run(
+        FIM_LSP,
+        env=server_env(fake),
+        input=_frame(_INITIALIZE) + cut_short,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "capabilities" in _answers(done.stdout)[1]
+    assert b"in the middle of a message" in done.stderr and b"Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize(("shutdown_first", "status"), [(True, 0), (False, 1)])

@@ -1,4 +1,4 @@
-"""The LSP wire, read robustly: every message is answered or logged, none is lost or fatal."""
+"""The LSP wire through pygls' own reader: every message is answered or logged, none is lost or fatal."""
 
 from __future__ import annotations
 
@@ -15,13 +15,18 @@ from typing import Any
 
 import cattrs
 from lsprotocol import types
-from pygls.io_ import StdoutWriter
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 
-from fim_lsp.lsp.framing import MessageReader
+from fim_lsp.privacy.scrub import SCRUBBER
 
 log = logging.getLogger(__name__)
+# pygls' loop logs every message it cannot read with a traceback at ERROR; `read_again` says it in
+# one line instead (the traceback at DEBUG), so the loop's own records above DEBUG are dropped.
+_LOOP_LOG = logging.getLogger(__name__ + ".loop")
+_LOOP_LOG.addFilter(lambda record: record.levelno < logging.ERROR)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -35,28 +40,24 @@ class _Unreadable:
 
 
 class RobustProtocol(LanguageServerProtocol):
-    """pygls' protocol, but bad params, bad bytes and requests after shutdown get an answer."""
+    """pygls' protocol, through its public seams, answering what pygls leaves unanswered.
+
+    pygls drops a request whose params do not fit its method, and every request after `shutdown`,
+    without an answer; it answers a request before `initialize` as if the server were ready; a
+    message that is not JSON, or not UTF-8, is only logged; and a failed handler's traceback goes
+    to the editor in the error's data. Here `structure_message` and `handle_message` (the methods
+    pygls' loop calls for each message) answer those requests, `read_again` (the loop's error
+    handler) reads again what `json.loads` refused, and the converter pygls hands us writes every
+    error answer without data and with its message scrubbed.
+    """
 
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
         super().__init__(server, converter)
         converter.register_structure_hook(types.Position, _lenient_position)
-        self._initialize_seen = False
-
-    def receive(self, body: bytes) -> None:
-        """Handle one message body: whatever it holds, the server answers or logs it and carries on."""
-        try:
-            message = json.loads(_decode(body), object_hook=self.structure_message, strict=False)
-        except ValueError as error:
-            log.warning("a message is not valid JSON (%s); answered with a parse error", error)
-            self.answer_error(None, types.ErrorCodes.ParseError, "the message is not valid JSON")
-            return
-        except Exception as error:  # e.g. a response that does not fit the request it answers
-            log.warning("a message could not be read (%s); ignored", error)
-            return
-        try:
-            self.handle_message(message)
-        except Exception:
-            log.exception("failed to handle a message")
+        converter.register_unstructure_hook(types.ResponseErrorMessage, _error_answer)
+        self.converter = converter
+        self.initialize_seen = False
+        self.shutdown_seen = False
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Read a request or notification; one whose params do not fit becomes `_Unreadable`."""
@@ -69,7 +70,7 @@ class RobustProtocol(LanguageServerProtocol):
         problem = _not_a_string(method, params)
         if problem is None:
             try:
-                return self._converter.structure(data, self.get_message_type(method) or fallback)
+                return self.converter.structure(data, self.get_message_type(method) or fallback)
             except cattrs.BaseValidationError as error:
                 problem = "; ".join(cattrs.transform_error(error))
             except Exception as error:
@@ -91,8 +92,8 @@ class RobustProtocol(LanguageServerProtocol):
         method = getattr(message, "method", None)
         msg_id = getattr(message, "id", None)
         if method == types.INITIALIZE:
-            self._initialize_seen = True
-        elif method not in (None, types.EXIT) and not self._initialize_seen:
+            self.initialize_seen = True
+        elif method not in (None, types.EXIT) and not self.initialize_seen:
             if msg_id is None:
                 log.warning("%s before initialize ignored", method)
                 return
@@ -101,7 +102,7 @@ class RobustProtocol(LanguageServerProtocol):
                 msg_id, types.ErrorCodes.ServerNotInitialized, "the server is not initialized"
             )
             return
-        if self._shutdown and method is not None and method != types.EXIT:
+        if self.shutdown_seen and method is not None and method != types.EXIT:
             if msg_id is None:
                 log.debug("%s after shutdown ignored", method)
                 return
@@ -110,7 +111,39 @@ class RobustProtocol(LanguageServerProtocol):
         elif isinstance(message, _Unreadable):
             self._unreadable(message)
         else:
+            if method == types.SHUTDOWN:
+                self.shutdown_seen = True  # the spec: every request after this one is refused
             super().handle_message(message)
+
+    def read_again(self, error: Exception, _source: type[JsonRpcException]) -> None:
+        """pygls' loop could not read or handle a message: read it again, leniently, or say why not.
+
+        LSP says UTF-8, but a bad byte must not cost the whole message (it becomes U+FFFD), and
+        some editors put raw control characters in JSON strings; anything else that is not JSON is
+        answered with a parse error, as JSON-RPC asks.
+        """
+        if isinstance(error, UnicodeDecodeError) and isinstance(error.object, bytes):
+            log.warning("a message is not valid UTF-8; its undecodable bytes became U+FFFD")
+            text = error.object.decode("utf-8", "replace")
+        elif isinstance(error, json.JSONDecodeError):
+            text = error.doc
+        else:
+            log.warning("a message could not be read (%s); ignored", error)
+            log.debug("the message's traceback", exc_info=error)
+            return
+        try:
+            message = json.loads(text, object_hook=self.structure_message, strict=False)
+        except ValueError as again:
+            log.warning("a message is not valid JSON (%s); answered with a parse error", again)
+            self.answer_error(None, types.ErrorCodes.ParseError, "the message is not valid JSON")
+            return
+        except Exception as again:  # e.g. nested too deep for the parser
+            log.warning("a message could not be read (%s); ignored", again)
+            return
+        try:
+            self.handle_message(message)
+        except Exception:
+            log.exception("failed to handle a message")
 
     def _unreadable(self, message: _Unreadable) -> None:
         if message.id is not None:
@@ -133,17 +166,15 @@ class RobustProtocol(LanguageServerProtocol):
 
     def answer_error(self, msg_id: int | str | None, code: int, message: str) -> None:
         """Answer request `msg_id` (None: a message whose id is unknown) with an error."""
-        # a plain dict: lsprotocol would leave out `"id": null`, which JSON-RPC requires
-        error = {"code": code, "message": message}
-        self._send_data({"jsonrpc": self.VERSION, "id": msg_id, "error": error})
-
-    def _send_response(
-        self, msg_id: Any, result: Any | None = None, error: types.ResponseError | None = None
-    ) -> None:
-        if error is not None and error.data is not None:
-            # pygls sends a failed handler's traceback here; it belongs in the log, which has it
-            error = types.ResponseError(code=error.code, message=error.message)
-        super()._send_response(msg_id, result, error)
+        if self.writer is None:
+            log.error("no editor to answer")
+            return
+        answer = types.ResponseErrorMessage(
+            id=msg_id, error=types.ResponseError(code=code, message=message)
+        )
+        body = json.dumps(self.converter.unstructure(answer)).encode()
+        # framed as pygls frames what it sends; our writers (stdout, a TCP stream) write at once
+        self.writer.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
 
     def knows_document(self, uri: str) -> bool:
         """Whether `uri` is open (the server's subclass knows its documents)."""
@@ -151,6 +182,18 @@ class RobustProtocol(LanguageServerProtocol):
 
     def forget_document(self, uri: str) -> None:
         """Drop a document whose text may now differ from the editor's."""
+
+
+def _error_answer(answer: types.ResponseErrorMessage) -> dict[str, Any]:
+    """An error answer as JSON-RPC writes it: `"id": null` kept (lsprotocol would leave it out),
+    no data (pygls puts a failed handler's traceback there; the log has it), the message scrubbed."""
+    code, message = (
+        (answer.error.code, answer.error.message)
+        if answer.error
+        else (types.ErrorCodes.InternalError, "")
+    )
+    error = {"code": code, "message": SCRUBBER(message)}
+    return {"jsonrpc": answer.jsonrpc, "id": answer.id, "error": error}
 
 
 _UINTEGER_MAX = 2**31 - 1
@@ -203,42 +246,35 @@ def _not_a_string(method: str, params: object) -> str | None:
     return None
 
 
-def _decode(body: bytes) -> str:
-    """A message body as text; LSP says UTF-8, but a bad byte must not cost the whole message."""
-    try:
-        return body.decode("utf-8", "surrogatepass")  # lone surrogates are scrubbed by documents
-    except UnicodeDecodeError:
-        log.warning("a message is not valid UTF-8; its undecodable bytes became U+FFFD")
-        return body.decode("utf-8", "replace")
-
-
-async def read_messages(
-    reader: asyncio.StreamReader, protocol: RobustProtocol, stop: threading.Event
-) -> None:
-    """Hand each message body to `protocol` until the editor closes the stream or `stop` is set."""
-    messages = MessageReader(reader)
-    while not stop.is_set():
-        body = await messages.next_body()
-        if body is None:
-            break
-        protocol.receive(body)
+async def read_messages(reader: asyncio.StreamReader, protocol: RobustProtocol) -> None:
+    """Hand each message from `reader` to `protocol` with pygls' own loop, until the editor closes it."""
+    endless = threading.Event()  # the loop ends with the stream, or `exit` ends the process
+    while True:
+        try:
+            await run_async(endless, reader, protocol, _LOOP_LOG, protocol.read_again)
+            return
+        except asyncio.IncompleteReadError:
+            log.warning("the editor closed the stream in the middle of a message")
+            return
+        except ValueError as error:  # a header line over the reader's limit, dropped by asyncio
+            log.warning("skipped input that is not a message header (%s)", error)
 
 
 def serve_stdio(server: LanguageServer) -> int:
     """Serve LSP over stdin/stdout; returns the exit status the LSP spec asks for.
 
-    stdin is read on the event loop: pygls' own reader hops to a thread for every header line and
-    body, which costs about half a millisecond per message. Each body goes to
-    `RobustProtocol.receive`, which answers or logs what pygls' reader would drop without a word.
+    stdin is read on the event loop, as an asyncio stream: pygls' `start_io` reads it on a thread,
+    a hop for every header line and body, and always ends with status 0.
     """
-    if stat.S_ISREG(os.fstat(sys.stdin.fileno()).st_mode):  # a file cannot be watched by the loop
-        server.start_io()
-        return 0
     return _serve(server, _serve_stdio(server))
 
 
 def serve_tcp(server: LanguageServer, host: str, port: int) -> int:
-    """Serve LSP to one editor over TCP, read as robustly as stdio; returns the exit status."""
+    """Serve LSP to one editor over TCP, read as stdio is; returns the exit status.
+
+    pygls' `start_tcp` would serve any number of connections with one protocol and log, not
+    answer, what it cannot read.
+    """
     return _serve(server, _serve_tcp(server, host, port))
 
 
@@ -254,26 +290,33 @@ def _serve(server: LanguageServer, serving: Coroutine[Any, Any, int]) -> int:
         server.shutdown()  # type: ignore[no-untyped-call]
 
 
-def _robust(server: LanguageServer) -> tuple[RobustProtocol, threading.Event]:
+def _robust(server: LanguageServer) -> RobustProtocol:
     protocol = server.protocol
     assert isinstance(protocol, RobustProtocol)
-    stop = threading.Event()
-    server._stop_event = stop  # pygls' shutdown() sets it
-    return protocol, stop
+    return protocol
 
 
 async def _serve_stdio(server: LanguageServer) -> int:
-    protocol, stop = _robust(server)
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
+    protocol = _robust(server)
     protocol.set_writer(StdoutWriter(sys.stdout.buffer))
-    await read_messages(reader, protocol, stop)
+    await read_messages(await _stdin_reader(), protocol)
     return 0
 
 
+async def _stdin_reader() -> asyncio.StreamReader:
+    reader = asyncio.StreamReader()
+    stdin = sys.stdin.buffer
+    if stat.S_ISREG(os.fstat(stdin.fileno()).st_mode):  # the loop cannot watch a file: read it all
+        reader.feed_data(await asyncio.to_thread(stdin.read))
+        reader.feed_eof()
+        return reader
+    loop = asyncio.get_running_loop()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stdin)
+    return reader
+
+
 async def _serve_tcp(server: LanguageServer, host: str, port: int) -> int:
-    protocol, stop = _robust(server)
+    protocol = _robust(server)
     ended = asyncio.Event()
 
     async def serve_editor(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -283,7 +326,7 @@ async def _serve_tcp(server: LanguageServer, host: str, port: int) -> int:
             return
         protocol.set_writer(writer)
         try:
-            await read_messages(reader, protocol, stop)
+            await read_messages(reader, protocol)
         finally:
             ended.set()
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
+import cattrs
 from lsprotocol import types
+from pygls.lsp.server import LanguageServer
 from pygls.protocol import lsp_method
 
 from fim_lsp.core.documents import Position, Range
@@ -17,12 +19,11 @@ log = logging.getLogger(__name__)
 class SyncProtocol(RobustProtocol):
     """Text sync goes to our own document store; pygls' own copy is never kept."""
 
-    @property
-    def service(self) -> Service:
-        """The service the server holds."""
-        service = getattr(self._server, "service", None)
-        assert isinstance(service, Service)
-        return service
+    def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
+        service = getattr(server, "service", None)
+        assert isinstance(service, Service), "the server builds its service before its protocol"
+        self.service = service
+        super().__init__(server, converter)
 
     def knows_document(self, uri: str) -> bool:
         """Whether `uri` is open."""
