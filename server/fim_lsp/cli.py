@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import dataclasses
 import logging
 import os
 import sys
-import time
-from pathlib import Path
-from typing import TextIO
 
-from fim_lsp import __version__, config
-from fim_lsp.context.languages import path_comment
-from fim_lsp.core import cursor
-from fim_lsp.core.documents import Document
-from fim_lsp.core.prompting import build_request, read_stream
+from fim_lsp import __version__
 from fim_lsp.privacy.scrub import SCRUBBER, ScrubbingFilter
-from fim_lsp.providers import ProviderError
-from fim_lsp.providers.catalog import KEY_REQUIRED, KEY_VARIABLES, key_values
-from fim_lsp.service import redacted
-from fim_lsp.usage import stats, stats_store
-from fim_lsp.usage.adaptation import judged
+from fim_lsp.providers.catalog import key_values
 
 log = logging.getLogger("fim_lsp")
 
@@ -71,177 +58,6 @@ def _setup_logging(level: str, log_file: str | None) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _settings() -> config.Settings:
-    settings, problems = config.resolve(os.environ)
-    for problem in problems:
-        _say(f"fim-lsp: warning: {problem}", file=sys.stderr)
-    return settings
-
-
-def _parse_where(where: str) -> tuple[Path, int, int]:
-    path, _, rest = where.rpartition(":")
-    path, _, line = path.rpartition(":")
-    try:
-        line_number, column_number = int(line), int(rest)
-    except ValueError:
-        raise Failure(f"expected FILE:LINE:COL with numbers, got {where!r}") from None
-    if not path or line_number < 1 or column_number < 1:
-        raise Failure(f"expected FILE:LINE:COL (1-based), got {where!r}")
-    return Path(path), line_number - 1, column_number - 1
-
-
-async def _complete(where: str) -> None:
-    from fim_lsp.providers.client import HttpClients  # httpx loads only for the commands that send
-    from fim_lsp.providers.factory import create_provider
-
-    path, line, column = _parse_where(where)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        raise Failure(f"cannot read {path}: {error.strerror}") from None
-    document = Document(path.resolve().as_uri(), text, encoding="utf-32")
-    if line >= document.line_count or column > len(document.line(line)):
-        raise Failure(f"{path} has no line {line + 1} column {column + 1}")
-    settings = _settings()
-    snapshot = cursor.cut(
-        document,
-        line,
-        column,
-        prefix_chars=config.chars(settings.prefix_tokens),
-        suffix_chars=config.chars(settings.suffix_tokens),
-    )
-    header = ""
-    if settings.file_header:
-        file = path.resolve()
-        inside = file.is_relative_to(Path.cwd())
-        header = path_comment(
-            _language_of(file), str(file.relative_to(Path.cwd())) if inside else file.name
-        )
-    http = HttpClients(settings.connect_timeout_ms)
-    try:
-        provider = create_provider(settings, os.environ, http)
-        request = build_request(settings, snapshot, header)
-        out = _ScrubbedStream()
-        if settings.redact_secrets:
-            request, _ = redacted(request, key_values(os.environ))
-        try:
-            await read_stream(provider, request, settings, out.write)
-        except ProviderError as error:
-            raise Failure(error.message) from None
-    finally:
-        await http.aclose()
-    out.close()
-
-
-async def _check() -> None:
-    from fim_lsp.providers.auto import choose  # httpx loads only for the commands that send
-    from fim_lsp.providers.client import HttpClients
-    from fim_lsp.providers.factory import build
-
-    settings, problems = config.resolve(os.environ)
-    http = HttpClients(settings.connect_timeout_ms)
-    try:
-        try:
-            choice = await choose(settings, os.environ, http)
-        except ProviderError as error:
-            _say(f"provider: none ({settings.provider}: no key set and no local Ollama found)")
-            raise Failure(error.message) from None
-        _say(f"provider: {choice.provider} ({choice.reason})")
-        if choice.provider == "llamacpp":
-            _say("model:    the one llama-server was started with")
-        else:
-            _say(f"model:    {choice.model or settings.model}")
-        variable = KEY_VARIABLES[choice.provider]
-        is_set = bool(os.environ.get(variable, "").strip())
-        optional = "" if choice.provider in KEY_REQUIRED else " (optional)"
-        _say(f"key:      {variable} is {'set' if is_set else 'NOT set'}{optional}")
-        for problem in problems:
-            _say(f"setting:  {problem}")
-        provider = build(choice, settings, os.environ, http)
-        _say(f"address:  {provider.host}")
-        request = dataclasses.replace(
-            build_request(settings, _probe_cut()),
-            max_tokens=8,
-            model=choice.model or settings.model,
-        )
-        started = time.perf_counter()
-        try:
-            answer = await read_stream(provider, request, settings)
-        except ProviderError as error:
-            raise Failure(error.message) from None
-    finally:
-        await http.aclose()
-    elapsed = (time.perf_counter() - started) * 1000
-    _say(f"answer:   {answer!r} in {elapsed:.0f} ms")
-    if problems:
-        raise Failure("the provider answered, but some settings are invalid (see above)")
-    _say("verdict:  ready")
-
-
-def _language_of(path: Path) -> str:
-    """The LSP language id for a file, from its extension (enough for the header)."""
-    return _LANGUAGE_OF_SUFFIX.get(path.suffix.lower(), "")
-
-
-_LANGUAGE_OF_SUFFIX = {
-    ".py": "python",
-    ".js": "javascript",
-    ".ts": "typescript",
-    ".tsx": "typescriptreact",
-    ".jsx": "javascriptreact",
-    ".go": "go",
-    ".rs": "rust",
-    ".c": "c",
-    ".h": "c",
-    ".cpp": "cpp",
-    ".java": "java",
-    ".kt": "kotlin",
-    ".rb": "ruby",
-    ".lua": "lua",
-    ".sh": "shellscript",
-    ".sql": "sql",
-    ".html": "html",
-    ".css": "css",
-    ".php": "php",
-    ".cs": "csharp",
-    ".swift": "swift",
-    ".scala": "scala",
-    ".hs": "haskell",
-    ".md": "markdown",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".toml": "toml",
-}
-
-
-def _say(*parts: object, file: TextIO | None = None) -> None:
-    """Print for people: never a key or URL credentials."""
-    print(SCRUBBER(" ".join(map(str, parts))), file=file or sys.stdout)
-
-
-class _ScrubbedStream:
-    """Writes a stream's text line by line as it comes, each line scrubbed whole (a key or a header
-    never spans lines, but it can span deltas)."""
-
-    def __init__(self) -> None:
-        self._line = ""
-
-    def write(self, delta: str) -> None:
-        done, newline, self._line = (self._line + delta).rpartition("\n")
-        if newline:
-            sys.stdout.write(SCRUBBER(done) + newline)
-            sys.stdout.flush()
-
-    def close(self) -> None:
-        sys.stdout.write(SCRUBBER(self._line) + "\n")
-        self._line = ""
-
-
-def _probe_cut() -> cursor.Cut:
-    probe = Document("untitled:check.py", "def add(a, b):\n    return \n", encoding="utf-32")
-    return cursor.cut(probe, 1, 11, prefix_chars=150, suffix_chars=50)
-
-
 def _serve(address: str | None) -> int:
     from fim_lsp.lsp.protocol import serve_stdio, serve_tcp
     from fim_lsp.lsp.server import create_server  # pygls is only needed to serve
@@ -255,31 +71,19 @@ def _serve(address: str | None) -> int:
     return serve_tcp(server, host or "127.0.0.1", int(port))
 
 
-def _stats() -> None:
-    path = stats_store.stats_path(os.environ)
-    kept = stats_store.load(path)
-    adapting = ""
-    if config.resolve(os.environ)[0].adapt_to_usage:  # as a server started here would
-        adapting = judged(kept).reason
-    _say(stats.report(kept.summary(stats_store.today()), stats_store.where(path), adapting))
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = _parser().parse_args(argv)
     SCRUBBER.hold(key_values(os.environ))
     _setup_logging(arguments.log_level, arguments.log_file)
     try:
-        if arguments.command == "complete":
-            asyncio.run(_complete(arguments.where))
-        elif arguments.command == "check":
-            asyncio.run(_check())
-        elif arguments.command == "stats":
-            _stats()
-        else:
+        if arguments.command is None:
             return _serve(arguments.tcp)
+        from fim_lsp import cli_commands  # what only the other commands need loads here
+
+        cli_commands.run(arguments.command, getattr(arguments, "where", None))
     except Failure as failure:
-        _say(f"fim-lsp: {failure}", file=sys.stderr)
+        print(SCRUBBER(f"fim-lsp: {failure}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

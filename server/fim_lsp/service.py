@@ -8,7 +8,6 @@ import importlib
 import itertools
 import logging
 import os
-import re
 import resource
 import threading
 from collections import OrderedDict
@@ -19,7 +18,7 @@ from typing import Any, Protocol
 from fim_lsp import __version__, config
 from fim_lsp.context import preamble, related
 from fim_lsp.core import cursor
-from fim_lsp.core.documents import Document, DocumentStore, Position, column
+from fim_lsp.core.documents import LINE_BREAK, Document, DocumentStore, Position, column
 from fim_lsp.core.engine import Adaptation, Engine
 from fim_lsp.core.notices import Notices, Status
 from fim_lsp.privacy.exclusions import is_excluded
@@ -38,7 +37,6 @@ MAX_OFFERS = 256
 MIN_INFERRED_CHARS = 2  # an edit this long that puts a suggestion in place accepts it
 REDACTION = "fim_lsp.privacy.redaction"  # compiles its patterns on load: loaded after start
 LOADED_AFTER_START = (REDACTION, "pathspec")  # what the first request needs, 40 ms or so
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class Editor(Protocol):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[2] / "server" / "fim_lsp"
-ENTRY_POINTS = {"cli", "__main__"}
+ENTRY_POINTS = {"cli", "cli_commands", "__main__"}
 INTERFACE = {"providers", "providers.base", "providers.catalog"}  # what may be known of providers
 # which parts of fim_lsp each part may import (besides itself); a part is a package or a top module
 MAY_IMPORT: dict[str, set[str]] = {
@@ -130,8 +130,8 @@ def test_nothing_outside_lsp_and_providers_loads_pygls_or_httpx_even_indirectly(
 
 
 def test_the_server_answers_initialize_before_loading_what_waits_for_first_use() -> None:
-    """httpx with its TLS context, the providers, the exclusions' matcher and the redaction
-    patterns load after the answer to `initialize`, on threads, not at start."""
+    """The service (with the engine) is built at `initialized`; httpx with its TLS context, the
+    providers, the exclusions' matcher and the redaction patterns load after that, on threads."""
     loaded = subprocess.run(
         [
             sys.executable,

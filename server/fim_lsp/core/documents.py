@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
 ENCODINGS: tuple[Encoding, ...] = ("utf-8", "utf-16", "utf-32")
 
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the only line breaks LSP counts
 _BREAK = re.compile(r"(\r\n|\r|\n)")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")

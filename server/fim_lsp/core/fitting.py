@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fim_lsp.core.documents import LINE_BREAK
+
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {closer: opener for opener, closer in OPENERS.items()}
 QUOTES = "\"'`"
@@ -19,7 +21,6 @@ OPENER = re.compile(r"(?:[:{(\[]|=>|->|\bdo|\bthen|\belse|\bbegin|\bfunction\s*\
 FENCE = re.compile(r"^\s*```[\w+-]*\s*$")
 _FENCE_OPEN = re.compile(r"^\s*```[\w+-]*[ \t]*\n")
 _FENCE_CLOSE = re.compile(r"\n?```\s*$")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ Rule = Callable[[str, Around], str | None]
 
 def lines_of(text: str) -> list[str]:
     """Split on LSP line breaks only."""
-    return _LINE_BREAK.split(text)
+    return LINE_BREAK.split(text)
 
 
 # ---------------------------------------------------------------------------- cleaning

@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from lsprotocol import types
 
 from fim_lsp.core import cursor
-from fim_lsp.core.documents import Encoding, units
-from fim_lsp.service import LINE_BREAK
+from fim_lsp.core.documents import LINE_BREAK, Encoding, units
 
 ACCEPTED_COMMAND = "fimLsp.accepted"  # run by the editor after a suggestion is inserted
 

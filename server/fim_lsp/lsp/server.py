@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -13,7 +14,9 @@ from fim_lsp.core import cursor
 from fim_lsp.core.documents import Document, Encoding
 from fim_lsp.core.notices import Status
 from fim_lsp.lsp import commands, items, sync
-from fim_lsp.service import Providers, Service
+
+if TYPE_CHECKING:
+    from fim_lsp.service import Providers, Service
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
@@ -25,7 +28,11 @@ class FimServer(LanguageServer):
     def __init__(
         self, environ: Mapping[str, str] | None = None, providers: Providers | None = None
     ) -> None:
-        self.service = Service(self, environ, providers=providers)  # before the protocol asks
+        self._environ = environ
+        self._providers = providers
+        self._service: Service | None = None
+        self.encoding: Encoding = "utf-16"  # the position encoding, from initialize
+        self.init_layer: Mapping[str, object] = {}  # initializationOptions' settings
         super().__init__(
             "fim-lsp",
             __version__,
@@ -35,6 +42,19 @@ class FimServer(LanguageServer):
         self.markdown_documentation = False  # whether the client renders markdown in menu items
         self.can_watch_files = False  # whether the client registers file watchers on request
         self.settings_pushed = 0  # how many didChangeConfiguration carried our section
+
+    @property
+    def service(self) -> Service:
+        """The service, built on first use: after the answer to initialize, so that the answer
+        does not wait for the modules it needs."""
+        if self._service is None:
+            from fim_lsp.service import Service
+
+            service = Service(self, self._environ, providers=self._providers)
+            service.documents.encoding = self.encoding
+            service.init_layer = self.init_layer
+            self._service = service
+        return self._service
 
     def warn(self, message: str) -> None:
         """Show a warning in the editor."""
@@ -107,9 +127,8 @@ def create_server(
     @server.feature(types.INITIALIZE)
     def on_initialize(ls: FimServer, params: types.InitializeParams) -> None:
         encoding = ls.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        service = ls.service
-        service.documents.encoding = _encoding(encoding)
-        service.init_layer = config.section_of(params.initialization_options)
+        ls.encoding = _encoding(encoding)
+        ls.init_layer = config.section_of(params.initialization_options)
         watched = (
             params.capabilities.workspace and params.capabilities.workspace.did_change_watched_files
         )
@@ -120,9 +139,7 @@ def create_server(
         )
         formats = (item_capabilities and item_capabilities.documentation_format) or []
         ls.markdown_documentation = types.MarkupKind.Markdown in formats
-        log.info(
-            "client %s, position encoding %s", _client_name(params), service.documents.encoding
-        )
+        log.info("client %s, position encoding %s", _client_name(params), ls.encoding)
 
     @server.feature(types.INITIALIZED)
     def on_initialized(ls: FimServer, params: types.InitializedParams) -> None:
@@ -160,7 +177,7 @@ def create_server(
         # await and cancels it
         ls.service.close()
 
-    commands.register(server, server.service)
+    commands.register(server, lambda: server.service)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def on_inline_completion(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import cattrs
 from lsprotocol import types
@@ -11,7 +12,9 @@ from pygls.protocol import lsp_method
 
 from fim_lsp.core.documents import Position, Range
 from fim_lsp.lsp.protocol import RobustProtocol
-from fim_lsp.service import Service
+
+if TYPE_CHECKING:
+    from fim_lsp.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -20,25 +23,29 @@ class SyncProtocol(RobustProtocol):
     """Text sync goes to our own document store; pygls' own copy is never kept."""
 
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
-        service = getattr(server, "service", None)
-        assert isinstance(service, Service), "the server builds its service before its protocol"
-        self.service = service
+        self.owner = server
         super().__init__(server, converter)
+
+    def service(self) -> Service:
+        """The server's service (a method: pygls reads every attribute of its protocol as it
+        starts, and the service is built only after the answer to initialize)."""
+        service: Service = getattr(self.owner, "service")  # noqa: B009 (FimServer's property)
+        return service
 
     def knows_document(self, uri: str) -> bool:
         """Whether `uri` is open."""
-        return uri in self.service.documents
+        return uri in self.service().documents
 
     def forget_document(self, uri: str) -> None:
         """Drop a document whose text may now differ from the editor's."""
-        self.service.documents.close(uri)
-        self.service.recent_edits.forget(uri)
-        self.service.engine.forget(uri)
+        self.service().documents.close(uri)
+        self.service().recent_edits.forget(uri)
+        self.service().engine.forget(uri)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> None:
         item = params.text_document
-        self.service.documents.open(
+        self.service().documents.open(
             item.uri, item.text, version=item.version, language_id=item.language_id
         )
 
@@ -54,19 +61,19 @@ class SyncProtocol(RobustProtocol):
             for change in params.content_changes
         ]
         uri = params.text_document.uri
-        if self.service.documents.change(uri, params.text_document.version, changes) is None:
+        if self.service().documents.change(uri, params.text_document.version, changes) is None:
             log.warning("didChange for %s, which is not open; ignored", uri)
             return
-        self.service.engine.edited(uri)  # before a prefetch the edit itself may start
+        self.service().engine.edited(uri)  # before a prefetch the edit itself may start
         for where, text in changes[-1:]:
             if where is not None:
-                self.service.recent_edits.note(uri, where.start.line)
-                self.service.inserted(uri, where.start, text)
+                self.service().recent_edits.note(uri, where.start.line)
+                self.service().inserted(uri, where.start, text)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if uri not in self.service.documents:
+        if uri not in self.service().documents:
             log.warning("didClose for %s, which is not open; ignored", uri)
         self.forget_document(uri)
 
