@@ -7,6 +7,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import stat
 import sys
 import threading
@@ -44,11 +45,11 @@ class RobustProtocol(LanguageServerProtocol):
 
     pygls drops a request whose params do not fit its method, and every request after `shutdown`,
     without an answer; it answers a request before `initialize` as if the server were ready; a
-    message that is not JSON, or not UTF-8, is only logged; and a failed handler's traceback goes
-    to the editor in the error's data. Here `structure_message` and `handle_message` (the methods
-    pygls' loop calls for each message) answer those requests, `read_again` (the loop's error
-    handler) reads again what `json.loads` refused, and the converter pygls hands us writes every
-    error answer without data and with its message scrubbed.
+    message that is not JSON, not UTF-8, or nested too deep for the parser is only logged; and a
+    failed handler's traceback goes to the editor in the error's data. Here `structure_message`
+    and `handle_message` (the methods pygls' loop calls for each message) answer those requests,
+    `read_again` (the loop's error handler) reads again what `json.loads` refused, and the
+    converter pygls hands us writes every error answer without data and with its message scrubbed.
     """
 
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
@@ -58,6 +59,7 @@ class RobustProtocol(LanguageServerProtocol):
         self.converter = converter
         self.initialize_seen = False
         self.shutdown_seen = False
+        self.last_body = b""  # the body the read loop read last, for `read_again`
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Read a request or notification; one whose params do not fit becomes `_Unreadable`."""
@@ -122,6 +124,9 @@ class RobustProtocol(LanguageServerProtocol):
         some editors put raw control characters in JSON strings; anything else that is not JSON is
         answered with a parse error, as JSON-RPC asks.
         """
+        if isinstance(error, RecursionError):  # json.loads gives up on deep nesting, valid or not
+            self._too_deep(self.last_body.decode("utf-8", "replace"))
+            return
         if isinstance(error, UnicodeDecodeError) and isinstance(error.object, bytes):
             log.warning("a message is not valid UTF-8; its undecodable bytes became U+FFFD")
             text = error.object.decode("utf-8", "replace")
@@ -133,17 +138,39 @@ class RobustProtocol(LanguageServerProtocol):
             return
         try:
             message = json.loads(text, object_hook=self.structure_message, strict=False)
+        except RecursionError:
+            self._too_deep(text)
+            return
         except ValueError as again:
             log.warning("a message is not valid JSON (%s); answered with a parse error", again)
             self.answer_error(None, types.ErrorCodes.ParseError, "the message is not valid JSON")
             return
-        except Exception as again:  # e.g. nested too deep for the parser
+        except Exception as again:
             log.warning("a message could not be read (%s); ignored", again)
             return
         try:
             self.handle_message(message)
         except Exception:
             log.exception("failed to handle a message")
+
+    def _too_deep(self, text: str) -> None:
+        """Answer a message nested deeper than the parser goes: with its id, when its top level
+        (read without recursion) has one; not at all when that says it is a notification."""
+        members = _top_level(text)
+        msg_id = members.get("id")
+        method = members.get("method")
+        if "id" not in members and isinstance(method, str):
+            log.warning("a %s notification is nested too deep to read; ignored", method)
+            return
+        if not isinstance(msg_id, int | str) or isinstance(msg_id, bool):
+            msg_id = None  # JSON-RPC: null when the id cannot be known
+        log.warning(
+            "a message (%s) is nested too deep to read; answered with a parse error",
+            method if isinstance(method, str) else "no method",
+        )
+        self.answer_error(
+            msg_id, types.ErrorCodes.ParseError, "the message is nested too deep to read"
+        )
 
     def _unreadable(self, message: _Unreadable) -> None:
         if message.id is not None:
@@ -246,12 +273,85 @@ def _not_a_string(method: str, params: object) -> str | None:
     return None
 
 
+_DECODER = json.JSONDecoder(strict=False)
+_SPACE = re.compile(r"[ \t\n\r]*")
+_BRACKETS_OR_QUOTE = re.compile(r'"|[\[{]+|[\]}]+')  # deep nesting comes in runs
+
+
+def _top_level(text: str) -> dict[str, Any]:
+    """The members of the JSON object `text`, read without recursion however deep they go: arrays
+    and objects as `...`; what was read before an error, or {} if `text` is no object."""
+    members: dict[str, Any] = {}
+    at = _skip_space(text, 0)
+    if not text.startswith("{", at):
+        return members
+    at += 1
+    try:
+        while True:
+            at = _skip_space(text, at)
+            if not text.startswith('"', at):
+                return members  # "}" ends the object; anything else is broken
+            key, at = _DECODER.raw_decode(text, at)
+            at = _skip_space(text, at)
+            if not text.startswith(":", at):
+                return members
+            at = _skip_space(text, at + 1)
+            if text.startswith(("[", "{"), at):
+                members[key], at = ..., _past_nested(text, at)  # there, but not read
+            else:
+                members[key], at = _DECODER.raw_decode(text, at)
+            at = _skip_space(text, at)
+            if not text.startswith(",", at):
+                return members
+            at += 1
+    except ValueError:  # a broken string or value
+        return members
+
+
+def _skip_space(text: str, at: int) -> int:
+    found = _SPACE.match(text, at)
+    return found.end() if found else at
+
+
+def _past_nested(text: str, at: int) -> int:
+    """Where the array or object that starts at `at` ends (the end of `text` if it never does)."""
+    depth = 0
+    while found := _BRACKETS_OR_QUOTE.search(text, at):
+        run, at = found.group(), found.end()
+        if run == '"':
+            at = _DECODER.raw_decode(text, at - 1)[1]
+        elif run[0] in "[{":
+            depth += len(run)
+        elif len(run) >= depth:
+            return found.start() + depth
+        else:
+            depth -= len(run)
+    return len(text)
+
+
+class _Recording:
+    """The reader pygls' loop reads from, keeping the last body for `read_again`."""
+
+    def __init__(self, reader: asyncio.StreamReader, protocol: RobustProtocol) -> None:
+        self._reader = reader
+        self._protocol = protocol
+
+    async def readline(self) -> bytes:
+        return await self._reader.readline()
+
+    async def readexactly(self, n: int) -> bytes:
+        body = await self._reader.readexactly(n)
+        self._protocol.last_body = body
+        return body
+
+
 async def read_messages(reader: asyncio.StreamReader, protocol: RobustProtocol) -> None:
     """Hand each message from `reader` to `protocol` with pygls' own loop, until the editor closes it."""
     endless = threading.Event()  # the loop ends with the stream, or `exit` ends the process
+    recording = _Recording(reader, protocol)
     while True:
         try:
-            await run_async(endless, reader, protocol, _LOOP_LOG, protocol.read_again)
+            await run_async(endless, recording, protocol, _LOOP_LOG, protocol.read_again)
             return
         except asyncio.IncompleteReadError:
             log.warning("the editor closed the stream in the middle of a message")

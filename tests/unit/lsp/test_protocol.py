@@ -79,8 +79,9 @@ async def test_a_body_that_is_not_json_gets_a_parse_error_with_id_null(server: F
     answers = [m for m in editor.messages() if "error" in m]
     assert [a["error"]["code"] for a in answers] == [
         types.ErrorCodes.ParseError,  # {not json
+        types.ErrorCodes.ParseError,  # too deep to parse, and no id to be found
         types.ErrorCodes.InvalidRequest,  # a string is JSON, but no JSON-RPC message
-    ]  # too deep to parse: logged, since no id can be known
+    ]
     assert all(a["id"] is None and "data" not in a["error"] for a in answers)
 
 
@@ -139,3 +140,40 @@ async def test_exit_after_shutdown_ends_with_status_0(server: FimServer) -> None
     with pytest.raises(SystemExit) as leaving:
         await _session(server, _request(9, types.SHUTDOWN), {"jsonrpc": "2.0", "method": "exit"})
     assert leaving.value.code == 0
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("body", "msg_id"),
+    [
+        ('{"jsonrpc": "2.0", "id": 12, "method": "fimLsp/none", "params": ' + DEEP + "}", 12),
+        ('{"jsonrpc": "2.0", "params": ' + DEEP + ', "method": "x", "id": "later"}', "later"),
+        ('{"params": {"s": "]}\\"[{", "deep": ' + DEEP + '}, "id": 13}', 13),
+        ('{"jsonrpc": "2.0", "id": ' + DEEP + ', "method": "x"}', None),  # no id to be read
+        ('{"jsonrpc": "2.0", "id": true, "method": "x", "params": ' + DEEP + "}", None),
+        ('{"jsonrpc": "2.0", "id": 14, "method": "x", "params": ' + ("[" * 100_000), 14),
+        ("[" * 100_000, None),
+        ('{"a": ' * 100_000, None),
+    ],
+)
+async def test_a_request_nested_too_deep_gets_an_error_with_its_id(
+    server: FimServer, body: str, msg_id: object
+) -> None:
+    _ready(server)
+    editor = await _session(server, body.encode(), _request(15, "fimLsp/none"))
+    [answer] = [m for m in editor.messages() if m.get("id") != 15]
+    assert answer["id"] == msg_id
+    assert answer["error"] == {
+        "code": types.ErrorCodes.ParseError,
+        "message": "the message is nested too deep to read",
+    }
+    assert editor.answer(15)["error"]["code"] == types.ErrorCodes.MethodNotFound  # serving on
+
+
+async def test_a_notification_nested_too_deep_is_not_answered(server: FimServer) -> None:
+    _ready(server)
+    deep = '{"jsonrpc": "2.0", "method": "fimLsp/none", "params": ' + DEEP + "}"
+    editor = await _session(server, deep.encode(), _request(16, "fimLsp/none"))
+    assert [m.get("id") for m in editor.messages()] == [16]
