@@ -640,3 +640,27 @@ async def test_requests_before_initialize_get_server_not_initialized(
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_a_second_initialize_gets_an_error_and_changes_nothing(
+    start: Start, fake: FakeCodestral, log_file: Path
+) -> None:
+    """It once reset the position encoding and the settings from initializationOptions."""
+    client = await start_logged(  # Neovim 0.11: utf-8 positions
+        start, log_file, initialization_options={"fimLsp": {"maxTokens": 24}}
+    )
+    again = {
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+        "initializationOptions": {"fimLsp": {"maxTokens": 99}},
+    }
+    with pytest.raises(JsonRpcException) as raised:
+        await raw_request(client, types.INITIALIZE, again)
+    assert_error(raised, types.ErrorCodes.InvalidRequest, "already initialized")
+    assert await logged(log_file, "initialize request a second time; answered with InvalidRequest")
+    notify_raw(client, types.INITIALIZED, {})  # as an editor would next: settings applied again
+    uri = open_document(client, "s = '😀'\n", uri="file:///work/again.py")
+    after_emoji = len("s = '😀".encode())  # in utf-16 units, past the end of the line
+    assert items(await inline(client, uri, 0, after_emoji)) == [SUGGESTION]
+    body = fake.last_body()
+    assert (body["prompt"], body["suffix"], body["max_tokens"]) == ("s = '😀", "'\n", 24)
+    assert_no_traceback(client)

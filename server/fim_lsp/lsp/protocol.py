@@ -30,6 +30,25 @@ _LOOP_LOG = logging.getLogger(__name__ + ".loop")
 _LOOP_LOG.addFilter(lambda record: record.levelno < logging.ERROR)
 
 
+# Requests refused by the state of the session: when, the error code, and the error's message.
+_Refusal = tuple[str, types.ErrorCodes, str]
+_NOT_INITIALIZED: _Refusal = (
+    "before initialize",
+    types.ErrorCodes.ServerNotInitialized,
+    "the server is not initialized",
+)
+_SECOND_INITIALIZE: _Refusal = (
+    "a second time",
+    types.ErrorCodes.InvalidRequest,
+    "the server is already initialized: initialize may be sent only once",
+)
+_SHUT_DOWN: _Refusal = (
+    "after shutdown",
+    types.ErrorCodes.InvalidRequest,
+    "the server is shut down",
+)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Unreadable:
     """A message naming a method whose params do not fit it: answered or logged, never dropped."""
@@ -44,12 +63,13 @@ class RobustProtocol(LanguageServerProtocol):
     """pygls' protocol, through its public seams, answering what pygls leaves unanswered.
 
     pygls drops a request whose params do not fit its method, and every request after `shutdown`,
-    without an answer; it answers a request before `initialize` as if the server were ready; a
-    message that is not JSON, not UTF-8, or nested too deep for the parser is only logged; and a
-    failed handler's traceback goes to the editor in the error's data. Here `structure_message`
-    and `handle_message` (the methods pygls' loop calls for each message) answer those requests,
-    `read_again` (the loop's error handler) reads again what `json.loads` refused, and the
-    converter pygls hands us writes every error answer without data and with its message scrubbed.
+    without an answer; it answers a request before `initialize` as if the server were ready, and
+    a second `initialize` as if it were the first; a message that is not JSON, not UTF-8, or
+    nested too deep for the parser is only logged; and a failed handler's traceback goes to the
+    editor in the error's data. Here `structure_message` and `handle_message` (the methods pygls'
+    loop calls for each message) answer those requests, `read_again` (the loop's error handler)
+    reads again what `json.loads` refused, and the converter pygls hands us writes every error
+    answer without data and with its message scrubbed.
     """
 
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
@@ -86,30 +106,32 @@ class RobustProtocol(LanguageServerProtocol):
         )
 
     def handle_message(self, message: Any) -> None:
-        """Dispatch, answering what pygls would not: bad params, requests before initialize or after shutdown."""
+        """Dispatch, answering what pygls would not: bad params, requests before initialize or after
+        shutdown, a second initialize."""
         if not hasattr(message, "jsonrpc") and not isinstance(message, _Unreadable):
             log.warning("a message is not a JSON-RPC object; answered with an error")
             self.answer_error(None, types.ErrorCodes.InvalidRequest, "not a JSON-RPC message")
             return
         method = getattr(message, "method", None)
         msg_id = getattr(message, "id", None)
-        if method == types.INITIALIZE:
-            self.initialize_seen = True
+        refusal = None
+        if method == types.INITIALIZE and self.initialize_seen:
+            refusal = _SECOND_INITIALIZE
+        elif method == types.INITIALIZE:
+            # one whose params cannot be read is answered with InvalidParams and may come again
+            self.initialize_seen = not isinstance(message, _Unreadable)
         elif method not in (None, types.EXIT) and not self.initialize_seen:
-            if msg_id is None:
-                log.warning("%s before initialize ignored", method)
+            refusal = _NOT_INITIALIZED
+        elif method not in (None, types.EXIT) and self.shutdown_seen:
+            refusal = _SHUT_DOWN
+        if refusal is not None:
+            when, code, answer = refusal
+            if msg_id is None:  # editors send didChange and the like after shutdown: no news
+                level = logging.DEBUG if refusal is _SHUT_DOWN else logging.WARNING
+                log.log(level, "%s %s ignored", method, when)
                 return
-            log.warning("%s request before initialize; answered with ServerNotInitialized", method)
-            self.answer_error(
-                msg_id, types.ErrorCodes.ServerNotInitialized, "the server is not initialized"
-            )
-            return
-        if self.shutdown_seen and method is not None and method != types.EXIT:
-            if msg_id is None:
-                log.debug("%s after shutdown ignored", method)
-                return
-            log.warning("%s request after shutdown; answered with InvalidRequest", method)
-            self.answer_error(msg_id, types.ErrorCodes.InvalidRequest, "the server is shut down")
+            log.warning("%s request %s; answered with %s", method, when, code.name)
+            self.answer_error(msg_id, code, answer)
         elif isinstance(message, _Unreadable):
             self._unreadable(message)
         else:

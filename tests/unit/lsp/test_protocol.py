@@ -142,6 +142,28 @@ async def test_exit_after_shutdown_ends_with_status_0(server: FimServer) -> None
     assert leaving.value.code == 0
 
 
+async def test_a_second_initialize_gets_invalid_request(server: FimServer) -> None:
+    editor = await _session(
+        server,
+        _request(1, types.INITIALIZE, {"capabilities": {}, "rootUri": None}),
+        {"jsonrpc": "2.0", "method": types.INITIALIZED, "params": {}},
+        _request(2, types.INITIALIZE, {"capabilities": {}, "rootUri": None}),
+    )
+    assert "capabilities" in editor.answer(1)["result"]
+    error = editor.answer(2)["error"]
+    assert error["code"] == types.ErrorCodes.InvalidRequest and "only once" in error["message"]
+
+
+async def test_an_initialize_that_cannot_be_read_may_be_sent_again(server: FimServer) -> None:
+    editor = await _session(
+        server,
+        _request(1, types.INITIALIZE, {"capabilities": 7}),
+        _request(2, types.INITIALIZE, {"capabilities": {}, "rootUri": None}),
+    )
+    assert editor.answer(1)["error"]["code"] == types.ErrorCodes.InvalidParams
+    assert "capabilities" in editor.answer(2)["result"]
+
+
 DEEP = "[" * 100_000 + "]" * 100_000
 
 
