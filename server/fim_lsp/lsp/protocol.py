@@ -12,7 +12,7 @@ import stat
 import sys
 import threading
 from collections.abc import Coroutine, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import cattrs
 from lsprotocol import types
@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 # one line instead (the traceback at DEBUG), so the loop's own records above DEBUG are dropped.
 _LOOP_LOG = logging.getLogger(__name__ + ".loop")
 _LOOP_LOG.addFilter(lambda record: record.levelno < logging.ERROR)
+# After `exit`, or when the editor closes the stream, the work in flight gets this long to end
+# once cancelled; the process ends by EXIT_DEADLINE at the latest, whatever still runs.
+CANCEL_GRACE = 0.2
+EXIT_DEADLINE = 0.4
 
 
 # Requests refused by the state of the session: when, the error code, and the error's message.
@@ -65,9 +69,11 @@ class RobustProtocol(LanguageServerProtocol):
     pygls drops a request whose params do not fit its method, and every request after `shutdown`,
     without an answer; it answers a request before `initialize` as if the server were ready, and
     a second `initialize` as if it were the first; a message that is not JSON, not UTF-8, or
-    nested too deep for the parser is only logged; and a failed handler's traceback goes to the
-    editor in the error's data. Here `structure_message` and `handle_message` (the methods pygls'
-    loop calls for each message) answer those requests, `read_again` (the loop's error handler)
+    nested too deep for the parser is only logged; a failed handler's traceback goes to the editor
+    in the error's data; and `exit` closes stdout and raises SystemExit inside the loop, so every
+    request still running fails to answer with a traceback while the process winds down. Here
+    `structure_message` and `handle_message` (the methods pygls' loop calls for each message)
+    answer those requests and end the session on `exit`, `read_again` (the loop's error handler)
     reads again what `json.loads` refused, and the converter pygls hands us writes every error
     answer without data and with its message scrubbed.
     """
@@ -79,6 +85,8 @@ class RobustProtocol(LanguageServerProtocol):
         self.converter = converter
         self.initialize_seen = False
         self.shutdown_seen = False
+        self.exit_status: int | None = None  # set by `exit`: 0 after `shutdown`, else 1
+        self.leaving = threading.Event()  # stops the read loop: `exit` was read
         self.last_body = b""  # the body the read loop read last, for `read_again`
 
     def structure_message(self, data: dict[str, Any]) -> Any:
@@ -107,22 +115,25 @@ class RobustProtocol(LanguageServerProtocol):
 
     def handle_message(self, message: Any) -> None:
         """Dispatch, answering what pygls would not: bad params, requests before initialize or after
-        shutdown, a second initialize."""
+        shutdown, a second initialize; `exit` ends the session here, not in pygls."""
         if not hasattr(message, "jsonrpc") and not isinstance(message, _Unreadable):
             log.warning("a message is not a JSON-RPC object; answered with an error")
             self.answer_error(None, types.ErrorCodes.InvalidRequest, "not a JSON-RPC message")
             return
         method = getattr(message, "method", None)
         msg_id = getattr(message, "id", None)
+        if method == types.EXIT:  # whatever its params: the editor is leaving
+            self.leave()
+            return
         refusal = None
         if method == types.INITIALIZE and self.initialize_seen:
             refusal = _SECOND_INITIALIZE
         elif method == types.INITIALIZE:
             # one whose params cannot be read is answered with InvalidParams and may come again
             self.initialize_seen = not isinstance(message, _Unreadable)
-        elif method not in (None, types.EXIT) and not self.initialize_seen:
+        elif method is not None and not self.initialize_seen:
             refusal = _NOT_INITIALIZED
-        elif method not in (None, types.EXIT) and self.shutdown_seen:
+        elif method is not None and self.shutdown_seen:
             refusal = _SHUT_DOWN
         if refusal is not None:
             when, code, answer = refusal
@@ -138,6 +149,17 @@ class RobustProtocol(LanguageServerProtocol):
             if method == types.SHUTDOWN:
                 self.shutdown_seen = True  # the spec: every request after this one is refused
             super().handle_message(message)
+
+    def leave(self) -> None:
+        """`exit`: read nothing more, write nothing more, and end with the status LSP asks for.
+
+        The requests still running are cancelled when the read loop has ended; their answers go
+        nowhere, since the editor no longer reads them.
+        """
+        self.exit_status = 0 if self.shutdown_seen else 1
+        log.info("exit: the server ends with status %d", self.exit_status)
+        self.set_writer(_Gone())
+        self.leaving.set()
 
     def read_again(self, error: Exception, _source: type[JsonRpcException]) -> None:
         """pygls' loop could not read or handle a message: read it again, leniently, or say why not.
@@ -367,13 +389,23 @@ class _Recording:
         return body
 
 
+class _Gone:
+    """The writer once the editor has left: whatever is still answered goes nowhere."""
+
+    def write(self, data: bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 async def read_messages(reader: asyncio.StreamReader, protocol: RobustProtocol) -> None:
-    """Hand each message from `reader` to `protocol` with pygls' own loop, until the editor closes it."""
-    endless = threading.Event()  # the loop ends with the stream, or `exit` ends the process
+    """Hand each message from `reader` to `protocol` with pygls' own loop, until the editor closes
+    the stream or says `exit`."""
     recording = _Recording(reader, protocol)
-    while True:
+    while not protocol.leaving.is_set():
         try:
-            await run_async(endless, recording, protocol, _LOOP_LOG, protocol.read_again)
+            await run_async(protocol.leaving, recording, protocol, _LOOP_LOG, protocol.read_again)
             return
         except asyncio.IncompleteReadError:
             log.warning("the editor closed the stream in the middle of a message")
@@ -382,34 +414,81 @@ async def read_messages(reader: asyncio.StreamReader, protocol: RobustProtocol) 
             log.warning("skipped input that is not a message header (%s)", error)
 
 
-def serve_stdio(server: LanguageServer) -> int:
-    """Serve LSP over stdin/stdout; returns the exit status the LSP spec asks for.
+def serve_stdio(server: LanguageServer) -> NoReturn:
+    """Serve LSP over stdin/stdout, then end the process with the exit status LSP asks for.
 
     stdin is read on the event loop, as an asyncio stream: pygls' `start_io` reads it on a thread,
     a hop for every header line and body, and always ends with status 0.
     """
-    return _serve(server, _serve_stdio(server))
+    _serve(server, _serve_stdio(server))
 
 
-def serve_tcp(server: LanguageServer, host: str, port: int) -> int:
-    """Serve LSP to one editor over TCP, read as stdio is; returns the exit status.
+def serve_tcp(server: LanguageServer, host: str, port: int) -> NoReturn:
+    """Serve LSP to one editor over TCP, read as stdio is, then end the process likewise.
 
     pygls' `start_tcp` would serve any number of connections with one protocol and log, not
     answer, what it cannot read.
     """
-    return _serve(server, _serve_tcp(server, host, port))
+    _serve(server, _serve_tcp(server, host, port))
 
 
-def _serve(server: LanguageServer, serving: Coroutine[Any, Any, int]) -> int:
+def _serve(server: LanguageServer, serving: Coroutine[Any, Any, int]) -> NoReturn:
+    """Serve, and end the process within EXIT_DEADLINE of the editor leaving.
+
+    The end skips the interpreter's own teardown, which has nothing left to do for us once the log
+    is written: freeing lsprotocol's and cattrs' thousands of classes and hooks took 100 ms on an
+    idle machine and up to 700 ms on a busy one, while the editor waits for the process.
+    """
     try:
-        return asyncio.run(serving)
-    except SystemExit as leaving:  # the `exit` notification: 0 after `shutdown`, else 1
-        return leaving.code if isinstance(leaving.code, int) else 0
+        status = asyncio.run(_until_the_editor_leaves(_robust(server), serving))
     except BrokenPipeError:
         log.error("the editor closed the connection")
-        return 1
+        status = 1
     finally:
         server.shutdown()  # type: ignore[no-untyped-call]
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+async def _until_the_editor_leaves(
+    protocol: RobustProtocol, serving: Coroutine[Any, Any, int]
+) -> int:
+    """Serve; once the editor has left (`exit`, or the stream closed), end the work in flight now.
+
+    Left to `asyncio.run`, the requests and provider streams still running would be cancelled
+    one by one, each answering an editor that is gone, and a thread still working (a git call)
+    would hold the process; the editor may wait for the process before it starts a new one.
+    """
+    status = await serving
+    protocol.set_writer(_Gone())
+    _end_by(EXIT_DEADLINE, status)
+    this = asyncio.current_task()
+    running = [task for task in asyncio.all_tasks() if task is not this]
+    for task in running:
+        task.cancel()
+    if running:
+        ended, still = await asyncio.wait(running, timeout=CANCEL_GRACE)
+        for task in ended:
+            if not task.cancelled() and task.exception() is not None:
+                log.debug("work failed as it was cancelled: %r", task.exception())
+        if still:
+            log.warning("%d tasks still running after the editor left", len(still))
+    return status
+
+
+def _end_by(seconds: float, status: int) -> None:
+    """End the process with `status` in `seconds` if it has not ended by then: a task that will
+    not be cancelled or a thread still working (a git call) must not hold it."""
+
+    def end() -> None:
+        log.warning("the server still runs %.1f s after the editor left; ending it", seconds)
+        os._exit(status)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True
+    timer.start()
 
 
 def _robust(server: LanguageServer) -> RobustProtocol:
@@ -422,7 +501,7 @@ async def _serve_stdio(server: LanguageServer) -> int:
     protocol = _robust(server)
     protocol.set_writer(StdoutWriter(sys.stdout.buffer))
     await read_messages(await _stdin_reader(), protocol)
-    return 0
+    return protocol.exit_status or 0  # the stream closed without `exit`: 0, as ever
 
 
 async def _stdin_reader() -> asyncio.StreamReader:
@@ -450,6 +529,7 @@ async def _serve_tcp(server: LanguageServer, host: str, port: int) -> int:
         try:
             await read_messages(reader, protocol)
         finally:
+            writer.close()
             ended.set()
 
     try:
@@ -460,4 +540,4 @@ async def _serve_tcp(server: LanguageServer, host: str, port: int) -> int:
     log.info("serving LSP on %s", ", ".join(str(s.getsockname()) for s in listening.sockets))
     async with listening:
         await ended.wait()
-    return 0
+    return protocol.exit_status or 0

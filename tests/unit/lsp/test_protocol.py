@@ -135,11 +135,21 @@ async def test_a_failed_handler_answers_without_traceback_and_scrubbed(server: F
     assert "the provider said" in error["message"] and "sk-abcdefgh" not in error["message"]
 
 
-async def test_exit_after_shutdown_ends_with_status_0(server: FimServer) -> None:
+@pytest.mark.parametrize(("shutdown_first", "status"), [(True, 0), (False, 1)])
+async def test_exit_stops_reading_and_writing(
+    server: FimServer, shutdown_first: bool, status: int
+) -> None:
     _ready(server)
-    with pytest.raises(SystemExit) as leaving:
-        await _session(server, _request(9, types.SHUTDOWN), {"jsonrpc": "2.0", "method": "exit"})
-    assert leaving.value.code == 0
+    before = [_request(9, types.SHUTDOWN)] if shutdown_first else []
+    editor = await _session(
+        server, *before, {"jsonrpc": "2.0", "method": "exit"}, _request(10, types.SHUTDOWN)
+    )
+    protocol = server.protocol
+    assert isinstance(protocol, RobustProtocol)
+    assert protocol.exit_status == status
+    assert [m.get("id") for m in editor.messages()] == ([9] if shutdown_first else [])
+    protocol.answer_error(11, types.ErrorCodes.InternalError, "late")
+    assert [m.get("id") for m in editor.messages()] == ([9] if shutdown_first else [])
 
 
 async def test_a_second_initialize_gets_invalid_request(server: FimServer) -> None:
