@@ -71,6 +71,17 @@ async def raw_request(client: LanguageClient, method: str, params: Any) -> Any:
     return await asyncio.wait_for(asyncio.wrap_future(answer), 10)
 
 
+async def raw_body_request(
+    client: LanguageClient, msg_id: int | str, method: str, body: bytes
+) -> Any:
+    """As `raw_request`, for a body written by hand (json.dumps cannot nest 100,000 levels)."""
+    answer: Future[Any] = Future()
+    client.protocol._request_futures[msg_id] = answer
+    client.protocol._result_types[msg_id] = client.protocol.get_result_type(method)
+    send_raw(client, body)
+    return await asyncio.wait_for(asyncio.wrap_future(answer), 10)
+
+
 def notify_raw(client: LanguageClient, method: str, params: Any) -> None:
     send_raw(client, {"jsonrpc": "2.0", "method": method, "params": params})
 
@@ -259,7 +270,7 @@ async def test_params_of_the_wrong_type_get_an_error_answer(
         (b"\xff\xfe garbage \x00", "is not valid JSON"),
         (b"[1, 2, 3]", "is not a JSON-RPC object"),
         (b'"just a string"', "is not a JSON-RPC object"),
-        (b"[" * 100_000, "could not be read"),
+        (b"[" * 100_000, "nested too deep to read"),
     ],
 )
 async def test_unreadable_messages_are_logged_and_skipped(
@@ -268,6 +279,55 @@ async def test_unreadable_messages_are_logged_and_skipped(
     client = await start_logged(start, log_file)
     send_raw(client, body)
     assert await logged(log_file, says)
+    await assert_still_serves(client)
+    assert_no_traceback(client)
+
+
+def nested(depth: int) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+@pytest.mark.parametrize("depth", [10, 500, 2_000, 100_000])
+@pytest.mark.parametrize("id_last", [False, True])
+async def test_a_request_nested_deep_gets_an_error_with_its_id(
+    start: Start, fake: FakeCodestral, log_file: Path, depth: int, id_last: bool
+) -> None:
+    """However deep its params go, a request is answered, with its id (the parser recurses)."""
+    client = await start_logged(start, log_file)
+    uri = open_document(client, "x = \n", uri=f"file:///work/deep{next(_URIS)}.py")
+    msg_id = next(_IDS)
+    method = types.TEXT_DOCUMENT_INLINE_COMPLETION
+    head = b'{"jsonrpc": "2.0", "method": "%s", ' % method.encode()
+    params = b'"params": {"textDocument": {"uri": "%s"}, "deep": %s}' % (
+        uri.encode(),
+        nested(depth),
+    )
+    body = (
+        head + params + b', "id": %d}' % msg_id
+        if id_last
+        else head + b'"id": %d, ' % msg_id + params + b"}"
+    )
+    with pytest.raises(JsonRpcException) as raised:
+        await raw_body_request(client, msg_id, method, body)
+    if depth >= 2_000:
+        assert_error(raised, types.ErrorCodes.ParseError, "nested too deep to read")
+        assert await logged(log_file, f"a message ({method}) is nested too deep to read")
+    else:  # read, then found to lack the position
+        assert_error(raised, types.ErrorCodes.InvalidParams, "position")
+    await assert_still_serves(client)
+    assert_no_traceback(client)
+
+
+async def test_a_message_nested_deep_without_a_readable_id_gets_id_null(
+    start: Start, log_file: Path
+) -> None:
+    client = await start_logged(start, log_file)
+    answer: Future[Any] = Future()
+    client.protocol._request_futures[None] = answer  # where pygls puts an answer to id null
+    send_raw(client, b'{"jsonrpc": "2.0", "method": "x", "id": %s}' % nested(100_000))
+    with pytest.raises(JsonRpcException) as raised:
+        await asyncio.wait_for(asyncio.wrap_future(answer), 10)
+    assert_error(raised, types.ErrorCodes.ParseError, "nested too deep to read")
     await assert_still_serves(client)
     assert_no_traceback(client)
 
@@ -580,3 +640,27 @@ async def test_requests_before_initialize_get_server_not_initialized(
     finally:
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_a_second_initialize_gets_an_error_and_changes_nothing(
+    start: Start, fake: FakeCodestral, log_file: Path
+) -> None:
+    """It once reset the position encoding and the settings from initializationOptions."""
+    client = await start_logged(  # Neovim 0.11: utf-8 positions
+        start, log_file, initialization_options={"fimLsp": {"maxTokens": 24}}
+    )
+    again = {
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
+        "initializationOptions": {"fimLsp": {"maxTokens": 99}},
+    }
+    with pytest.raises(JsonRpcException) as raised:
+        await raw_request(client, types.INITIALIZE, again)
+    assert_error(raised, types.ErrorCodes.InvalidRequest, "already initialized")
+    assert await logged(log_file, "initialize request a second time; answered with InvalidRequest")
+    notify_raw(client, types.INITIALIZED, {})  # as an editor would next: settings applied again
+    uri = open_document(client, "s = '😀'\n", uri="file:///work/again.py")
+    after_emoji = len("s = '😀".encode())  # in utf-16 units, past the end of the line
+    assert items(await inline(client, uri, 0, after_emoji)) == [SUGGESTION]
+    body = fake.last_body()
+    assert (body["prompt"], body["suffix"], body["max_tokens"]) == ("s = '😀", "'\n", 24)
+    assert_no_traceback(client)

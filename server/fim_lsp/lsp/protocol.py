@@ -7,11 +7,12 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import stat
 import sys
 import threading
 from collections.abc import Coroutine, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import cattrs
 from lsprotocol import types
@@ -27,6 +28,29 @@ log = logging.getLogger(__name__)
 # one line instead (the traceback at DEBUG), so the loop's own records above DEBUG are dropped.
 _LOOP_LOG = logging.getLogger(__name__ + ".loop")
 _LOOP_LOG.addFilter(lambda record: record.levelno < logging.ERROR)
+# After `exit`, or when the editor closes the stream, the work in flight gets this long to end
+# once cancelled; the process ends by EXIT_DEADLINE at the latest, whatever still runs.
+CANCEL_GRACE = 0.2
+EXIT_DEADLINE = 0.4
+
+
+# Requests refused by the state of the session: when, the error code, and the error's message.
+_Refusal = tuple[str, types.ErrorCodes, str]
+_NOT_INITIALIZED: _Refusal = (
+    "before initialize",
+    types.ErrorCodes.ServerNotInitialized,
+    "the server is not initialized",
+)
+_SECOND_INITIALIZE: _Refusal = (
+    "a second time",
+    types.ErrorCodes.InvalidRequest,
+    "the server is already initialized: initialize may be sent only once",
+)
+_SHUT_DOWN: _Refusal = (
+    "after shutdown",
+    types.ErrorCodes.InvalidRequest,
+    "the server is shut down",
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -43,12 +67,15 @@ class RobustProtocol(LanguageServerProtocol):
     """pygls' protocol, through its public seams, answering what pygls leaves unanswered.
 
     pygls drops a request whose params do not fit its method, and every request after `shutdown`,
-    without an answer; it answers a request before `initialize` as if the server were ready; a
-    message that is not JSON, or not UTF-8, is only logged; and a failed handler's traceback goes
-    to the editor in the error's data. Here `structure_message` and `handle_message` (the methods
-    pygls' loop calls for each message) answer those requests, `read_again` (the loop's error
-    handler) reads again what `json.loads` refused, and the converter pygls hands us writes every
-    error answer without data and with its message scrubbed.
+    without an answer; it answers a request before `initialize` as if the server were ready, and
+    a second `initialize` as if it were the first; a message that is not JSON, not UTF-8, or
+    nested too deep for the parser is only logged; a failed handler's traceback goes to the editor
+    in the error's data; and `exit` closes stdout and raises SystemExit inside the loop, so every
+    request still running fails to answer with a traceback while the process winds down. Here
+    `structure_message` and `handle_message` (the methods pygls' loop calls for each message)
+    answer those requests and end the session on `exit`, `read_again` (the loop's error handler)
+    reads again what `json.loads` refused, and the converter pygls hands us writes every error
+    answer without data and with its message scrubbed.
     """
 
     def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
@@ -58,6 +85,9 @@ class RobustProtocol(LanguageServerProtocol):
         self.converter = converter
         self.initialize_seen = False
         self.shutdown_seen = False
+        self.exit_status: int | None = None  # set by `exit`: 0 after `shutdown`, else 1
+        self.leaving = threading.Event()  # stops the read loop: `exit` was read
+        self.last_body = b""  # the body the read loop read last, for `read_again`
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         """Read a request or notification; one whose params do not fit becomes `_Unreadable`."""
@@ -84,36 +114,52 @@ class RobustProtocol(LanguageServerProtocol):
         )
 
     def handle_message(self, message: Any) -> None:
-        """Dispatch, answering what pygls would not: bad params, requests before initialize or after shutdown."""
+        """Dispatch, answering what pygls would not: bad params, requests before initialize or after
+        shutdown, a second initialize; `exit` ends the session here, not in pygls."""
         if not hasattr(message, "jsonrpc") and not isinstance(message, _Unreadable):
             log.warning("a message is not a JSON-RPC object; answered with an error")
             self.answer_error(None, types.ErrorCodes.InvalidRequest, "not a JSON-RPC message")
             return
         method = getattr(message, "method", None)
         msg_id = getattr(message, "id", None)
-        if method == types.INITIALIZE:
-            self.initialize_seen = True
-        elif method not in (None, types.EXIT) and not self.initialize_seen:
-            if msg_id is None:
-                log.warning("%s before initialize ignored", method)
-                return
-            log.warning("%s request before initialize; answered with ServerNotInitialized", method)
-            self.answer_error(
-                msg_id, types.ErrorCodes.ServerNotInitialized, "the server is not initialized"
-            )
+        if method == types.EXIT:  # whatever its params: the editor is leaving
+            self.leave()
             return
-        if self.shutdown_seen and method is not None and method != types.EXIT:
-            if msg_id is None:
-                log.debug("%s after shutdown ignored", method)
+        refusal = None
+        if method == types.INITIALIZE and self.initialize_seen:
+            refusal = _SECOND_INITIALIZE
+        elif method == types.INITIALIZE:
+            # one whose params cannot be read is answered with InvalidParams and may come again
+            self.initialize_seen = not isinstance(message, _Unreadable)
+        elif method is not None and not self.initialize_seen:
+            refusal = _NOT_INITIALIZED
+        elif method is not None and self.shutdown_seen:
+            refusal = _SHUT_DOWN
+        if refusal is not None:
+            when, code, answer = refusal
+            if msg_id is None:  # editors send didChange and the like after shutdown: no news
+                level = logging.DEBUG if refusal is _SHUT_DOWN else logging.WARNING
+                log.log(level, "%s %s ignored", method, when)
                 return
-            log.warning("%s request after shutdown; answered with InvalidRequest", method)
-            self.answer_error(msg_id, types.ErrorCodes.InvalidRequest, "the server is shut down")
+            log.warning("%s request %s; answered with %s", method, when, code.name)
+            self.answer_error(msg_id, code, answer)
         elif isinstance(message, _Unreadable):
             self._unreadable(message)
         else:
             if method == types.SHUTDOWN:
                 self.shutdown_seen = True  # the spec: every request after this one is refused
             super().handle_message(message)
+
+    def leave(self) -> None:
+        """`exit`: read nothing more, write nothing more, and end with the status LSP asks for.
+
+        The requests still running are cancelled when the read loop has ended; their answers go
+        nowhere, since the editor no longer reads them.
+        """
+        self.exit_status = 0 if self.shutdown_seen else 1
+        log.info("exit: the server ends with status %d", self.exit_status)
+        self.set_writer(_Gone())
+        self.leaving.set()
 
     def read_again(self, error: Exception, _source: type[JsonRpcException]) -> None:
         """pygls' loop could not read or handle a message: read it again, leniently, or say why not.
@@ -122,6 +168,9 @@ class RobustProtocol(LanguageServerProtocol):
         some editors put raw control characters in JSON strings; anything else that is not JSON is
         answered with a parse error, as JSON-RPC asks.
         """
+        if isinstance(error, RecursionError):  # json.loads gives up on deep nesting, valid or not
+            self._too_deep(self.last_body.decode("utf-8", "replace"))
+            return
         if isinstance(error, UnicodeDecodeError) and isinstance(error.object, bytes):
             log.warning("a message is not valid UTF-8; its undecodable bytes became U+FFFD")
             text = error.object.decode("utf-8", "replace")
@@ -133,17 +182,39 @@ class RobustProtocol(LanguageServerProtocol):
             return
         try:
             message = json.loads(text, object_hook=self.structure_message, strict=False)
+        except RecursionError:
+            self._too_deep(text)
+            return
         except ValueError as again:
             log.warning("a message is not valid JSON (%s); answered with a parse error", again)
             self.answer_error(None, types.ErrorCodes.ParseError, "the message is not valid JSON")
             return
-        except Exception as again:  # e.g. nested too deep for the parser
+        except Exception as again:
             log.warning("a message could not be read (%s); ignored", again)
             return
         try:
             self.handle_message(message)
         except Exception:
             log.exception("failed to handle a message")
+
+    def _too_deep(self, text: str) -> None:
+        """Answer a message nested deeper than the parser goes: with its id, when its top level
+        (read without recursion) has one; not at all when that says it is a notification."""
+        members = _top_level(text)
+        msg_id = members.get("id")
+        method = members.get("method")
+        if "id" not in members and isinstance(method, str):
+            log.warning("a %s notification is nested too deep to read; ignored", method)
+            return
+        if not isinstance(msg_id, int | str) or isinstance(msg_id, bool):
+            msg_id = None  # JSON-RPC: null when the id cannot be known
+        log.warning(
+            "a message (%s) is nested too deep to read; answered with a parse error",
+            method if isinstance(method, str) else "no method",
+        )
+        self.answer_error(
+            msg_id, types.ErrorCodes.ParseError, "the message is nested too deep to read"
+        )
 
     def _unreadable(self, message: _Unreadable) -> None:
         if message.id is not None:
@@ -246,12 +317,95 @@ def _not_a_string(method: str, params: object) -> str | None:
     return None
 
 
+_DECODER = json.JSONDecoder(strict=False)
+_SPACE = re.compile(r"[ \t\n\r]*")
+_BRACKETS_OR_QUOTE = re.compile(r'"|[\[{]+|[\]}]+')  # deep nesting comes in runs
+
+
+def _top_level(text: str) -> dict[str, Any]:
+    """The members of the JSON object `text`, read without recursion however deep they go: arrays
+    and objects as `...`; what was read before an error, or {} if `text` is no object."""
+    members: dict[str, Any] = {}
+    at = _skip_space(text, 0)
+    if not text.startswith("{", at):
+        return members
+    at += 1
+    try:
+        while True:
+            at = _skip_space(text, at)
+            if not text.startswith('"', at):
+                return members  # "}" ends the object; anything else is broken
+            key, at = _DECODER.raw_decode(text, at)
+            at = _skip_space(text, at)
+            if not text.startswith(":", at):
+                return members
+            at = _skip_space(text, at + 1)
+            if text.startswith(("[", "{"), at):
+                members[key], at = ..., _past_nested(text, at)  # there, but not read
+            else:
+                members[key], at = _DECODER.raw_decode(text, at)
+            at = _skip_space(text, at)
+            if not text.startswith(",", at):
+                return members
+            at += 1
+    except ValueError:  # a broken string or value
+        return members
+
+
+def _skip_space(text: str, at: int) -> int:
+    found = _SPACE.match(text, at)
+    return found.end() if found else at
+
+
+def _past_nested(text: str, at: int) -> int:
+    """Where the array or object that starts at `at` ends (the end of `text` if it never does)."""
+    depth = 0
+    while found := _BRACKETS_OR_QUOTE.search(text, at):
+        run, at = found.group(), found.end()
+        if run == '"':
+            at = _DECODER.raw_decode(text, at - 1)[1]
+        elif run[0] in "[{":
+            depth += len(run)
+        elif len(run) >= depth:
+            return found.start() + depth
+        else:
+            depth -= len(run)
+    return len(text)
+
+
+class _Recording:
+    """The reader pygls' loop reads from, keeping the last body for `read_again`."""
+
+    def __init__(self, reader: asyncio.StreamReader, protocol: RobustProtocol) -> None:
+        self._reader = reader
+        self._protocol = protocol
+
+    async def readline(self) -> bytes:
+        return await self._reader.readline()
+
+    async def readexactly(self, n: int) -> bytes:
+        body = await self._reader.readexactly(n)
+        self._protocol.last_body = body
+        return body
+
+
+class _Gone:
+    """The writer once the editor has left: whatever is still answered goes nowhere."""
+
+    def write(self, data: bytes) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 async def read_messages(reader: asyncio.StreamReader, protocol: RobustProtocol) -> None:
-    """Hand each message from `reader` to `protocol` with pygls' own loop, until the editor closes it."""
-    endless = threading.Event()  # the loop ends with the stream, or `exit` ends the process
-    while True:
+    """Hand each message from `reader` to `protocol` with pygls' own loop, until the editor closes
+    the stream or says `exit`."""
+    recording = _Recording(reader, protocol)
+    while not protocol.leaving.is_set():
         try:
-            await run_async(endless, reader, protocol, _LOOP_LOG, protocol.read_again)
+            await run_async(protocol.leaving, recording, protocol, _LOOP_LOG, protocol.read_again)
             return
         except asyncio.IncompleteReadError:
             log.warning("the editor closed the stream in the middle of a message")
@@ -260,34 +414,81 @@ async def read_messages(reader: asyncio.StreamReader, protocol: RobustProtocol) 
             log.warning("skipped input that is not a message header (%s)", error)
 
 
-def serve_stdio(server: LanguageServer) -> int:
-    """Serve LSP over stdin/stdout; returns the exit status the LSP spec asks for.
+def serve_stdio(server: LanguageServer) -> NoReturn:
+    """Serve LSP over stdin/stdout, then end the process with the exit status LSP asks for.
 
     stdin is read on the event loop, as an asyncio stream: pygls' `start_io` reads it on a thread,
     a hop for every header line and body, and always ends with status 0.
     """
-    return _serve(server, _serve_stdio(server))
+    _serve(server, _serve_stdio(server))
 
 
-def serve_tcp(server: LanguageServer, host: str, port: int) -> int:
-    """Serve LSP to one editor over TCP, read as stdio is; returns the exit status.
+def serve_tcp(server: LanguageServer, host: str, port: int) -> NoReturn:
+    """Serve LSP to one editor over TCP, read as stdio is, then end the process likewise.
 
     pygls' `start_tcp` would serve any number of connections with one protocol and log, not
     answer, what it cannot read.
     """
-    return _serve(server, _serve_tcp(server, host, port))
+    _serve(server, _serve_tcp(server, host, port))
 
 
-def _serve(server: LanguageServer, serving: Coroutine[Any, Any, int]) -> int:
+def _serve(server: LanguageServer, serving: Coroutine[Any, Any, int]) -> NoReturn:
+    """Serve, and end the process within EXIT_DEADLINE of the editor leaving.
+
+    The end skips the interpreter's own teardown, which has nothing left to do for us once the log
+    is written: freeing lsprotocol's and cattrs' thousands of classes and hooks took 100 ms on an
+    idle machine and up to 700 ms on a busy one, while the editor waits for the process.
+    """
     try:
-        return asyncio.run(serving)
-    except SystemExit as leaving:  # the `exit` notification: 0 after `shutdown`, else 1
-        return leaving.code if isinstance(leaving.code, int) else 0
+        status = asyncio.run(_until_the_editor_leaves(_robust(server), serving))
     except BrokenPipeError:
         log.error("the editor closed the connection")
-        return 1
+        status = 1
     finally:
         server.shutdown()  # type: ignore[no-untyped-call]
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+async def _until_the_editor_leaves(
+    protocol: RobustProtocol, serving: Coroutine[Any, Any, int]
+) -> int:
+    """Serve; once the editor has left (`exit`, or the stream closed), end the work in flight now.
+
+    Left to `asyncio.run`, the requests and provider streams still running would be cancelled
+    one by one, each answering an editor that is gone, and a thread still working (a git call)
+    would hold the process; the editor may wait for the process before it starts a new one.
+    """
+    status = await serving
+    protocol.set_writer(_Gone())
+    _end_by(EXIT_DEADLINE, status)
+    this = asyncio.current_task()
+    running = [task for task in asyncio.all_tasks() if task is not this]
+    for task in running:
+        task.cancel()
+    if running:
+        ended, still = await asyncio.wait(running, timeout=CANCEL_GRACE)
+        for task in ended:
+            if not task.cancelled() and task.exception() is not None:
+                log.debug("work failed as it was cancelled: %r", task.exception())
+        if still:
+            log.warning("%d tasks still running after the editor left", len(still))
+    return status
+
+
+def _end_by(seconds: float, status: int) -> None:
+    """End the process with `status` in `seconds` if it has not ended by then: a task that will
+    not be cancelled or a thread still working (a git call) must not hold it."""
+
+    def end() -> None:
+        log.warning("the server still runs %.1f s after the editor left; ending it", seconds)
+        os._exit(status)
+
+    timer = threading.Timer(seconds, end)
+    timer.daemon = True
+    timer.start()
 
 
 def _robust(server: LanguageServer) -> RobustProtocol:
@@ -300,7 +501,7 @@ async def _serve_stdio(server: LanguageServer) -> int:
     protocol = _robust(server)
     protocol.set_writer(StdoutWriter(sys.stdout.buffer))
     await read_messages(await _stdin_reader(), protocol)
-    return 0
+    return protocol.exit_status or 0  # the stream closed without `exit`: 0, as ever
 
 
 async def _stdin_reader() -> asyncio.StreamReader:
@@ -328,6 +529,7 @@ async def _serve_tcp(server: LanguageServer, host: str, port: int) -> int:
         try:
             await read_messages(reader, protocol)
         finally:
+            writer.close()
             ended.set()
 
     try:
@@ -338,4 +540,4 @@ async def _serve_tcp(server: LanguageServer, host: str, port: int) -> int:
     log.info("serving LSP on %s", ", ".join(str(s.getsockname()) for s in listening.sockets))
     async with listening:
         await ended.wait()
-    return 0
+    return protocol.exit_status or 0

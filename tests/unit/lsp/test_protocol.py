@@ -79,8 +79,9 @@ async def test_a_body_that_is_not_json_gets_a_parse_error_with_id_null(server: F
     answers = [m for m in editor.messages() if "error" in m]
     assert [a["error"]["code"] for a in answers] == [
         types.ErrorCodes.ParseError,  # {not json
+        types.ErrorCodes.ParseError,  # too deep to parse, and no id to be found
         types.ErrorCodes.InvalidRequest,  # a string is JSON, but no JSON-RPC message
-    ]  # too deep to parse: logged, since no id can be known
+    ]
     assert all(a["id"] is None and "data" not in a["error"] for a in answers)
 
 
@@ -134,8 +135,77 @@ async def test_a_failed_handler_answers_without_traceback_and_scrubbed(server: F
     assert "the provider said" in error["message"] and "sk-abcdefgh" not in error["message"]
 
 
-async def test_exit_after_shutdown_ends_with_status_0(server: FimServer) -> None:
+@pytest.mark.parametrize(("shutdown_first", "status"), [(True, 0), (False, 1)])
+async def test_exit_stops_reading_and_writing(
+    server: FimServer, shutdown_first: bool, status: int
+) -> None:
     _ready(server)
-    with pytest.raises(SystemExit) as leaving:
-        await _session(server, _request(9, types.SHUTDOWN), {"jsonrpc": "2.0", "method": "exit"})
-    assert leaving.value.code == 0
+    before = [_request(9, types.SHUTDOWN)] if shutdown_first else []
+    editor = await _session(
+        server, *before, {"jsonrpc": "2.0", "method": "exit"}, _request(10, types.SHUTDOWN)
+    )
+    protocol = server.protocol
+    assert isinstance(protocol, RobustProtocol)
+    assert protocol.exit_status == status
+    assert [m.get("id") for m in editor.messages()] == ([9] if shutdown_first else [])
+    protocol.answer_error(11, types.ErrorCodes.InternalError, "late")
+    assert [m.get("id") for m in editor.messages()] == ([9] if shutdown_first else [])
+
+
+async def test_a_second_initialize_gets_invalid_request(server: FimServer) -> None:
+    editor = await _session(
+        server,
+        _request(1, types.INITIALIZE, {"capabilities": {}, "rootUri": None}),
+        {"jsonrpc": "2.0", "method": types.INITIALIZED, "params": {}},
+        _request(2, types.INITIALIZE, {"capabilities": {}, "rootUri": None}),
+    )
+    assert "capabilities" in editor.answer(1)["result"]
+    error = editor.answer(2)["error"]
+    assert error["code"] == types.ErrorCodes.InvalidRequest and "only once" in error["message"]
+
+
+async def test_an_initialize_that_cannot_be_read_may_be_sent_again(server: FimServer) -> None:
+    editor = await _session(
+        server,
+        _request(1, types.INITIALIZE, {"capabilities": 7}),
+        _request(2, types.INITIALIZE, {"capabilities": {}, "rootUri": None}),
+    )
+    assert editor.answer(1)["error"]["code"] == types.ErrorCodes.InvalidParams
+    assert "capabilities" in editor.answer(2)["result"]
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("body", "msg_id"),
+    [
+        ('{"jsonrpc": "2.0", "id": 12, "method": "fimLsp/none", "params": ' + DEEP + "}", 12),
+        ('{"jsonrpc": "2.0", "params": ' + DEEP + ', "method": "x", "id": "later"}', "later"),
+        ('{"params": {"s": "]}\\"[{", "deep": ' + DEEP + '}, "id": 13}', 13),
+        ('{"jsonrpc": "2.0", "id": ' + DEEP + ', "method": "x"}', None),  # no id to be read
+        ('{"jsonrpc": "2.0", "id": true, "method": "x", "params": ' + DEEP + "}", None),
+        ('{"jsonrpc": "2.0", "id": 14, "method": "x", "params": ' + ("[" * 100_000), 14),
+        ("[" * 100_000, None),
+        ('{"a": ' * 100_000, None),
+    ],
+)
+async def test_a_request_nested_too_deep_gets_an_error_with_its_id(
+    server: FimServer, body: str, msg_id: object
+) -> None:
+    _ready(server)
+    editor = await _session(server, body.encode(), _request(15, "fimLsp/none"))
+    [answer] = [m for m in editor.messages() if m.get("id") != 15]
+    assert answer["id"] == msg_id
+    assert answer["error"] == {
+        "code": types.ErrorCodes.ParseError,
+        "message": "the message is nested too deep to read",
+    }
+    assert editor.answer(15)["error"]["code"] == types.ErrorCodes.MethodNotFound  # serving on
+
+
+async def test_a_notification_nested_too_deep_is_not_answered(server: FimServer) -> None:
+    _ready(server)
+    deep = '{"jsonrpc": "2.0", "method": "fimLsp/none", "params": ' + DEEP + "}"
+    editor = await _session(server, deep.encode(), _request(16, "fimLsp/none"))
+    assert [m.get("id") for m in editor.messages()] == [16]
