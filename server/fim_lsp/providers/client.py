@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 # issue 3782, httpcore issue 1093); after this many interrupted streams, the client is replaced
 # once no stream is running, which closes every connection of the old one
 RENEW_AFTER_INTERRUPTIONS = 8
-RENEW_DELAY_SECONDS = 1.0  # renew a little later, so that no answer waits for it
+RENEW_DELAY_SECONDS = 0.25  # renew a little later, so that no answer waits for it
 
 
 @functools.cache
