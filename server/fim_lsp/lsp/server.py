@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 
 from fim_lsp import __version__, config
@@ -14,8 +15,11 @@ from fim_lsp.core import cursor
 from fim_lsp.core.documents import Document, Encoding
 from fim_lsp.core.notices import Status
 from fim_lsp.lsp import commands, items, sync
+from fim_lsp.privacy.scrub import SCRUBBER
 
 if TYPE_CHECKING:
+    from pygls.server import ServerErrors
+
     from fim_lsp.service import Providers, Service
 
 log = logging.getLogger(__name__)
@@ -55,6 +59,18 @@ class FimServer(LanguageServer):
             service.init_layer = self.init_layer
             self._service = service
         return self._service
+
+    def report_server_error(self, error: Exception, source: ServerErrors) -> None:
+        """What pygls tells the editor when a notification handler fails, scrubbed like every
+        other message (its own version sends the exception's text as it is)."""
+        if source is FeatureRequestError:
+            return  # the request's error answer says it
+        self.window_show_message(
+            types.ShowMessageParams(
+                message=SCRUBBER(f"fim-lsp: internal error: {error}"),
+                type=types.MessageType.Error,
+            )
+        )
 
     def warn(self, message: str) -> None:
         """Show a warning in the editor."""

@@ -39,3 +39,19 @@ def test_text_sync_goes_to_our_store_only() -> None:
     document = server.service.documents.get(uri)
     assert document is not None and document.text() == "a\x0cb" and document.version == 2
     assert document.line_count == 1
+
+
+def test_a_failed_handler_is_reported_scrubbed() -> None:
+    """pygls' report of a failing notification handler goes through the scrubber too."""
+    from pygls.exceptions import FeatureNotificationError
+
+    from fim_lsp.privacy.scrub import SCRUBBER
+
+    key = "sk-report-Hq27vNc94xZ"
+    SCRUBBER.hold([key])
+    server = create_server(environ={})
+    shown: list[types.ShowMessageParams] = []
+    server.window_show_message = shown.append  # type: ignore[method-assign]
+    server.report_server_error(RuntimeError(f"boom with {key}"), FeatureNotificationError)
+    [message] = shown
+    assert key not in message.message and "boom with" in message.message
