@@ -19,43 +19,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
 import time
 from asyncio.subprocess import PIPE, Process
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
+from bench.lsp_driver import answer, framed
 
 FIM_LSP = [sys.executable, "-m", "fim_lsp", "--stdio"]
 TIMEOUT = 30.0
 WAYS = ("exit", "shutdown+exit", "stdin closed")
-
-
-def framed(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-
-
-async def answer(stdout: asyncio.StreamReader, request_id: int) -> dict[str, Any]:
-    """The response to `request_id`, skipping everything before it."""
-    while True:
-        length = None
-        while header := (await stdout.readline()).strip():
-            name, _, value = header.decode("ascii").partition(":")
-            if name.strip().lower() == "content-length":
-                length = int(value)
-        if length is None:
-            raise EOFError("the server closed stdout")
-        message: dict[str, Any] = json.loads(await stdout.readexactly(length))
-        if message.get("id") == request_id and "method" not in message:
-            return message
 
 
 async def drain(stdout: asyncio.StreamReader) -> None:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import statistics
 import sys
@@ -46,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
-from bench.lsp_driver import Failure, run_benchmark
+from bench.lsp_driver import Failure, answer, framed, run_benchmark
 
 HERE = Path(__file__).resolve().parent
 BARE_PYGLS = [sys.executable, str(HERE / "bare_pygls_server.py")]
@@ -63,48 +62,6 @@ token = "fake-token-for-bench"
 [anonymousUsageTracking]
 disable = true
 """
-
-
-def framed(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message).encode()
-    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-
-
-def initialize(request_id: int) -> dict[str, Any]:
-    """An `initialize` request as a VS Code-like editor sends it (utf-16, inline completion)."""
-    return {
-        "jsonrpc": "2.0",
-        "id": request_id,
-        "method": "initialize",
-        "params": {
-            "processId": os.getpid(),
-            "clientInfo": {"name": "fim-lsp-bench", "version": "0"},
-            "rootUri": None,
-            "workspaceFolders": None,
-            "capabilities": {
-                "general": {"positionEncodings": ["utf-16"]},
-                "workspace": {"configuration": True, "didChangeConfiguration": {}},
-                "textDocument": {"synchronization": {}, "inlineCompletion": {}},
-            },
-        },
-    }
-
-
-async def answer(stdout: asyncio.StreamReader, request_id: int) -> dict[str, Any]:
-    """The response to `request_id`, skipping the notifications and requests before it."""
-    while True:
-        length = None
-        while header := (await stdout.readline()).strip():
-            name, _, value = header.decode("ascii").partition(":")
-            if name.strip().lower() == "content-length":
-                length = int(value)
-        if length is None:
-            raise Failure("the server closed stdout, or sent a message without Content-Length")
-        message: dict[str, Any] = json.loads(await stdout.readexactly(length))
-        if message.get("id") == request_id and "method" not in message:
-            if "error" in message:
-                raise Failure(f"request {request_id} failed: {message['error']}")
-            return message
 
 
 @dataclass
@@ -134,6 +91,26 @@ class Subject:
                 await process.wait()
         if keep:
             self.seconds.append(elapsed)
+
+
+def initialize(request_id: int) -> dict[str, Any]:
+    """An `initialize` request as a VS Code-like editor sends it (utf-16, inline completion)."""
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "method": "initialize",
+        "params": {
+            "processId": os.getpid(),
+            "clientInfo": {"name": "fim-lsp-bench", "version": "0"},
+            "rootUri": None,
+            "workspaceFolders": None,
+            "capabilities": {
+                "general": {"positionEncodings": ["utf-16"]},
+                "workspace": {"configuration": True, "didChangeConfiguration": {}},
+                "textDocument": {"synchronization": {}, "inlineCompletion": {}},
+            },
+        },
+    }
 
 
 async def spawn(command: list[str], env: dict[str, str], stderr: BinaryIO) -> Process:

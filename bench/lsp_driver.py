@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import os
 import re
 import sys
@@ -352,3 +353,27 @@ def run_benchmark(work: Coroutine[Any, Any, int]) -> NoReturn:
         print(f"FAILED: {failure}")
         code = 1
     sys.exit(code)
+
+
+def framed(message: dict[str, Any]) -> bytes:
+    """One LSP message with its Content-Length header, as an editor writes it."""
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+async def answer(stdout: asyncio.StreamReader, request_id: int) -> dict[str, Any]:
+    """The response to `request_id` on a server's stdout, skipping the notifications and requests
+    before it; raises Failure when the stream ends or the request failed."""
+    while True:
+        length = None
+        while header := (await stdout.readline()).strip():
+            name, _, value = header.decode("ascii").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+        if length is None:
+            raise Failure("the server closed stdout, or sent a message without Content-Length")
+        message: dict[str, Any] = json.loads(await stdout.readexactly(length))
+        if message.get("id") == request_id and "method" not in message:
+            if "error" in message:
+                raise Failure(f"request {request_id} failed: {message['error']}")
+            return message
