@@ -29,9 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-file", metavar="PATH", help="write the log here, not to stderr")
     parser.add_argument(
         "--log-level",
-        default=os.environ.get("FIM_LSP_LOG_LEVEL", "INFO"),
-        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
-        help="how much to log (default INFO; never source code or keys)",
+        metavar="LEVEL",
+        help="how much to log: debug, info (the default), warning or error, in any case; also "
+        "FIM_LSP_LOG_LEVEL (never source code or keys)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     complete = commands.add_parser(
@@ -42,6 +42,31 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="validate settings and key, and reach the provider")
     commands.add_parser("stats", help="print the local usage statistics (never sent anywhere)")
     return parser
+
+
+LOG_LEVELS = {
+    "DEBUG": "DEBUG",
+    "INFO": "INFO",
+    "WARNING": "WARNING",
+    "WARN": "WARNING",
+    "ERROR": "ERROR",
+}
+
+
+def _log_level(given: str | None) -> tuple[str, str | None]:
+    """The log level from --log-level or FIM_LSP_LOG_LEVEL, in any case, and the problem with an
+    unknown one (then INFO)."""
+    source, value = "--log-level", given
+    if value is None:
+        source, value = "FIM_LSP_LOG_LEVEL", os.environ.get("FIM_LSP_LOG_LEVEL")
+    if value is None or not value.strip():
+        return "INFO", None
+    level = LOG_LEVELS.get(value.strip().upper())
+    if level is None:
+        return "INFO", (
+            f"{source} {value!r} is no log level (debug, info, warning or error); using info."
+        )
+    return level, None
 
 
 def _setup_logging(level: str, log_file: str | None) -> None:
@@ -75,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     arguments = _parser().parse_args(argv)
     SCRUBBER.hold(key_values(os.environ))
-    _setup_logging(arguments.log_level, arguments.log_file)
+    level, problem = _log_level(arguments.log_level)
+    _setup_logging(level, arguments.log_file)
+    if problem is not None:
+        log.warning("%s", problem)
     try:
         if arguments.command is None:
             return _serve(arguments.tcp)

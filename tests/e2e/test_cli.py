@@ -398,3 +398,39 @@ def test_stats_prints_numbers_as_people_write_them(fake: FakeCodestral, tmp_path
     assert rows["requests from the editor"][-1] == "1,041,690"
     assert rows["suggestions shown"][-1] == "12,345" and rows["accepted / shown"][-1] == "19.0%"
     assert rows["latency p50"][-2:] == ["1.51", "s"]  # 1.05 ** 150 ms, with its unit
+
+
+@pytest.mark.parametrize(
+    ("where", "level", "shows_debug", "warned"),
+    [
+        ("env", "debug", True, False),
+        ("env", "Warning", False, False),
+        ("env", "loud", False, True),
+        ("flag", "debug", True, False),
+        ("flag", "verbose", False, True),
+    ],
+)
+def test_any_spelling_of_a_log_level_works_and_an_unknown_one_is_told_once(
+    fake: FakeCodestral, tmp_path: Path, where: str, level: str, shows_debug: bool, warned: bool
+) -> None:
+    messages = tmp_path / "session.lsp"
+    messages.write_bytes(
+        _frame(_INITIALIZE)
+        + _frame('{"jsonrpc":"2.0","id":2,"method":"shutdown"}')
+        + _frame('{"jsonrpc":"2.0","method":"exit"}')
+    )
+    env = server_env(fake)
+    command = [sys.executable, "-m", "fim_lsp"]
+    if where == "env":
+        env["FIM_LSP_LOG_LEVEL"] = level
+    else:
+        command += ["--log-level", level]
+    with messages.open("rb") as stdin:
+        done = subprocess.run(
+            command, env=env, stdin=stdin, capture_output=True, timeout=60, check=False
+        )
+    assert done.returncode == 0, done.stderr  # it answered initialize and shut down
+    assert "capabilities" in _answers(done.stdout)[1]
+    log = done.stderr.decode()
+    assert (" DEBUG " in log) is shows_debug, log
+    assert log.count("is no log level") == (1 if warned else 0), log
