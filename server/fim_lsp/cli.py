@@ -81,6 +81,18 @@ def _setup_logging(level: str, log_file: str | None) -> None:
     # pygls logs every message body at INFO, which would put source code in the log.
     for noisy in ("pygls", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_late_cancels_at_debug)
+
+
+def _late_cancels_at_debug(record: logging.LogRecord) -> bool:
+    """pygls warns of each $/cancelRequest for a request already answered; editors send them on
+    every key (VS Code cancels the previous request), so they belong at the debug level."""
+    if record.levelno == logging.WARNING and str(record.msg).startswith(
+        "Cancel notification for unknown message id"
+    ):
+        log.debug("$/cancelRequest for a request already answered: %s", record.args)
+        return False
+    return True
 
 
 def _serve(address: str | None) -> int:

@@ -434,3 +434,27 @@ def test_any_spelling_of_a_log_level_works_and_an_unknown_one_is_told_once(
     log = done.stderr.decode()
     assert (" DEBUG " in log) is shows_debug, log
     assert log.count("is no log level") == (1 if warned else 0), log
+
+
+def test_a_cancel_for_an_answered_request_is_no_warning(
+    fake: FakeCodestral, tmp_path: Path
+) -> None:
+    """Editors cancel on every key, mostly requests already answered: that is no warning."""
+    messages = tmp_path / "session.lsp"
+    messages.write_bytes(
+        _frame(_INITIALIZE)
+        + _frame('{"jsonrpc":"2.0","method":"initialized","params":{}}')
+        + _frame('{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}')
+        + _frame('{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":77}}')
+        + _frame('{"jsonrpc":"2.0","id":2,"method":"shutdown"}')
+        + _frame('{"jsonrpc":"2.0","method":"exit"}')
+    )
+    env = {**server_env(fake), "FIM_LSP_LOG_LEVEL": "debug"}
+    with messages.open("rb") as stdin:
+        done = subprocess.run(
+            FIM_LSP, env=env, stdin=stdin, capture_output=True, timeout=60, check=False
+        )
+    assert done.returncode == 0, done.stderr
+    log = done.stderr.decode()
+    assert "$/cancelRequest for a request already answered" in log  # seen, at debug ...
+    assert not [line for line in log.splitlines() if " WARNING " in line], log  # ... not warned
