@@ -179,7 +179,8 @@ _LANGUAGE_OF_SUFFIX = {
 
 
 def say(*parts: object, file: TextIO | None = None) -> None:
-    """Print for people: never a key or URL credentials."""
+    """Print for people: never a key or URL credentials. These commands never serve LSP, so
+    stdout is their output, not a protocol channel."""
     print(SCRUBBER(" ".join(map(str, parts))), file=file or sys.stdout)
 
 

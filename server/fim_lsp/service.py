@@ -136,13 +136,12 @@ class Service:
         task.add_done_callback(self._tasks.discard)
 
     def warm_up(self) -> None:
-        """Load what the first request needs on threads, while the editor sets up: the wire
-        protocols with httpx and TLS, the redaction patterns and the exclusions' matcher."""
+        """Load on a thread, while the editor sets up, what the first request needs beside the
+        providers (which load as the settings are applied): the redaction patterns and the
+        exclusions' matcher."""
         threading.Thread(
             target=_load, args=LOADED_AFTER_START, name="fim-lsp-load", daemon=True
         ).start()
-        if isinstance(self.providers, ProviderSource):
-            self.providers.warm_up()
 
     def apply_settings(self) -> None:
         """Recompute settings from every source and tell the user about each new problem once."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -20,24 +19,18 @@ FIRST_USE = ("httpcore", "anyio._backends._asyncio", "anyio.streams.tls")
 
 
 class ProviderSource:
-    """Builds providers for settings over one HTTP client; httpx and TLS load on first use, so
-    start-up does not pay for them (`warm_up` loads them on a thread meanwhile)."""
+    """Builds providers for settings over one HTTP client; httpx, the wire protocols and TLS load
+    when the first provider is built (at `initialized`), so the answer to `initialize` does not
+    wait for them."""
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self._environ = dict(environ)
         self._providers: Providers | None = None
-        self._warming: threading.Thread | None = None
-
-    def warm_up(self) -> None:
-        """Load the factory and build the TLS context on a thread, while the editor sets up."""
-        self._warming = threading.Thread(target=_warm_up, name="fim-lsp-warm-up", daemon=True)
-        self._warming.start()
 
     def create(self, settings: Settings) -> Provider:
         """The provider for `settings`."""
         if self._providers is None:
-            if self._warming is not None:
-                self._warming.join()  # what it has not loaded yet would be loaded twice
+            _load_first_use()
             from fim_lsp.providers.factory import Providers
 
             self._providers = Providers(self._environ)
@@ -49,7 +42,9 @@ class ProviderSource:
             await self._providers.aclose()
 
 
-def _warm_up() -> None:
+def _load_first_use() -> None:
+    """Load now what the first request would otherwise load: the factory, the TLS context and
+    httpx's transport."""
     from fim_lsp.providers.client import ssl_context
 
     importlib.import_module(FACTORY)
