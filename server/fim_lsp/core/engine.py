@@ -272,6 +272,7 @@ class Engine:
             cut.line_suffix,
             max_lines=max_lines,
             stop_at=fitting.first_line_below(around),
+            code_follows=bool(around.lines_below[:1] and around.lines_below[0].strip()),
             strip_fences=language_id not in ("markdown", "mdx"),
         )
         fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)

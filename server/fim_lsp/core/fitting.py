@@ -121,6 +121,18 @@ def same_line(line: str, other: str) -> bool:
     return bool(_norm(line)) and _norm(line) == _norm(other) and _indent(line) == _indent(other)
 
 
+_SHORT_OR_CLOSING = re.compile(r"[\W_]*|.{1,7}|(?:end|fi|done|esac)\W*")
+
+
+def rewrites(line: str, other: str) -> bool:
+    """`line` is `other` written again: the same line, or, for a line of real code, the same
+    characters with other whitespace anywhere (re-indented, spaces added or dropped)."""
+    if same_line(line, other):
+        return True
+    squeezed = "".join(line.split())
+    return not _SHORT_OR_CLOSING.fullmatch(squeezed) and squeezed == "".join(other.split())
+
+
 def _indent(line: str) -> int:
     return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
 
@@ -137,7 +149,7 @@ def cut_suffix_overlap_lines(text: str, around: Around) -> str | None:
         return text
     lines = text.split("\n")
     for index in range(1, len(lines)):
-        if same_line(lines[index], target):
+        if rewrites(lines[index], target):
             return "\n".join(lines[:index]).rstrip()
     return text
 
@@ -164,6 +176,38 @@ def cut_line_suffix_overlap(text: str, around: Around) -> str | None:
         )
         if imbalance(around.line_prefix + kept + around.line_suffix) <= before and kept.strip():
             return kept
+    return text
+
+
+def cut_at_stray_closer(text: str, around: Around) -> str | None:
+    """End the suggestion where it closes a bracket it did not open, when the text right of the
+    cursor starts with that closer: the line already has it, and what followed it in the model's
+    text is not what follows it in the file."""
+    closer = around.line_suffix.lstrip()[:1]
+    if closer not in CLOSERS:
+        return text
+    quote = _scan(around.line_prefix)[2]
+    depth = 0
+    escaped = False
+    for index, char in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in QUOTES:
+            quote = char
+        elif char in OPENERS:
+            depth += 1
+        elif char in CLOSERS:
+            if depth:
+                depth -= 1
+            elif char == closer:
+                return text[:index] if text[:index].strip() else text
+            else:
+                return text
     return text
 
 
@@ -212,17 +256,20 @@ def drop_suffix_repeat(text: str, around: Around) -> str | None:
 # ---------------------------------------------------------------------------- brackets
 
 
-def _unclosed(text: str) -> list[str]:
+def unclosed(text: str) -> list[str]:
     """Openers of `text` left open, innermost last (quotes and their contents skipped)."""
     return _scan(text)[0]
 
 
 def close_single_line_brackets(text: str, around: Around) -> str | None:
-    """A one-line suggestion must not leave a bracket open that the rest of the line does not close."""
+    """A one-line suggestion must not leave a bracket open that the rest of the line does not
+    close, unless it ends the line opening a block whose body is already below."""
     body = text.rstrip()
     if "\n" in body or _in_string(around.line_prefix + body):
         return text
-    missing = _unclosed(body)
+    if body[-1:] in OPENERS and not around.line_suffix.strip() and _body_below(body, around):
+        return text
+    missing = unclosed(body)
     if not missing:
         return text
     closers = "".join(OPENERS[opener] for opener in reversed(missing))
@@ -232,6 +279,12 @@ def close_single_line_brackets(text: str, around: Around) -> str | None:
         key=lambda k: (imbalance(line + closers[:k] + around.line_suffix), k),
     )
     return body + closers[:best]
+
+
+def _body_below(body: str, around: Around) -> bool:
+    """The first line below the cursor's is indented deeper than the line `body` completes."""
+    below = first_line_below(around)
+    return below is not None and _indent(below) > _indent(around.line_prefix + body)
 
 
 def _in_string(text: str) -> bool:
@@ -277,6 +330,7 @@ RULES: tuple[Rule, ...] = (
     fix_leading_whitespace,
     cut_suffix_overlap_lines,
     drop_looping_lines,
+    cut_at_stray_closer,
     cut_line_suffix_overlap,
     close_single_line_brackets,
     match_indentation,

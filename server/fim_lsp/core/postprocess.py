@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fim_lsp.core.fitting import FENCE, OPENER, same_line
+from fim_lsp.core.fitting import FENCE, OPENER, rewrites, unclosed
 
 SINGLE_LINE = "single-line"
 MULTI_LINE = "multi-line"
@@ -42,14 +42,20 @@ class Suggestion:
         *,
         max_lines: int,
         stop_at: str | None = None,
+        code_follows: bool = False,
         strip_fences: bool = True,
     ) -> None:
         self.mode = line_mode(line_suffix)
         self._single = self.mode == SINGLE_LINE
         self._max_lines = max_lines
         self._base = indent_width(line_prefix + line_suffix)
+        # on an empty line the suggestion brings its own indentation: its first line sets the base
+        self._base_from_text = not (line_prefix + line_suffix)
         self._opener = bool(OPENER.search(line_prefix))
         self._statement = bool(line_prefix.strip()) and not self._opener
+        # on a blank line with code right below it, a blank line in the suggestion ends it: what
+        # follows would be pushed down, not completed
+        self._fills_gap = code_follows and not (line_prefix + line_suffix).strip()
         self._strip_fences = strip_fences
         self._fenced = False
         self._stop_at = stop_at  # the first line below the cursor: rewriting it means done
@@ -100,19 +106,27 @@ class Suggestion:
             self._fenced = True  # an opening fence: drop it, the code follows
             return
         if not self._lines:  # the cursor's own line is always kept
+            if self._base_from_text and line.strip():
+                self._base = indent_width(line)
+                self._base_from_text = False
             self._lines.append(line)
             self.complete = self._single or self._counted() >= self._max_lines
             return
         if not line.strip():
             self._blank_run += 1
-            ends_here = self._blank_run >= 2 or (self._statement and self._base == 0)
+            ends_here = (
+                self._blank_run >= 2 or (self._statement and self._base == 0) or self._fills_gap
+            )
             if ends_here and any(kept.strip() for kept in self._lines):
                 self._finish()
                 return
             self._lines.append(line)
             return
         self._blank_run = 0
-        if self._stop_at is not None and same_line(line, self._stop_at):
+        if self._base_from_text:
+            self._base = indent_width(line)
+            self._base_from_text = False
+        if self._stop_at is not None and self._closes_what_is_below(line):
             self._finish()
             return
         indent = indent_width(line)
@@ -127,6 +141,19 @@ class Suggestion:
         self._lines.append(line)
         if self._counted() >= self._max_lines:
             self._finish()
+
+    def _closes_what_is_below(self, line: str) -> bool:
+        """`line` rewrites the first line below the cursor, or is that line's closer written at
+        another indentation (it closes a bracket the suggestion did not open)."""
+        assert self._stop_at is not None
+        if rewrites(line, self._stop_at):
+            return True
+        squeezed = "".join(line.split())
+        return (
+            squeezed[:1] in ")]}"
+            and squeezed == "".join(self._stop_at.split())
+            and not unclosed("\n".join(self._lines))
+        )
 
     def _counted(self) -> int:
         """Lines that count against `max_lines`: a blank cursor line (the suggestion starts below

@@ -115,9 +115,12 @@ def test_match_indentation_steps(line_prefix: str, text: str, unit: str, expecte
     [
         # the model rewrote the existing next line: cut there
         ("x = 1\n    y = compute(x)\n    return y", ("    return y",), "x = 1\n    y = compute(x)"),
-        # whitespace differences inside the line are tolerated for long lines
-        ("a\nprint( 'total:',  t )", ("print('total:', t)",), "a\nprint( 'total:',  t )"),
+        # a line of code rewritten with other whitespace anywhere is still the same line
+        ("a\nprint( 'total:',  t )", ("print('total:', t)",), "a"),
         ("a\nprint('total:',  t)", ("print('total:', t)",), "a"),
+        ("a\n      y = compute(x,z)", ("    y = compute(x, z)",), "a"),
+        # ... but a short line or a closer at another indentation may be new code
+        ("a\n  return\nb", ("return",), "a\n  return\nb"),
         # a duplicate closing brace at the same indentation
         ("\n  return 1;\n}", ("}",), "\n  return 1;"),
         # an inner closer at another indentation is not the duplicate
