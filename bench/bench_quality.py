@@ -36,8 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lsprotocol import types
 
-from fim_lsp.privacy import redaction
-
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
 from bench.lsp_driver import SERVER_COMMAND, Failure, Server
@@ -56,6 +54,7 @@ from bench.quality_cases import (
     pick_holes,
     read_source,
 )
+from fim_lsp.privacy import redaction
 
 SEED = 20261125
 CHUNK_CHARS = 4  # characters per streamed token
@@ -411,7 +410,9 @@ def environment(command: list[str]) -> list[str]:
     ]
 
 
-def report_header(notes: list[str], command: list[str], quick: bool, took: float, n: int) -> list[str]:
+def report_header(
+    notes: list[str], command: list[str], quick: bool, took: float, n: int
+) -> list[str]:
     return [
         f"## Suggestion quality: replayed overrun on real code ({'quick' if quick else 'full'} run)",
         "",

@@ -634,11 +634,12 @@ def _lexical_block(
     indent = _indent(header)
     whole = _balanced(code.rstrip()[:-1]) if code.rstrip().endswith("{") else _balanced(code)
     comment = SYNTAX[language].line_comment
-    if whole and comment not in code and "/*" not in code and _good_single(header.strip()):
-        if not header.strip().startswith(("}", "else", "elif", "elseif")):
-            found["opener_line"].append(
-                Hole("opener_line", starts[index] + indent, start, header.strip())
-            )
+    new_block = not header.strip().startswith(("}", "else", "elif", "elseif"))
+    plain = whole and comment not in code and "/*" not in code
+    if plain and new_block and _good_single(header.strip()):
+        found["opener_line"].append(
+            Hole("opener_line", starts[index] + indent, start, header.strip())
+        )
 
 
 def _text_holes(text: str, language: str, found: dict[str, list[Hole]]) -> None:
@@ -667,7 +668,9 @@ def _text_holes(text: str, language: str, found: dict[str, list[Hole]]) -> None:
             col = indent + len(marker) + words.end()
             middle = body[words.end() :]
             if _good_single(middle) and re.search(r"[A-Za-z]{2}", middle):
-                found["in_comment"].append(Hole("in_comment", base + col, base + col + len(middle), middle))
+                found["in_comment"].append(
+                    Hole("in_comment", base + col, base + col + len(middle), middle)
+                )
             continue
         k = indent
         while k < len(line):
