@@ -12,9 +12,9 @@ from typing import TextIO
 
 from fim_lsp import config
 from fim_lsp.cli import Failure
-from fim_lsp.context.languages import path_comment
 from fim_lsp.core import cursor
 from fim_lsp.core.documents import Document
+from fim_lsp.core.languages import path_comment
 from fim_lsp.core.prompting import build_request, read_stream
 from fim_lsp.privacy.scrub import SCRUBBER
 from fim_lsp.providers import ProviderError

@@ -42,7 +42,7 @@ PURE = {  # no I/O, no clock: the clock is an argument
     "core.rhythm",
     "core.backoff",
     "core.events",
-    "context.languages",
+    "core.languages",
     "privacy.exclusions",
     "privacy.redaction",
     "usage.stats",

@@ -1,1 +1,1 @@
-"""What goes to the model with the cut: the file header, related code from the workspace, languages."""
+"""What goes to the model with the cut: the file header and related code from the workspace."""

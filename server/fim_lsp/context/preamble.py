@@ -9,7 +9,8 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from fim_lsp import config
-from fim_lsp.context import languages, related
+from fim_lsp.context import related
+from fim_lsp.core import languages
 from fim_lsp.core.cursor import Cut
 from fim_lsp.core.documents import Document
 

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fim_lsp.core import languages
 from fim_lsp.core.documents import LINE_BREAK
 
 OPENERS = {"(": ")", "[": "]", "{": "}"}
@@ -144,14 +145,32 @@ def first_line_below(around: Around) -> str | None:
 
 def cut_suffix_overlap_lines(text: str, around: Around) -> str | None:
     """Stop where the suggestion starts rewriting the lines already below the cursor."""
-    target = first_line_below(around)
-    if target is None:
+    below = [line for line in around.lines_below if line.strip()]
+    if not below:
         return text
     lines = text.split("\n")
     for index in range(1, len(lines)):
-        if rewrites(lines[index], target):
+        if lines[index].strip() and (
+            rewrites(lines[index], below[0]) or _rewrites_run(lines[index:], below)
+        ):
             return "\n".join(lines[:index]).rstrip()
     return text
+
+
+def _squeezed(line: str) -> str:
+    return "".join(line.split())
+
+
+def _rewrites_run(lines: list[str], below: list[str]) -> bool:
+    """The non-blank `lines` start with two or more of the lines `below` written again, with any
+    whitespace: short lines (`done`, `end`, `'ls',`) count when their neighbours agree."""
+    said = [_squeezed(line) for line in lines if line.strip()]
+    run = 0
+    for ours, theirs in zip(said, below, strict=False):
+        if ours != _squeezed(theirs):
+            break
+        run += 1
+    return run >= 2
 
 
 def cut_line_suffix_overlap(text: str, around: Around) -> str | None:
@@ -265,7 +284,7 @@ def close_single_line_brackets(text: str, around: Around) -> str | None:
     """A one-line suggestion must not leave a bracket open that the rest of the line does not
     close, unless it ends the line opening a block whose body is already below."""
     body = text.rstrip()
-    if "\n" in body or _in_string(around.line_prefix + body):
+    if "\n" in body or _in_string(around.line_prefix + body) or in_comment(around):
         return text
     if body[-1:] in OPENERS and not around.line_suffix.strip() and _body_below(body, around):
         return text
@@ -285,6 +304,23 @@ def _body_below(body: str, around: Around) -> bool:
     """The first line below the cursor's is indented deeper than the line `body` completes."""
     below = first_line_below(around)
     return below is not None and _indent(below) > _indent(around.line_prefix + body)
+
+
+def in_comment(around: Around) -> bool:
+    """The cursor is in a comment: after the language's line comment marker (outside strings), or
+    on a line of a /* */ block."""
+    stripped = around.line_prefix.lstrip()
+    if stripped.startswith(("/*", "* ")) or stripped == "*":
+        return True
+    marker = languages.line_comment(around.language_id)
+    if not marker:
+        return False
+    start = 0
+    while (found := around.line_prefix.find(marker, start)) >= 0:
+        if not _in_string(around.line_prefix[:found]):
+            return True
+        start = found + 1
+    return False
 
 
 def _in_string(text: str) -> bool:

@@ -55,7 +55,8 @@ class Suggestion:
         self._statement = bool(line_prefix.strip()) and not self._opener
         # on a blank line with code right below it, a blank line in the suggestion ends it: what
         # follows would be pushed down, not completed
-        self._fills_gap = code_follows and not (line_prefix + line_suffix).strip()
+        self._on_blank_line = not (line_prefix + line_suffix).strip()
+        self._fills_gap = code_follows and self._on_blank_line
         self._strip_fences = strip_fences
         self._fenced = False
         self._stop_at = stop_at  # the first line below the cursor: rewriting it means done
@@ -122,7 +123,13 @@ class Suggestion:
                 return
             self._lines.append(line)
             return
+        after_blank = self._blank_run > 0
         self._blank_run = 0
+        if after_blank and self._on_blank_line and indent_width(line) <= self._base:
+            # a new paragraph at the level the suggestion started at: one paragraph at a time
+            self._lines = _without_trailing_blanks(self._lines)
+            self._finish()
+            return
         if self._base_from_text:
             self._base = indent_width(line)
             self._base_from_text = False
@@ -163,6 +170,12 @@ class Suggestion:
     def _finish(self) -> None:
         self.complete = True
         self._pending = ""
+
+
+def _without_trailing_blanks(lines: list[str]) -> list[str]:
+    while len(lines) > 1 and not lines[-1].strip():
+        lines = lines[:-1]
+    return lines
 
 
 def finish(raw: str, *, eol: str) -> str | None:

@@ -5,6 +5,7 @@ import pytest
 from fim_lsp.core.fitting import (
     Around,
     close_single_line_brackets,
+    cut_at_stray_closer,
     cut_line_suffix_overlap,
     cut_suffix_overlap_lines,
     drop_copy_of_neighbour,
@@ -255,3 +256,75 @@ def test_fit_applies_the_rules_in_order() -> None:
 def test_fit_drops_what_becomes_empty() -> None:
     assert fit("<|endoftext|>", around()) is None
     assert fit("   \n  ", around()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line_prefix", "below", "language", "expected"),
+    [
+        # a block opener whose body is already below keeps its bracket open
+        ("if (opts.diffText) {", "  ", ("    render(opts)",), "javascript", "if (opts.diffText) {"),
+        # ... also asked from column 0 of an empty line: the suggestion brings the indentation
+        ("  if (x) {", "", ("    y()",), "javascript", "  if (x) {"),
+        # no body below (the next line is not deeper): the bracket is closed
+        ("if (x) {", "  ", ("  y()",), "javascript", "if (x) {}"),
+        # brackets in a comment's text are prose, not code
+        (
+            "hosted shortcut (lockfile URL",
+            "  // derived ",
+            (),
+            "javascript",
+            "hosted shortcut (lockfile URL",
+        ),
+        ("see f(x", "# note: ", (), "python", "see f(x"),
+        ("f(x", " * see ", (), "c", "f(x"),
+        # a marker inside a string is not a comment
+        ("f(x", 'print("# ", ', (), "python", "f(x)"),
+    ],
+)
+def test_close_single_line_brackets_in_context(
+    text: str, line_prefix: str, below: tuple[str, ...], language: str, expected: str
+) -> None:
+    got = close_single_line_brackets(text, around(line_prefix, below=below, language=language))
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "line_prefix", "line_suffix", "expected"),
+    [
+        # the line already has the ")": what the model wrote after its own ")" does not follow it
+        ("this.#name).then(done);", "    resolve(", ")", "this.#name"),
+        ("response).json()", "x = f(", ");", "response"),
+        # closers the suggestion opened itself are kept
+        ("g(a), b", "f(", ")", "g(a), b"),
+        ("[1, 2]", "f(", ")", "[1, 2]"),
+        # a closer inside a string is text
+        ("'a)b'", "f(", ")", "'a)b'"),
+        # the first stray closer is another kind: not ours to judge
+        ("a] + b)", "f(", ")", "a] + b)"),
+        # the line does not continue with a closer
+        ("a).b", "f(", "", "a).b"),
+        # only a closer: kept (an empty suggestion would say nothing)
+        (")", "f(", ")", ")"),
+    ],
+)
+def test_cut_at_stray_closer(text: str, line_prefix: str, line_suffix: str, expected: str) -> None:
+    got = cut_at_stray_closer(text, around(line_prefix, line_suffix, language="javascript"))
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "below", "expected"),
+    [
+        # short lines rewritten with other indentation count when two agree in a row
+        ("  found=1\n    fi\n  }", ("  fi", "}"), "  found=1"),
+        ("x\n      'ls',\n      'prune',", ("    'ls',", "    'prune',", "  ]"), "x"),
+        # one short line alone may be new code
+        ("x\n    fi", ("  fi", "done"), "x\n    fi"),
+        # two lines that match only the first line below are not a rewrite
+        ("x\n  end\n  end", ("end", "return y"), "x\n  end\n  end"),
+    ],
+)
+def test_cut_suffix_overlap_lines_short_runs(
+    text: str, below: tuple[str, ...], expected: str
+) -> None:
+    assert cut_suffix_overlap_lines(text, around(below=below)) == expected

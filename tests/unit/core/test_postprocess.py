@@ -116,3 +116,41 @@ def test_text_so_far_grows_with_the_stream() -> None:
 )
 def test_finish(raw: str, eol: str, text: str | None) -> None:
     assert finish(raw, eol=eol) == text
+
+
+def _streamed(raw: str, line_prefix: str, **options: object) -> str:
+    suggestion = Suggestion(line_prefix, "", max_lines=12, **options)  # type: ignore[arg-type]
+    for start in range(0, len(raw), 3):
+        if suggestion.feed(raw[start : start + 3]):
+            break
+    return suggestion.end()
+
+
+@pytest.mark.parametrize(
+    ("raw", "line_prefix", "options", "kept"),
+    [
+        # on an empty line the first line's indentation is the level: a shallower line ends it
+        ("    x = 1\n\n  def extra():\n    pass", "", {}, "    x = 1"),
+        ("    x = 1\n  y = 2", "", {}, "    x = 1"),
+        # a new paragraph at the level the suggestion started at ends it ...
+        ("x = 1\n\ndef extra(v):\n    return v", "", {}, "x = 1"),
+        ("  a()\n\n  b()", "  ", {}, "  a()"),
+        # ... a deeper line after a blank line is the same paragraph
+        ("def f():\n    a = 1\n\n    return a", "", {}, "def f():\n    a = 1\n\n    return a"),
+        # with code right below the cursor's blank line, any blank line ends the suggestion
+        ("a = 1\nb = 2\n\n    c()", "", {"code_follows": True}, "a = 1\nb = 2"),
+        # the closer of what is below, written at another indentation, is not ours to insert
+        ("\n    a()\n    }\n  }", "  if (x) {", {"stop_at": "  }"}, "\n    a()"),
+        # ... but a closer of a bracket the suggestion opened is kept
+        (
+            "\n    if (y) {\n      a()\n    }\n  }",
+            "  if (x) {",
+            {"stop_at": "  }"},
+            "\n    if (y) {\n      a()\n    }",
+        ),
+    ],
+)
+def test_where_a_suggestion_ends_in_context(
+    raw: str, line_prefix: str, options: dict[str, object], kept: str
+) -> None:
+    assert _streamed(raw, line_prefix, **options) == kept

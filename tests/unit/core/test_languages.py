@@ -2,7 +2,7 @@
 
 import pytest
 
-from fim_lsp.context.languages import path_comment
+from fim_lsp.core.languages import path_comment
 
 
 @pytest.mark.parametrize(

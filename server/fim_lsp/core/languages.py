@@ -1,4 +1,4 @@
-"""What the server knows of languages: how each writes a line comment, for the file-path header."""
+"""How each language writes a line comment, for file-path headers and the fitting rules."""
 
 from __future__ import annotations
 
