@@ -1,29 +1,38 @@
-"""Benchmark: how well fim-lsp's post-processing fits replayed model text to real code.
+"""Benchmark: how well fim-lsp's post-processing fits model text to real code it was never tuned on.
 
-Run: .venv/bin/python bench/bench_quality.py [--quick] [--examples K]
+Run: .venv/bin/python bench/bench_quality.py [--quick] [--split dev|heldout|both] [--examples K]
 
-Cuts fill-in-the-middle holes out of real source files available offline (the Python standard
-library, npm's JavaScript, Neovim's Lua runtime; see bench/quality_cases.py for the exact hole
-definitions), and has a fake Codestral on 127.0.0.1 replay, for each hole, the true middle
-followed by a seeded kind of model-like overrun. The real server (``python -m fim_lsp --stdio``)
+Cuts fill-in-the-middle holes out of the pinned corpora in bench/corpus (eight languages; `dev`
+to develop the fitting rules on, `heldout` from other projects, only reported; see
+bench/corpus/SOURCES.md and bench/quality_cases.py for the exact hole and overrun kinds), and has
+a fake Codestral on 127.0.0.1 replay, for each hole, the true middle followed by a seeded kind of
+model-like overrun. The real server (``python -m fim_lsp --stdio``, prefetch and adaptation off)
 is driven over stdio with pygls' LanguageClient: one didOpen per file, then per case a didChange
 that removes the middle, an ``Invoked`` inlineCompletion at the cursor, and a didChange that puts
 the middle back. The suggestion's insertText is compared with the true middle, next to the raw
 replayed text (what a client without post-processing would show) as the baseline. Prints a
 markdown report for BENCHMARKS.md; exits 1 if a request fails, the server dies, or a replay
-request matches no case. ``--quick`` takes a few seconds; the full run about a minute or two.
+request matches no case (the report's FAILURES section says which). ``--quick`` takes one file
+per language and corpus (seconds); the full run about a minute.
+
+With ``--provider NAME`` (and ``--base-url``, ``--model``, ``--limit``) the same cases go to a
+real provider instead, e.g. Codestral with MISTRAL_API_KEY set or a local llama-server, and the
+report puts the model's raw text (``fim-lsp complete --raw``) beside what the server shows.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import platform
 import random
 import shlex
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -525,11 +534,13 @@ async def run(arguments: argparse.Namespace) -> int:
     if not cases:
         print("no cases could be built", file=sys.stderr)
         return 1
+    command = shlex.split(arguments.server_command) if arguments.server_command else None
+    command = command or list(SERVER_COMMAND)
+    if arguments.provider:
+        return await run_provider(arguments, files, notes, command, wall)
     print(f"  {len(cases)} cases in {len(files)} files", file=sys.stderr, flush=True)
     replay = Replay(files)
     failures: list[str] = []
-    command = shlex.split(arguments.server_command) if arguments.server_command else None
-    command = command or list(SERVER_COMMAND)
     server: QualityServer | None = None
     with FakeCodestral(completion=replay, chunk_chars=CHUNK_CHARS) as fake:
         # one request per case: no prefetch after an accept, no adaptation to earlier cases
@@ -574,6 +585,106 @@ async def run(arguments: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# --------------------------------------------------------------------------- a real provider
+
+
+def provider_env(arguments: argparse.Namespace) -> dict[str, str]:
+    """This environment (its keys included) without FIM_LSP_* settings, set for the provider."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIM_LSP_")}
+    env.update(
+        FIM_LSP_PROVIDER=arguments.provider,
+        FIM_LSP_PREFETCH="false",
+        FIM_LSP_ADAPT_TO_USAGE="false",
+        FIM_LSP_STATS_FILE="",
+    )
+    if arguments.model:
+        env["FIM_LSP_MODEL"] = arguments.model
+    if arguments.base_url:
+        env["FIM_LSP_BASE_URL"] = arguments.base_url
+    return env
+
+
+def raw_answer(case: Case, env: dict[str, str], folder: Path) -> str:
+    """The provider's own text for `case`: `fim-lsp complete --raw` on the file with the hole."""
+    path = folder / f"case{case.id}{SYNTAX[case.language].extensions[0] or '.sh'}"
+    path.write_text(case.prefix + case.suffix, encoding="utf-8")
+    line = case.prefix.count("\n") + 1
+    column = len(case.line_prefix) + 1
+    done = subprocess.run(
+        [sys.executable, "-m", "fim_lsp", "complete", "--raw", f"{path}:{line}:{column}"],
+        env=env,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise Failure(f"fim-lsp complete --raw failed for case {case.id}: {done.stderr.strip()}")
+    return done.stdout.removesuffix("\n")
+
+
+async def run_provider(
+    arguments: argparse.Namespace,
+    files: list[FileCases],
+    notes: list[str],
+    command: list[str],
+    wall: float,
+) -> int:
+    """The same cases asked of a real provider: its raw text beside what the server shows."""
+    chosen: list[FileCases] = []
+    for split in arguments.split:
+        pool = [case for file in files if file.split == split for case in file.cases]
+        keep = {case.id for case in random.Random(f"{SEED}:{split}").sample(
+            pool, min(arguments.limit, len(pool))
+        )}  # fmt: skip
+        for file in files:
+            if file.split == split and (kept := [c for c in file.cases if c.id in keep]):
+                chosen.append(dataclasses.replace(file, cases=kept))
+    cases = [case for file in chosen for case in file.cases]
+    print(f"  {len(cases)} cases, asking {arguments.provider}", file=sys.stderr, flush=True)
+    env = provider_env(arguments)
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            for case in cases:
+                case.raw = raw_answer(case, env, Path(folder))
+            server = await drive(chosen, env, command)
+        except Failure as failure:
+            failures.append(str(failure))
+        else:
+            if problem := await _stop(server):
+                failures.append(problem)
+    took = time.perf_counter() - wall
+    splits = grouped(cases, lambda c: _split_of[c.id], SPLITS)
+    lines = [
+        f"## Suggestion quality against {arguments.provider} (real model)",
+        "",
+        *environment(command),
+        f"- Provider `{arguments.provider}`, model `{arguments.model or 'default'}`; "
+        f"{len(cases)} cases (seeded sample of at most {arguments.limit} per corpus); "
+        f"run time {took:.0f} s.",
+        "- **raw**: `fim-lsp complete --raw` for the case (the model's own text); **shown**: "
+        "what the server's inline completion shows. They are two requests: a model that "
+        "samples may answer them differently.",
+        "",
+        *notes,
+        "",
+        *table("corpus", splits),
+        "",
+    ]
+    for split, group in splits:
+        lines += [f"### `{split}`: per language", "", *table("language", grouped(
+            group, lambda c: c.language, LANGUAGES
+        )), ""]  # fmt: skip
+    if arguments.dump:
+        write_dump(Path(arguments.dump), cases)
+    if failures:
+        lines += ["### FAILURES", "", *(f"- {f}" for f in failures), ""]
+    print("\n".join(lines))
+    return 1 if failures else 0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a few files per language")
@@ -591,6 +702,17 @@ def main() -> None:
         "--server-command",
         metavar="CMD",
         help="start the server with this command line instead (for A/B runs)",
+    )
+    parser.add_argument(
+        "--provider",
+        metavar="NAME",
+        help="ask a real provider instead of the replay (mistral, codestral, ollama, llamacpp, "
+        "openai; its key from the environment), e.g. a local llama-server with --base-url",
+    )
+    parser.add_argument("--model", help="with --provider: the model to ask")
+    parser.add_argument("--base-url", help="with --provider: where the provider listens")
+    parser.add_argument(
+        "--limit", type=int, default=150, help="with --provider: cases per corpus (default 150)"
     )
     arguments = parser.parse_args()
     arguments.split = list(SPLITS) if arguments.split == "both" else [arguments.split]

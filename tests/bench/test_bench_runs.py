@@ -29,11 +29,15 @@ def test_document_benchmark_runs() -> None:
 
 def test_quality_benchmark_runs() -> None:
     done = _run("bench/bench_quality.py", "--quick")
-    assert done.returncode == 0, done.stderr[-2000:]
-    for table in ("### Overall", "### Per language", "### Per hole kind", "### Per overrun kind"):
-        assert table in done.stdout
-    assert "| python |" in done.stdout
-    assert "| block_body |" in done.stdout
+    failures = done.stdout.partition("### FAILURES")[2]
+    assert done.returncode == 0, (failures or done.stdout[-2000:]) + done.stderr[-2000:]
+    assert "| dev |" in done.stdout and "| heldout |" in done.stdout
+    for split in ("dev", "heldout"):
+        for table in ("per language", "per hole kind", "per overrun kind"):
+            assert f"### `{split}`: {table}" in done.stdout
+    for language in ("python", "javascript", "typescript", "lua", "c", "shell", "go", "rust"):
+        assert f"| {language} |" in done.stdout
+    assert "| block_body |" in done.stdout and "| opener_line |" in done.stdout
 
 
 def test_soak_benchmark_passes() -> None:
