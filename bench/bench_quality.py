@@ -411,7 +411,7 @@ def environment(command: list[str]) -> list[str]:
         "prefixTokens 1800, suffixTokens 600), driven over stdio by pygls' LanguageClient (utf-16 positions); "
         f"the fake Codestral on 127.0.0.1 streams {CHUNK_CHARS} characters per token and "
         "honours the request's `stop` (the server sends `\\n` as a stop for mid-line holes).",
-        "- Each file is opened once under a neutral name (`file:///bench-quality/<language>/"
+        "- Each file is opened once under a neutral name (`file:///bench-quality/<corpus>/<language>/"
         "fNNN.<ext>`, so no file is excluded by name); per case, a didChange removes the middle, "
         "an `Invoked` inlineCompletion asks at the cursor, and a didChange puts the middle back. "
         "No two cases share the first 200 characters after the cursor, so the server's cache "
