@@ -36,7 +36,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     complete = commands.add_parser(
         "complete",
-        help="print the completion at FILE:LINE:COL (1-based), a line at a time as it streams",
+        help="print the suggestion an editor would show at FILE:LINE:COL (1-based)",
+        description="Ask the provider for the completion at FILE:LINE:COL (1-based; the column "
+        "counts characters) and print the suggestion an editor would show there: the model's "
+        "answer cut where the suggestion is complete (the stream is closed then) and fitted to "
+        "the code around the cursor. When nothing of the answer is left to show, one line on "
+        "stderr says so.",
+        epilog="exit status: 0 when the provider answered (even with nothing to show), 1 when "
+        "the input is bad or the provider could not be asked or failed, 2 for bad arguments.",
+    )
+    complete.add_argument(
+        "--raw",
+        action="store_true",
+        help="print the model's text unchanged instead, a line at a time as it streams",
     )
     complete.add_argument("where", metavar="FILE:LINE:COL")
     commands.add_parser("check", help="validate settings and key, and reach the provider")
@@ -121,7 +133,11 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(arguments.tcp)
         from fim_lsp import cli_commands  # what only the other commands need loads here
 
-        cli_commands.run(arguments.command, getattr(arguments, "where", None))
+        cli_commands.run(
+            arguments.command,
+            getattr(arguments, "where", None),
+            raw=getattr(arguments, "raw", False),
+        )
     except Failure as failure:
         print(SCRUBBER(f"fim-lsp: {failure}"), file=sys.stderr)
         return 1

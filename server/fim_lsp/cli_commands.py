@@ -14,21 +14,22 @@ from fim_lsp import config
 from fim_lsp.cli import Failure
 from fim_lsp.core import cursor
 from fim_lsp.core.documents import Document
+from fim_lsp.core.engine import reader_for, shown
 from fim_lsp.core.languages import path_comment
-from fim_lsp.core.prompting import build_request, read_stream
+from fim_lsp.core.prompting import around_of, ask, build_request, read_stream
 from fim_lsp.privacy.scrub import SCRUBBER
 from fim_lsp.providers import ProviderError
 from fim_lsp.providers.catalog import KEY_REQUIRED, KEY_VARIABLES, key_values
-from fim_lsp.service import redacted
+from fim_lsp.service import redacted, unshowable
 from fim_lsp.usage import stats, stats_store
 from fim_lsp.usage.adaptation import judged
 
 
-def run(command: str, where: str | None = None) -> None:
+def run(command: str, where: str | None = None, *, raw: bool = False) -> None:
     """Run `command` (complete, check or stats); raises Failure with a one-line reason."""
     if command == "complete":
         assert where is not None
-        asyncio.run(_complete(where))
+        asyncio.run(_complete(where, raw=raw))
     elif command == "check":
         asyncio.run(_check())
     else:
@@ -54,7 +55,9 @@ def _parse_where(where: str) -> tuple[Path, int, int]:
     return Path(path), line_number - 1, column_number - 1
 
 
-async def _complete(where: str) -> None:
+async def _complete(where: str, *, raw: bool) -> None:
+    """Print the suggestion the editor would show at `where`, or with `raw` the model's text as
+    it streams."""
     from fim_lsp.providers.client import HttpClients  # httpx loads only for the commands that send
     from fim_lsp.providers.factory import create_provider
 
@@ -74,26 +77,40 @@ async def _complete(where: str) -> None:
         prefix_chars=config.chars(settings.prefix_tokens),
         suffix_chars=config.chars(settings.suffix_tokens),
     )
+    file = path.resolve()
+    language_id = _language_of(file)
     header = ""
     if settings.file_header:
-        file = path.resolve()
         inside = file.is_relative_to(Path.cwd())
         header = path_comment(
-            _language_of(file), str(file.relative_to(Path.cwd())) if inside else file.name
+            language_id, str(file.relative_to(Path.cwd())) if inside else file.name
         )
+    around = around_of(snapshot, language_id)
+    out = _ScrubbedStream()
     http = HttpClients(settings.connect_timeout_ms)
     try:
         provider = create_provider(settings, os.environ, http)
-        request = build_request(settings, snapshot, header)
-        out = _ScrubbedStream()
+        request, max_lines, _ = ask(settings, provider, snapshot, one_line=False)
+        request = dataclasses.replace(request, prompt=header + request.prompt)
         if settings.redact_secrets:
             request, _ = redacted(request, key_values(os.environ))
+        suggestion = reader_for(snapshot, around, max_lines=max_lines)
         try:
-            await read_stream(provider, request, settings, out.write)
+            await read_stream(provider, request, settings, out.write if raw else suggestion.feed)
         except ProviderError as error:
             raise Failure(error.message) from None
     finally:
         await http.aclose()
+    if not raw:
+        offered = shown(suggestion, around, eol=snapshot.eol)
+        if offered is None or unshowable(offered):
+            say(
+                "fim-lsp: nothing to show: the editor would drop all of the model's answer here "
+                "(--raw prints it)",
+                file=sys.stderr,
+            )
+            return
+        out.write(offered)
     out.close()
 
 

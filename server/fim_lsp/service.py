@@ -121,7 +121,7 @@ class Service:
             show=self.editor.warn,
             on_status=self.editor.send_status,
             adapt=self.adaptation,
-            refuse=_unshowable,
+            refuse=unshowable,
         )
         self.engine.observe(lambda event: self.stats.record(event, stats_store.today()))
         self.engine.observe(self.inspector.observe)
@@ -454,7 +454,7 @@ def _load(*modules: str) -> None:
         importlib.import_module(module)
 
 
-def _unshowable(text: str) -> bool:
+def unshowable(text: str) -> bool:
     """A suggestion never shown: it copies a redaction placeholder, or holds a key."""
     return PLACEHOLDER in text or SCRUBBER.holds_a_secret(text)
 

@@ -74,6 +74,75 @@ def test_complete_reports_a_provider_failure(fake: FakeCodestral, source: Path) 
     assert "fake-wrong-key" not in done.stdout + done.stderr
 
 
+FITTED_ANSWERS = [
+    pytest.param(
+        "2:8",
+        "urn a + b\n\nprint(add(1, 2))\nprint(add(3, 4))\n",
+        "urn a + b\n",
+        id="the lines below repeated",
+    ),
+    pytest.param("2:8", "```python\nurn a + b\n```\n", "urn a + b\n", id="a markdown fence"),
+    pytest.param("4:12", "1, 2))", "1\n", id="the rest of the line repeated"),
+]
+
+
+@pytest.mark.parametrize(("where", "answer", "shown"), FITTED_ANSWERS)
+def test_complete_prints_what_the_editor_would_show(
+    fake: FakeCodestral, source: Path, where: str, answer: str, shown: str
+) -> None:
+    fake.completion = answer
+    done = run(["complete", f"{source}:{where}"], server_env(fake))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == shown, "complete must print the fitted suggestion, not the raw answer"
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize(("where", "answer", "shown"), FITTED_ANSWERS)
+def test_complete_raw_prints_the_answer_unchanged(
+    fake: FakeCodestral, source: Path, where: str, answer: str, shown: str
+) -> None:
+    fake.completion = answer
+    done = run(["complete", "--raw", f"{source}:{where}"], server_env(fake))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == answer + "\n", "--raw must print the model's text as it came"
+
+
+def test_complete_says_once_when_nothing_is_left_to_show(fake: FakeCodestral, source: Path) -> None:
+    fake.completion = "\nprint(add(1, 2))\n"  # only the code already below the cursor
+    done = run(["complete", f"{source}:2:8"], server_env(fake))
+    assert done.returncode == 0, (
+        "the provider answered: that is a success, even with nothing to show"
+    )
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "nothing to show" in done.stderr, done.stderr
+    assert "--raw" in done.stderr, "the message should say how to see the model's answer"
+
+
+def test_complete_closes_the_stream_once_the_suggestion_is_complete(
+    fake: FakeCodestral, source: Path
+) -> None:
+    fake.completion = "urn a + b\n\nprint(add(1, 2))\n" + "# and on and on\n" * 50
+    fake.hold_after(12)  # past the line below the cursor: the editor's suggestion is complete
+    command = subprocess.Popen(
+        [*FIM_LSP, "complete", f"{source}:2:8"],
+        env=server_env(fake),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        stdout, stderr = command.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        command.kill()
+        command.communicate()
+        pytest.fail("complete waited for the rest of the stream after its suggestion was complete")
+    finally:
+        fake.release()
+    assert command.returncode == 0, f"complete waited for the rest of the stream: {stderr}"
+    assert stdout == "urn a + b\n"
+    assert fake.wait_for_disconnect(timeout=30), "the HTTP stream should have been closed early"
+
+
 def test_check_reports_ready(fake: FakeCodestral) -> None:
     done = run(["check"], server_env(fake))
     assert done.returncode == 0, done.stderr

@@ -50,6 +50,25 @@ class Adaptation:
     reason: str = ""
 
 
+def reader_for(cut: Cut, around: fitting.Around, *, max_lines: int) -> postprocess.Suggestion:
+    """The reader a stream for `cut` is fed into: it keeps what fits and says when it is complete."""
+    return postprocess.Suggestion(
+        cut.line_prefix,
+        cut.line_suffix,
+        max_lines=max_lines,
+        stop_at=fitting.first_line_below(around),
+        code_follows=bool(around.lines_below[:1] and around.lines_below[0].strip()),
+        strip_fences=around.language_id not in ("markdown", "mdx"),
+    )
+
+
+def shown(suggestion: postprocess.Suggestion, around: fitting.Around, *, eol: str) -> str | None:
+    """What the user is offered of a stream `suggestion` has read: its kept text, fitted and
+    finished; None when nothing worth showing is left."""
+    fitted = fitting.fit(suggestion.end(), around)
+    return postprocess.finish(fitted or "", eol=eol)
+
+
 def _as_is(request: FimRequest) -> FimRequest:
     return request
 
@@ -267,14 +286,7 @@ class Engine:
     ) -> Fetch:
         """Stream the answer to `request` (as `prepare` makes it) for the document `state`."""
         around = around_of(cut, language_id)
-        suggestion = postprocess.Suggestion(
-            cut.line_prefix,
-            cut.line_suffix,
-            max_lines=max_lines,
-            stop_at=fitting.first_line_below(around),
-            code_follows=bool(around.lines_below[:1] and around.lines_below[0].strip()),
-            strip_fences=language_id not in ("markdown", "mdx"),
-        )
+        suggestion = reader_for(cut, around, max_lines=max_lines)
         fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)
         fetch.task = asyncio.create_task(self._fetch(fetch, prepare(request)))
         state.fetch = fetch
@@ -304,8 +316,7 @@ class Engine:
         if stopped_early:
             self.counters.early_stops += 1
         self.reporter.succeeded()
-        fitted = fitting.fit(fetch.suggestion.end(), fetch.around)
-        text = postprocess.finish(fitted or "", eol=fetch.eol)
+        text = shown(fetch.suggestion, fetch.around, eol=fetch.eol)
         if text is not None and self._refuse(text):
             text = None
         milliseconds = round((self._clock() - started) * 1000, 1)
