@@ -86,3 +86,33 @@ def test_startup_benchmark_runs() -> None:
     ]
     assert rows[0] == "server"
     assert {"bare pygls server (baseline)", "fim-lsp, `python -m fim_lsp`"} <= set(rows[1:])
+
+
+def test_quality_benchmark_asks_a_real_provider() -> None:
+    """--provider through a llama-server (the fake on 127.0.0.1, answering every case exactly):
+    the raw and the shown text are both reported, and both are exact."""
+    from bench.bench_quality import QUICK, Replay, build
+    from bench.fakes.llamacpp import FakeLlamaCpp
+
+    files, _ = build(QUICK, "heldout")
+    for file in files:
+        for case in file.cases:
+            case.raw = case.middle
+    with FakeLlamaCpp(completion=Replay(files)) as fake:
+        done = _run(
+            "bench/bench_quality.py",
+            "--quick",
+            "--split=heldout",
+            "--provider=llamacpp",
+            f"--base-url={fake.base_url}",
+            f"--model={fake.MODEL}",
+            "--limit=6",
+        )
+        asked = len([r for r in fake.requests if r.path == "/infill"])
+    failures = done.stdout.partition("### FAILURES")[2]
+    assert done.returncode == 0, (failures or done.stdout[-2000:]) + done.stderr[-2000:]
+    [row] = [line for line in done.stdout.splitlines() if line.startswith("| heldout |")]
+    cells = [cell.strip() for cell in row.split("|")[1:-1]]
+    assert cells[1] == "6", row
+    assert cells[2] == "**100.0%**" and cells[6] == "100.0%", f"shown and raw exact: {row}"
+    assert asked == 12, f"one raw and one shown request per case, got {asked}"
