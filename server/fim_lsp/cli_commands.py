@@ -15,6 +15,7 @@ from fim_lsp.cli import Failure
 from fim_lsp.core import cursor
 from fim_lsp.core.documents import Document
 from fim_lsp.core.engine import reader_for, shown
+from fim_lsp.core.health import missing_now
 from fim_lsp.core.languages import path_comment
 from fim_lsp.core.prompting import around_of, ask, build_request, read_stream
 from fim_lsp.privacy.scrub import SCRUBBER
@@ -140,6 +141,8 @@ async def _check() -> None:
             say(f"setting:  {problem}")
         provider = build(choice, settings, os.environ, http)
         say(f"address:  {provider.host}")
+        if (lacking := missing_now(provider)) is not None:  # what the server's status says
+            raise Failure(lacking.message)
         request = dataclasses.replace(
             build_request(settings, _probe_cut()),
             max_tokens=8,

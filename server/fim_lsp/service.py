@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from fim_lsp import __version__, config
 from fim_lsp.context import preamble, related
-from fim_lsp.core import cursor
+from fim_lsp.core import cursor, health
 from fim_lsp.core.documents import LINE_BREAK, Document, DocumentStore, Position, column
 from fim_lsp.core.engine import Adaptation, Engine
 from fim_lsp.core.notices import Notices, Status
@@ -53,16 +53,20 @@ class Editor(Protocol):
 
 
 class _Scrubbed:
-    """The editor, told nothing that holds a key or URL credentials."""
+    """The editor, told nothing that holds a key or URL credentials, and no status twice in a row."""
 
     def __init__(self, editor: Editor) -> None:
         self._editor = editor
+        self._status: Status | None = None
 
     def warn(self, message: str) -> None:
         self._editor.warn(SCRUBBER(message))
 
     def send_status(self, status: Status) -> None:
-        self._editor.send_status(dataclasses.replace(status, message=SCRUBBER(status.message)))
+        status = dataclasses.replace(status, message=SCRUBBER(status.message))
+        if status != self._status:
+            self._status = status
+            self._editor.send_status(status)
 
     def workspace_roots(self) -> list[str]:
         return self._editor.workspace_roots()
@@ -150,13 +154,26 @@ class Service:
             log.warning("%s", problem)
             if self.notices.should_show(problem, asyncio.get_running_loop().time()):
                 self.editor.warn(f"fim-lsp: {problem}")
-        self.engine.configure(settings, self.providers.create(settings))
+        provider = self.providers.create(settings)
+        self.engine.configure(settings, provider)
         log.info(
             "provider %s, model %s, context %d tokens",
             settings.provider,
             settings.model,
             settings.prefix_tokens + settings.suffix_tokens,
         )
+        if health.chooses(provider):  # a probe: never in the way of an answer
+            self.engine.reporter.looking()
+            self.background(self._tell_what_is_missing(provider))
+        else:  # known at once, so the status at start already says it
+            self.engine.reporter.set_up(health.missing_now(provider), provider.name)
+
+    async def _tell_what_is_missing(self, provider: Provider) -> None:
+        """Tell the user what `provider` lacks (a key, a local model), once, before anything is
+        asked of it; or that it lacks nothing any more."""
+        problem = await health.missing(provider)
+        if provider is self.engine.provider:  # else newer settings have their own answer
+            self.engine.reporter.set_up(problem, provider.name)
 
     def adaptation(self) -> Adaptation:
         """What the statistics say automatic requests should do; logged when it changes."""

@@ -334,6 +334,27 @@ async def test_related_code_from_other_open_files_leads_the_prompt(
     )
 
 
+async def test_a_definition_cut_by_chunk_borders_arrives_whole_under_one_header(
+    start: Start, fake: FakeCodestral
+) -> None:
+    client = await start(initialization_options={"extraContextTokens": 600})
+    header = "def compute_invoice(\n    customer,\n    items,\n    tax_rate,\n):\n"
+    body = "    total = sum(item.price for item in items)\n    return total * tax_rate\n"
+    notes = "".join(f"# invoice note {n}\n" for n in range(13))
+    ends = "".join(f"# invoice end {n}\n" for n in range(12))
+    billing = open_document(client, notes + "\n" + header + body + ends, uri="file:///p/billing.py")
+    change(client, billing, 2, "", (17, 12), (17, 12))  # an edit inside the definition's header
+    uri = open_document(client, "invoice = compute_invoice(customer, items, \n")
+    await inline(client, uri, 0, 43)
+    prompt = fake.last_body()["prompt"]
+    assert prompt.count("# from billing.py:") == 1, prompt
+    commented = "".join(f"# {line}".rstrip() + "\n" for line in (header + body).splitlines())
+    assert commented in prompt, f"the definition arrived cut:\n{prompt}"
+    sent = [line for line in prompt.splitlines() if line.startswith("# # invoice ")]
+    assert len(sent) == len(set(sent)), "a line was sent twice"
+    assert prompt.endswith("\ninvoice = compute_invoice(customer, items, ")
+
+
 async def test_related_code_can_be_turned_off(start: Start, fake: FakeCodestral) -> None:
     client = await start(initialization_options={"extraContextTokens": 0})
     open_document(client, "def compute_invoice(customer, items):\n", uri="file:///p/billing.py")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 from fim_lsp.providers import FimRequest, ProviderError
 
@@ -70,14 +71,17 @@ class FakeProvider:
         self.streams: list[FakeStream] = []
         self.reply = reply
 
-    def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+    async def stream(self, request: FimRequest) -> AsyncGenerator[str, None]:
+        """Like a real provider's: nothing happens until the stream is read."""
         stream = FakeStream(request, asyncio.get_running_loop().time())
         self.streams.append(stream)
         if isinstance(self.reply, str):
             stream.finish(self.reply)
         elif self.reply is not None:
             stream.fail(self.reply)
-        return stream.deltas()
+        async with aclosing(stream.deltas()) as deltas:
+            async for delta in deltas:
+                yield delta
 
     @property
     def last(self) -> FakeStream:

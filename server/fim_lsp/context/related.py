@@ -20,11 +20,19 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """A few consecutive lines of a file."""
+    """A few consecutive lines of a file: `text` holds them from `first_line` on, without the
+    blank ones at the end; `lines` counts them all (0: as many as `text` has)."""
 
     path: str
     first_line: int
     text: str
+    lines: int = 0
+    uri: str = ""  # the file they come from, when `path` (a name to show) may not tell it
+
+    def texts(self) -> list[str]:
+        """Each line of the chunk, blank ones at its end included."""
+        texts = self.text.rstrip("\n").split("\n") if self.text else []
+        return texts + [""] * (self.lines - len(texts))
 
 
 def words(text: str) -> frozenset[str]:
@@ -44,7 +52,8 @@ def chunk_at(document: Document, line: int, path: str) -> Chunk:
     first = max(0, min(line - CHUNK_LINES // 2, document.line_count - CHUNK_LINES))
     last = min(document.line_count, first + CHUNK_LINES)
     text = "".join(document.line(index)[:MAX_LINE_CHARS] + "\n" for index in range(first, last))
-    return Chunk(path, first, text.rstrip("\n") + "\n" if text.strip() else "")
+    text = text.rstrip("\n") + "\n" if text.strip() else ""
+    return Chunk(path, first, text, last - first, document.uri)
 
 
 def chunks_of(document: Document, path: str) -> Iterable[Chunk]:
@@ -80,7 +89,11 @@ class RecentEdits:
 
 
 def choose(query: str, candidates: Iterable[Chunk], budget_chars: int) -> list[Chunk]:
-    """The candidates most like `query`, best first, that fit in `budget_chars` together."""
+    """The candidates most like `query`, best first, that fit in `budget_chars` together.
+
+    Chunks of one file that overlap or touch become one block: one header, each line once, in
+    the file's order; it costs what it adds, so the room a merge saves goes to more code.
+    """
     wanted = words(query)
     scored = []
     seen: set[str] = set()
@@ -92,14 +105,62 @@ def choose(query: str, candidates: Iterable[Chunk], budget_chars: int) -> list[C
         if score >= MIN_SIMILARITY:
             scored.append((score, chunk))
     scored.sort(key=lambda pair: -pair[0])
-    chosen: list[Chunk] = []
-    used = 0
+    picked = _Picked(budget_chars)
     for _, chunk in scored:
-        if used + len(chunk.text) + len(chunk.path) + 16 > budget_chars:
-            continue
-        chosen.append(chunk)
-        used += len(chunk.text) + len(chunk.path) + 16
-    return chosen
+        picked.add(chunk)
+    return picked.blocks()
+
+
+def _header_chars(path: str) -> int:
+    """What a block's `from path:` line costs in the budget."""
+    return len(path) + 16
+
+
+class _Picked:
+    """The lines picked so far, by file, and what they cost sent as blocks."""
+
+    def __init__(self, budget_chars: int) -> None:
+        self._budget = budget_chars
+        self._used = 0
+        self._taken = 0  # chunks taken: the rank of the next, best first
+        # file -> (its first chunk, line number -> (text, rank of the chunk that brought it))
+        self._files: dict[str, tuple[Chunk, dict[int, tuple[str, int]]]] = {}
+
+    def add(self, chunk: Chunk) -> None:
+        """Take `chunk` if what it adds fits in what is left of the budget."""
+        source, lines = self._files.get(chunk.uri or chunk.path, (chunk, {}))
+        texts = chunk.texts()
+        span = range(chunk.first_line, chunk.first_line + len(texts))
+        new = [number for number in span if number not in lines]
+        # the blocks it overlaps or touches join it: one header for all instead of one each
+        near = range(span.start - 1, span.stop + 1)
+        joined = sum(1 for n in near if n in lines and (n - 1 not in lines or n == near.start))
+        cost = sum(len(texts[n - span.start]) + 1 for n in new)
+        cost += (1 - joined) * _header_chars(chunk.path)
+        if self._used + cost > self._budget:
+            return
+        self._used += cost
+        self._taken += 1
+        for number in new:
+            lines[number] = (texts[number - span.start], self._taken)
+        self._files[chunk.uri or chunk.path] = (source, lines)
+
+    def blocks(self) -> list[Chunk]:
+        """The picked lines as blocks of consecutive lines, best first."""
+        ranked: list[tuple[int, Chunk]] = []
+        for source, lines in self._files.values():
+            numbers = sorted(lines)
+            start = 0
+            for end in range(1, len(numbers) + 1):
+                if end < len(numbers) and numbers[end] == numbers[end - 1] + 1:
+                    continue
+                run = numbers[start:end]
+                text = "".join(lines[number][0] + "\n" for number in run).rstrip("\n") + "\n"
+                block = Chunk(source.path, run[0], text, len(run), source.uri)
+                ranked.append((min(lines[number][1] for number in run), block))
+                start = end
+        ranked.sort(key=lambda pair: pair[0])
+        return [block for _, block in ranked]
 
 
 def related(

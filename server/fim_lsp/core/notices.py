@@ -41,6 +41,7 @@ class Status:
 
 
 READY = Status("normal", False, "ready")
+LOOKING = Status("normal", True, "looking for a provider")  # `auto` asks local servers
 
 
 def status_after(kind: str, message: str, *, busy: bool) -> Status:
