@@ -1,7 +1,8 @@
 /** The extension's behaviour: start, restart and stop the server, keys, status; editor calls go through `Host`. */
 
-import { type CommandContext, resolveCommand } from "./command";
+import { type CommandContext, expand, resolveCommand } from "./command";
 import { KEY_VARIABLE, PROVIDERS, type Provider, asProvider, cleanKey, secretName, serverEnv } from "./keys";
+import { type Candidate, type Probe, pickPython } from "./python";
 import { type Inspect, SECTION, type Target, enableTarget, explicitValue, serverSection } from "./settings";
 import { type Look, type State, STATUS_NOTIFICATION, look, parseStatus } from "./status";
 
@@ -54,6 +55,11 @@ export interface Host {
     delete(name: string): Promise<void>;
   };
   commandContext(): CommandContext;
+  /** The interpreters to try for the bundled server, best first. */
+  pythonCandidates(): Promise<Candidate[]>;
+  probePython: Probe;
+  /** The bundled server's entry point (a Python script). */
+  readonly bundledServer: string;
   createClient(spec: ClientSpec): Client;
   showStatus(look: Look): void;
   showError(message: string, ...actions: string[]): Promise<string | undefined>;
@@ -137,24 +143,16 @@ export class Controller {
 
   private async doRestart(): Promise<void> {
     await this.doStop();
-    // from user settings only (scope `application`): no workspace chooses the program that runs
-    const command = explicitValue("server.command", this.host.inspect("server.command"));
-    const args = explicitValue("server.args", this.host.inspect("server.args"));
-    const resolved = resolveCommand(
-      typeof command === "string" ? command : "fim-lsp",
-      Array.isArray(args) && args.every((arg) => typeof arg === "string") ? (args as string[]) : [],
-      this.host.commandContext(),
-    );
-    if (!resolved.ok) {
-      this.fail(`${resolved.reason}.`, true);
+    const launch = await this.serverCommand();
+    if (launch === undefined) {
       return;
     }
     const stored = await this.storedKeys();
     this.keysInUse = stored;
     const context = this.host.commandContext();
     const spec: ClientSpec = {
-      command: resolved.command,
-      args: resolved.args,
+      command: launch.command,
+      args: launch.args,
       env: serverEnv(context.env, stored),
       cwd: context.workspaceFolder,
       section: () => this.section(),
@@ -163,7 +161,7 @@ export class Controller {
     };
     const keys = PROVIDERS.filter((provider) => stored[provider] !== undefined).map((provider) => KEY_VARIABLE[provider]);
     this.host.log.info(
-      `starting ${[resolved.command, ...resolved.args].join(" ")} --stdio` +
+      `starting ${[launch.command, ...launch.args].join(" ")} --stdio` +
         (keys.length > 0 ? ` (stored key passed in ${keys.join(", ")})` : " (no stored key; the environment's is used)"),
     );
     this.setState({ phase: "starting" });
@@ -185,6 +183,46 @@ export class Controller {
         this.setState({ phase: "running", status: { kind: "normal", busy: false, message: "ready" } });
       }
     }
+  }
+
+  /**
+   * The command line: `fimLsp.server.command` when the user set one, else the bundled server run by
+   * the first Python 3.11+ found; undefined (and the user told) when there is none.
+   */
+  private async serverCommand(): Promise<{ command: string; args: string[] } | undefined> {
+    // from user settings only (scope `application`): no workspace chooses the program that runs
+    const command = explicitValue("server.command", this.host.inspect("server.command"));
+    const setArgs = explicitValue("server.args", this.host.inspect("server.args"));
+    const extraArgs = Array.isArray(setArgs) && setArgs.every((arg) => typeof arg === "string") ? (setArgs as string[]) : [];
+    const context = this.host.commandContext();
+    if (typeof command === "string" && command.trim() !== "") {
+      const resolved = resolveCommand(command, extraArgs, context);
+      if (!resolved.ok) {
+        this.fail(`${resolved.reason}.`, true);
+        return undefined;
+      }
+      return resolved;
+    }
+    const picked = await pickPython(await this.host.pythonCandidates(), this.host.probePython);
+    if (!picked.ok) {
+      this.fail(`${picked.reason}.`, true);
+      return undefined;
+    }
+    for (const skipped of picked.skipped) {
+      this.host.log.info(`not used for the bundled server: ${skipped}`);
+    }
+    this.host.log.info(`the bundled server runs on Python ${picked.version}: ${picked.from} (${picked.command})`);
+    return { command: picked.command, args: ["-I", this.host.bundledServer, ...extraArgs.map((arg) => expand(arg, context))] };
+  }
+
+  /** The Python extension chose another interpreter: the bundled server moves to it. */
+  async interpreterChanged(): Promise<void> {
+    const command = explicitValue("server.command", this.host.inspect("server.command"));
+    if (typeof command === "string" && command.trim() !== "") {
+      return;
+    }
+    this.host.log.info("the Python extension chose another interpreter; restarting the server");
+    await this.restart();
   }
 
   /** The server's process ended: restart when the library's policy allows, unless it never got going. */

@@ -10,6 +10,7 @@ import {
   MAX_RESTARTS,
   answerText,
 } from "../../src/controller";
+import type { Candidate } from "../../src/python";
 import type { Inspected } from "../../src/settings";
 import type { Look } from "../../src/status";
 
@@ -50,8 +51,20 @@ class FakeClient implements Client {
   }
 }
 
-function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolean; startFails?: boolean; choose?: string } = {}) {
+interface HostOptions {
+  settings?: Record<string, unknown>;
+  onPath?: boolean;
+  startFails?: boolean;
+  choose?: string;
+  /** the interpreters the host finds, and the version each one says it is */
+  pythons?: Array<[Candidate, [number, number] | string]>;
+}
+
+const PYTHON3: Candidate = { command: "/usr/bin/python3", from: "python3 on PATH" };
+
+function makeHost(options: HostOptions = {}) {
   const settings: Record<string, unknown> = { "server.command": "fim-lsp", ...options.settings };
+  const pythons = options.pythons ?? [[PYTHON3, [3, 12]]];
   const secrets = new Map<string, string>();
   const logs: string[] = [];
   const looks: Look[] = [];
@@ -102,6 +115,12 @@ function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolea
     askKey: vi.fn(async () => `  ${KEY}\n`),
     openInstallHelp: vi.fn(),
     openSettings: vi.fn(),
+    pythonCandidates: async () => pythons.map(([candidate]) => candidate),
+    probePython: vi.fn(async (command: string) => {
+      const said = pythons.find(([candidate]) => candidate.command === command)?.[1] ?? "not found";
+      return typeof said === "string" ? { error: said } : { version: said };
+    }),
+    bundledServer: "/ext/bundled/tool/fim_lsp_server.py",
   } satisfies Host;
   return { host, settings, secrets, logs, looks, clients, errors, secretListeners };
 }
@@ -115,6 +134,60 @@ describe("Controller", () => {
     expect(t.clients[0]?.spec.command).toBe("/bin/fim-lsp");
     expect(t.clients[0]?.spec.cwd).toBe("/ws");
     expect(t.looks.map((l) => l.label)).toEqual(["fim-lsp: the server is stopped", "fim-lsp: starting the server", "fim-lsp: ready; click to turn off"]);
+  });
+
+  it("without a server command, runs the bundled server on the first Python 3.11+ it finds", async () => {
+    const t = makeHost({
+      settings: { "server.command": "", "server.args": ["--log-level", "DEBUG"] },
+      pythons: [
+        [{ command: "/proj/.venv/bin/python", from: "the Python extension's interpreter" }, [3, 9]],
+        [PYTHON3, [3, 12]],
+      ],
+    });
+    await new Controller(t.host).restart();
+    expect(t.clients[0]?.spec.command).toBe("/usr/bin/python3");
+    expect(t.clients[0]?.spec.args).toEqual(["-I", "/ext/bundled/tool/fim_lsp_server.py", "--log-level", "DEBUG"]);
+    expect(t.logs).toContain("not used for the bundled server: the Python extension's interpreter (/proj/.venv/bin/python) is Python 3.9");
+    expect(t.logs).toContain("the bundled server runs on Python 3.12: python3 on PATH (/usr/bin/python3)");
+  });
+
+  it("takes the Python extension's interpreter first when it is new enough", async () => {
+    const chosen: Candidate = { command: "/proj/.venv/bin/python", from: "the Python extension's interpreter" };
+    const t = makeHost({ settings: { "server.command": undefined }, pythons: [[chosen, [3, 13]], [PYTHON3, [3, 12]]] });
+    await new Controller(t.host).restart();
+    expect(t.clients[0]?.spec.command).toBe("/proj/.venv/bin/python");
+    expect(t.host.probePython).toHaveBeenCalledTimes(1);
+  });
+
+  it("says which interpreters it found when none is 3.11+, and offers the settings", async () => {
+    const t = makeHost({
+      settings: { "server.command": "" },
+      pythons: [
+        [{ command: "/usr/bin/python3", from: "python3 on PATH" }, [3, 9]],
+        [{ command: undefined, from: "python on PATH" }, "unused"],
+      ],
+    });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    expect(t.clients).toHaveLength(0);
+    expect(t.errors[0]?.[0]).toBe(
+      "fim-lsp: the server bundled with the extension needs Python 3.11 or newer, and none was found " +
+        "(python3 on PATH (/usr/bin/python3) is Python 3.9; python on PATH: none). Install Python 3.11+ " +
+        "(or choose one in the Python extension), or set fimLsp.server.command.",
+    );
+    expect(t.errors[0]?.[1]).toEqual(["How to Install", "Open Settings", "Show Log"]);
+    expect(controller.current).toMatchObject({ phase: "failed" });
+  });
+
+  it("follows the Python extension's interpreter changes only when it runs the bundled server", async () => {
+    const t = makeHost({ settings: { "server.command": "" } });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    await controller.interpreterChanged();
+    expect(t.clients).toHaveLength(2);
+    t.settings["server.command"] = "fim-lsp";
+    await controller.interpreterChanged();
+    expect(t.clients).toHaveLength(2);
   });
 
   it("runs the server command and arguments from user settings, never a workspace's", async () => {

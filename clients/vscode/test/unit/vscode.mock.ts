@@ -14,6 +14,20 @@ export const Uri = {
   from: (parts: { scheme: string; path: string }) => ({ ...parts, toString: () => `${parts.scheme}:${parts.path}` }),
 };
 
+export class Disposable {
+  constructor(private readonly release: () => void) {}
+  dispose() {
+    this.release();
+  }
+}
+
+/** Installed extensions by id (the Python extension's fake goes here). */
+export const installed: Map<string, { isActive: boolean; exports: unknown; activate: () => Promise<unknown> }> = new Map();
+
+export const extensions = {
+  getExtension: vi.fn((id: string) => installed.get(id)),
+};
+
 export class EventEmitter<T> {
   private listeners: Array<(value: T) => void> = [];
   event = (listener: (value: T) => void) => {
