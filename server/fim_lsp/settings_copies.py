@@ -51,12 +51,14 @@ class ClientOnly:
 CLIENT_ONLY = (
     ClientOnly(
         "server.command",
-        "fim-lsp",
+        "",
         Spec(
             "text",
             "Server command",
-            "The server executable: `fim-lsp` (found on `PATH`), a path to it, or a Python "
-            "interpreter that has fim-lsp installed (then `-m fim_lsp` is added). `~`, "
+            "Empty (the default): the server that comes with the extension, run by the Python "
+            "extension's interpreter or by `python3` on `PATH`, whichever first is 3.11 or newer. "
+            "Otherwise the server to run instead: `fim-lsp` (found on `PATH`), a path to it, or a "
+            "Python interpreter that has fim-lsp installed (then `-m fim_lsp` is added). `~`, "
             "`${workspaceFolder}`, `${userHome}` and `${env:NAME}` are expanded. Changing it "
             "restarts the server.",
             scope=WHERE_IT_GOES,
@@ -85,6 +87,29 @@ CLIENT_ONLY = (
         ),
     ),
 )
+
+
+# How VS Code's Settings editor groups the settings (its titles are derived from the keys, so
+# each group's title and each description's first words are what people read).
+CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Suggestions",
+        ("enable", "debounceMs", "adaptiveDebounce", "maxTokens", "maxLines", "prefetch",
+         "adaptToUsage", "disabledLanguages", "cacheSize"),
+    ),
+    (
+        "Provider",
+        ("provider", "model", "baseUrl", "allowHttp", "temperature", "topP", "minTokens",
+         "randomSeed", "stop", "timeoutMs", "connectTimeoutMs", "firstTokenTimeoutMs"),
+    ),
+    (
+        "What is sent",
+        ("prefixTokens", "suffixTokens", "fileHeader", "extraContextTokens", "exclude",
+         "respectGitignore", "redactSecrets"),
+    ),
+    ("Server", ("server.command", "server.args", "trace.server")),
+)  # fmt: skip
+_UNITS = {"(ms)": "In milliseconds.", "(tokens)": "In tokens (about 3.5 characters each)."}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +180,12 @@ def _property(row: Row, order: int) -> dict[str, Any]:
     for bound, value in (("minimum", spec.low), ("maximum", spec.high)):
         if value is not None and abs(value) <= JS_SAFE_INTEGER:
             schema[bound] = value
-    schema["markdownDescription"] = spec.doc + (_USER_ONLY if spec.scope == "application" else "")
+    unit = next((words for end, words in _UNITS.items() if spec.title.endswith(end)), None)
+    schema["markdownDescription"] = (
+        spec.doc
+        + (f" {unit}" if unit is not None and unit not in spec.doc else "")
+        + (_USER_ONLY if spec.scope == "application" else "")
+    )
     schema["scope"] = spec.scope
     schema["order"] = order
     return schema
@@ -172,13 +202,30 @@ def manifest(text: str) -> str:
         ),
         "restrictedConfigurations": _user_only_keys(),
     }
-    package["contributes"]["configuration"] = {
-        "title": "fim-lsp",
-        "properties": {
-            f"{SECTION}.{row.key}": _property(row, order) for order, row in enumerate(rows())
-        },
-    }
+    package["contributes"]["configuration"] = _categories()
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+
+
+def _categories() -> list[dict[str, Any]]:
+    """The manifest's settings, one object per category of the Settings editor."""
+    by_key = {row.key: row for row in rows()}
+    placed = [key for _, keys in CATEGORIES for key in keys]
+    if sorted(placed) != sorted(by_key):
+        raise SystemExit(
+            f"settings_copies.CATEGORIES must name every setting once: "
+            f"missing {sorted(set(by_key) - set(placed))}, unknown {sorted(set(placed) - set(by_key))}"
+        )
+    return [
+        {
+            "id": f"{SECTION}.{title.lower().replace(' ', '-')}",
+            "title": title,
+            "order": rank,
+            "properties": {
+                f"{SECTION}.{key}": _property(by_key[key], order) for order, key in enumerate(keys)
+            },
+        }
+        for rank, (title, keys) in enumerate(CATEGORIES)
+    ]
 
 
 def ts_module() -> str:

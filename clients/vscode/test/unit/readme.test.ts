@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 const root = path.join(__dirname, "..", "..");
 const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
-  contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+  contributes: { configuration: Array<{ properties: Record<string, { default?: unknown }> }> };
 };
 const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 
@@ -13,7 +13,10 @@ describe("README settings table", () => {
     const rows = new Map(
       [...readme.matchAll(/^\| `(fimLsp\.[\w.]+)` \| `([^`]*)` \|/gm)].map((row) => [row[1], JSON.parse(row[2] ?? "null") as unknown]),
     );
-    const settings = manifest.contributes.configuration.properties;
+    const settings = Object.assign({}, ...manifest.contributes.configuration.map((category) => category.properties)) as Record<
+      string,
+      { default?: unknown }
+    >;
     expect([...rows.keys()].sort()).toEqual(Object.keys(settings).sort());
     for (const [name, value] of rows) {
       expect(value, name).toEqual(settings[name]?.default);
