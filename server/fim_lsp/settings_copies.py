@@ -2,7 +2,8 @@
 
 # `python -m fim_lsp.settings_copies` rewrites them (`--check` only lists stale ones), and
 # tests/unit/test_settings_copies.py fails while one differs. The copies: the VS Code manifest's
-# settings and restricted configurations, the keys the extension forwards (a TypeScript module),
+# settings and restricted configurations, the keys the extension forwards and the provider catalog
+# (a TypeScript module),
 # the settings tables of both READMEs, and the providers the Neovim health check knows (Lua).
 from __future__ import annotations
 
@@ -229,7 +230,8 @@ def _categories() -> list[dict[str, Any]]:
 
 
 def ts_module() -> str:
-    """The keys the VS Code extension forwards to the server, and those only the user may set."""
+    """The keys the VS Code extension forwards to the server, those only the user may set, and the
+    provider catalog (which key each provider reads)."""
     server = [wire_name(name) for name in SPECS]
     user_only = [row.key for row in rows() if row.spec.scope == "application"]
     return (
@@ -241,8 +243,27 @@ def ts_module() -> str:
         " * Keys VS Code reads from the user's own settings only (scope `application`): they decide\n"
         " * which program runs and where the key and the code go, so no workspace may set them.\n"
         " */\n"
-        f"export const USER_KEYS: readonly string[] = {_ts_list(user_only)};\n"
+        f"export const USER_KEYS: readonly string[] = {_ts_list(user_only)};\n\n"
+        "/** Every provider the server knows (its catalog): where it lives and which key it reads. */\n"
+        f"export const CATALOG = {_ts_catalog()} as const;\n\n"
+        "/** The keys `auto` looks for, in order, and the provider each one picks. */\n"
+        f"export const AUTO_KEYS = {_ts_auto_keys()} as const;\n\n"
+        f'export const AUTO = "{AUTO}";\n'
     )
+
+
+def _ts_catalog() -> str:
+    entries = "".join(
+        f"  {name}: {{ keyVariable: {json.dumps(entry.key_variable)}, "
+        f"keyRequired: {json.dumps(entry.key_required)}, baseUrl: {json.dumps(entry.base_url)} }},\n"
+        for name, entry in CATALOG.items()
+    )
+    return "{\n" + entries + "}"
+
+
+def _ts_auto_keys() -> str:
+    pairs = "".join(f"  [{json.dumps(v)}, {json.dumps(n)}],\n" for v, n in AUTO_KEYS)
+    return "[\n" + pairs + "]"
 
 
 def _ts_list(items: list[str]) -> str:

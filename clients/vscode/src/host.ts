@@ -8,7 +8,8 @@ import * as vscode from "vscode";
 import { createClient } from "./client";
 import { type CommandContext, which } from "./command";
 import type { Client, ClientSpec, Host, Logger } from "./controller";
-import type { Provider } from "./keys";
+import { KEY_VARIABLE, type Provider } from "./keys";
+import { CATALOG } from "./serverSettings.generated";
 import { PROPOSAL, proposalEnabled } from "./proposed";
 import { BUNDLED_SERVER, type Candidate, PROBE_ARGS, type Probe, activeInterpreter, parseVersion } from "./python";
 import { SECTION, type Target } from "./settings";
@@ -231,11 +232,25 @@ export class VscodeHost implements Host {
     return this.documents.show(name, content);
   }
 
-  askKey(provider: Provider, variable: string): Promise<string | undefined> {
+  async pickProvider(choices: readonly Provider[]): Promise<Provider | undefined> {
+    const picked = await vscode.window.showQuickPick(
+      choices.map((provider) => ({ label: provider, description: KEY_VARIABLE[provider], detail: CATALOG[provider].baseUrl, provider })),
+      { title: "fim-lsp: which provider is the API key for?", ignoreFocusOut: true },
+    );
+    return picked?.provider;
+  }
+
+  showServerMessage(type: number, message: string): void {
+    const show = type === 1 ? vscode.window.showErrorMessage : type === 2 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(message);
+  }
+
+  askKey(provider: Provider, variable: string, required: boolean): Promise<string | undefined> {
+    const when = required ? "" : "Only if your server asks for one. ";
     return Promise.resolve(
       vscode.window.showInputBox({
         title: `fim-lsp: API key for ${provider}`,
-        prompt: `Stored in the editor's secret storage; the server gets it only as ${variable} in its environment.`,
+        prompt: `${when}Kept in VS Code's secret storage; the server gets it only as ${variable} in its environment.`,
         password: true,
         ignoreFocusOut: true,
         placeHolder: "paste the key",

@@ -3,6 +3,7 @@ import type { CommandContext } from "../../src/command";
 import {
   ACTION_INSTALL,
   ACTION_LOG,
+  ACTION_SET_KEY,
   type Client,
   type ClientSpec,
   Controller,
@@ -79,7 +80,10 @@ function makeHost(options: HostOptions = {}) {
       show: vi.fn(),
     },
     setting: <T>(key: string) => settings[key] as T | undefined,
-    inspect: (key: string): Inspected | undefined => (key in settings ? { globalValue: settings[key] } : undefined),
+    inspect: (key: string): Inspected | undefined => ({
+      ...(key === "enable" ? { defaultValue: true } : {}),
+      ...(key in settings && settings[key] !== undefined ? { globalValue: settings[key] } : {}),
+    }),
     update: vi.fn(async (key: string, value: unknown) => {
       settings[key] = value;
     }),
@@ -112,7 +116,9 @@ function makeHost(options: HostOptions = {}) {
     }),
     showInfo: vi.fn(),
     showDocument: vi.fn(async () => undefined),
-    askKey: vi.fn(async () => `  ${KEY}\n`),
+    askKey: vi.fn(async (_provider: string, _variable: string, _required: boolean) => `  ${KEY}\n`),
+    pickProvider: vi.fn(async (choices: readonly string[]) => choices.at(-1) as never),
+    showServerMessage: vi.fn(),
     openInstallHelp: vi.fn(),
     openSettings: vi.fn(),
     pythonCandidates: async () => pythons.map(([candidate]) => candidate),
@@ -259,6 +265,59 @@ describe("Controller", () => {
     expect(t.logs.join("\n")).toContain("stored key passed in CODESTRAL_API_KEY");
   });
 
+  it("Set API Key knows every provider that takes a key; for auto it asks which one", async () => {
+    const t = makeHost({ settings: { provider: "ollama" } });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    await controller.setApiKey();
+    expect(t.host.askKey).toHaveBeenLastCalledWith("ollama", "OLLAMA_API_KEY", false);
+    expect(t.clients.at(-1)!.spec.env["OLLAMA_API_KEY"]).toBe(KEY);
+    t.settings["provider"] = "auto";
+    await controller.setApiKey();
+    expect(t.host.pickProvider).toHaveBeenCalledWith(["mistral", "codestral"]);
+    expect(t.host.askKey).toHaveBeenLastCalledWith("codestral", "CODESTRAL_API_KEY", true);
+    expect(t.secrets.get("fimLsp.apiKey.codestral")).toBe(KEY);
+    t.host.pickProvider.mockResolvedValueOnce(undefined as never);
+    await controller.setApiKey();
+    expect(t.host.askKey).toHaveBeenCalledTimes(2);
+  });
+
+  it("a missing key is told once, the VS Code way, with a Set API Key button that sets it", async () => {
+    const t = makeHost({ settings: { provider: "mistral" }, choose: ACTION_SET_KEY });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    const client = t.clients[0]!;
+    const serverSays = "MISTRAL_API_KEY is not set. Create a key at https://console.mistral.ai and set MISTRAL_API_KEY in the environment fim-lsp starts in.";
+    const missing = { kind: "error", busy: false, message: serverSays, code: "missingKey", provider: "mistral", keyVariable: "MISTRAL_API_KEY" };
+    client.notify(missing);
+    client.handlers.get("window/showMessage")?.({ type: 2, message: `fim-lsp: ${serverSays}` });
+    client.notify({ ...missing, busy: true });
+    client.handlers.get("window/showMessage")?.({ type: 2, message: "fim-lsp: something else" });
+    expect(t.errors).toEqual([
+      ['fim-lsp: no API key for mistral (MISTRAL_API_KEY). Set one with "fim-lsp: Set API Key"; VS Code keeps it in its secret storage.', [ACTION_SET_KEY, ACTION_LOG]],
+    ]);
+    expect(t.host.showServerMessage.mock.calls).toEqual([[2, "fim-lsp: something else"]]);
+    expect(t.looks.at(-1)?.click).toBe("setKey");
+    await vi.waitFor(() => expect(t.host.askKey).toHaveBeenCalledWith("mistral", "MISTRAL_API_KEY", true));
+    await vi.waitFor(() => expect(t.clients).toHaveLength(2)); // the key stored, the server restarted with it
+    expect(t.clients[1]!.spec.env["MISTRAL_API_KEY"]).toBe(KEY);
+    // the new server misses a key again (it was cleared): told again
+    await controller.clearApiKey();
+    t.clients.at(-1)!.notify(missing);
+    expect(t.errors).toHaveLength(2);
+  });
+
+  it("a status without a code is shown as the server says it", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.restart();
+    t.clients[0]!.notify({ kind: "error", busy: false, message: "MISTRAL_API_KEY is not set." });
+    t.clients[0]!.handlers.get("window/showMessage")?.({ type: 2, message: "fim-lsp: MISTRAL_API_KEY is not set." });
+    expect(t.errors).toEqual([]);
+    expect(t.host.showServerMessage).toHaveBeenCalledWith(2, "fim-lsp: MISTRAL_API_KEY is not set.");
+    expect(t.looks.at(-1)?.click).toBe("showLog");
+  });
+
   it("does nothing when the key prompt is cancelled", async () => {
     const t = makeHost();
     t.host.askKey.mockResolvedValueOnce(undefined as unknown as string);
@@ -305,7 +364,8 @@ describe("Controller", () => {
     now += 5000;
     await controller.statusClicked();
     now += 5000;
-    expect(t.host.update).toHaveBeenLastCalledWith("enable", true, "global");
+    // back to the default: the key is removed, not written as true
+    expect(t.host.update).toHaveBeenLastCalledWith("enable", undefined, "global");
     t.clients[0]!.notify({ kind: "error", busy: false, message: "boom" });
     await controller.statusClicked();
     expect(t.host.log.show).toHaveBeenCalledTimes(1);

@@ -79,6 +79,11 @@ describe("activate (vscode mocked)", () => {
     vi.mocked(vscode.window.showInputBox).mockResolvedValueOnce("sk-secret-value");
     await commands_.get("fimLsp.setApiKey")!();
     expect(ctx.secrets.store).toHaveBeenCalledWith("fimLsp.apiKey.mistral", "sk-secret-value");
+    // provider auto (the default): the user picked which provider the key is for
+    expect(vi.mocked(vscode.window.showQuickPick).mock.calls[0]![0]).toMatchObject([
+      { label: "mistral", description: "MISTRAL_API_KEY" },
+      { label: "codestral", description: "CODESTRAL_API_KEY" },
+    ]);
     expect(vi.mocked(vscode.window.showInputBox).mock.calls[0]![0]).toMatchObject({ password: true, ignoreFocusOut: true });
     expect(JSON.stringify(settings)).not.toContain("sk-secret-value");
     expect(logLines.join("\n")).not.toContain("sk-secret-value");

@@ -98,6 +98,8 @@ export const window = {
   showErrorMessage: vi.fn(async () => undefined),
   showInformationMessage: vi.fn(async () => undefined),
   showInputBox: vi.fn(async () => undefined),
+  showWarningMessage: vi.fn(async () => undefined),
+  showQuickPick: vi.fn(async (choices: unknown[]) => choices[0]),
   showTextDocument: vi.fn(async (document: unknown, options: unknown) => ({ document, options })),
 };
 
