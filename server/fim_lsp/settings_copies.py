@@ -91,7 +91,8 @@ CLIENT_ONLY = (
 
 
 # How VS Code's Settings editor groups the settings (its titles are derived from the keys, so
-# each group's title and each description's first words are what people read).
+# each group's title and each description's first words are what people read). A group's id
+# begins with the section, so that the editor leaves "Fim Lsp:" off each setting's title.
 CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Suggestions",

@@ -47,6 +47,15 @@ def test_settings_that_choose_where_code_and_key_go_are_user_only() -> None:
     assert properties["fimLsp.debounceMs"]["scope"] == "window"
 
 
+def test_the_settings_editor_groups_drop_the_fim_lsp_prefix() -> None:
+    # VS Code's Settings editor leaves "Fim Lsp:" off a setting's label (seen in code-server 1.139)
+    # only when its category's id begins with the settings' section
+    manifest = json.loads((ROOT / settings_copies.MANIFEST).read_text(encoding="utf-8"))
+    categories = manifest["contributes"]["configuration"]
+    assert [c["title"] for c in categories] == ["Suggestions", "Provider", "What is sent", "Server"]
+    assert all(c["id"].startswith(f"{config.SECTION}.") for c in categories), categories
+
+
 def test_the_settings_editor_shows_units_the_keys_only_abbreviate() -> None:
     properties = _properties()
     assert str(properties["fimLsp.debounceMs"]["markdownDescription"]).endswith("In milliseconds.")
