@@ -241,7 +241,7 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
   test("the server that runs is the one bundled in the .vsix, on python3 from PATH", () => {
     const log = h.extensionLog();
     const bundled = path.join(h.extensions, "fim-lsp.fim-lsp-0.1.0", "bundled", "tool", "fim_lsp_server.py");
-    const started = log.split("\n").filter((line) => line.includes("starting "));
+    const started = log.split("\n").filter((line) => /\] starting /.test(line));
     assert.ok(started.length > 0, `the extension's log says what it started:\n${log}`);
     for (const line of started) {
       assert.ok(line.includes(` -I ${bundled} `), `started the bundled server (${bundled}): ${line}`);
