@@ -47,7 +47,7 @@ step "code-server (native modules are built here: about 2 minutes the first time
 npm_ci tools/code-server env npm_config_nodedir="$NODE24"
 tools/code-server/node_modules/.bin/code-server --version | head -1
 
-step "the fim-lsp server"
+step "Python for the fake provider and for bundling the server (the extension itself runs the .vsix's copy)"
 PY=${FIM_LSP_PYTHON:-}
 if [ -z "$PY" ]; then
   if "$REPO/.venv/bin/python" -c 'import fim_lsp' 2>/dev/null; then
@@ -66,9 +66,11 @@ npm_ci .
 step "type check"
 npx tsc --noEmit -p .
 
-step "bundle and package"
+step "bundle the server, and package"
+PYTHON=$PY bash tools/bundle-server.sh
 node esbuild.mjs --production
 npx vsce package --no-dependencies --skip-license --allow-missing-repository -o dist/fim-lsp.vsix
+echo "dist/fim-lsp.vsix: $(du -k dist/fim-lsp.vsix | cut -f1) KB"
 
 step "unit tests"
 npx vitest run

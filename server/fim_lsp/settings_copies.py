@@ -2,7 +2,8 @@
 
 # `python -m fim_lsp.settings_copies` rewrites them (`--check` only lists stale ones), and
 # tests/unit/test_settings_copies.py fails while one differs. The copies: the VS Code manifest's
-# settings and restricted configurations, the keys the extension forwards (a TypeScript module),
+# settings and restricted configurations, the keys the extension forwards and the provider catalog
+# (a TypeScript module),
 # the settings tables of both READMEs, and the providers the Neovim health check knows (Lua).
 from __future__ import annotations
 
@@ -51,12 +52,14 @@ class ClientOnly:
 CLIENT_ONLY = (
     ClientOnly(
         "server.command",
-        "fim-lsp",
+        "",
         Spec(
             "text",
             "Server command",
-            "The server executable: `fim-lsp` (found on `PATH`), a path to it, or a Python "
-            "interpreter that has fim-lsp installed (then `-m fim_lsp` is added). `~`, "
+            "Empty (the default): the server that comes with the extension, run by the Python "
+            "extension's interpreter or by `python3` on `PATH`, whichever first is 3.11 or newer. "
+            "Otherwise the server to run instead: `fim-lsp` (found on `PATH`), a path to it, or a "
+            "Python interpreter that has fim-lsp installed (then `-m fim_lsp` is added). `~`, "
             "`${workspaceFolder}`, `${userHome}` and `${env:NAME}` are expanded. Changing it "
             "restarts the server.",
             scope=WHERE_IT_GOES,
@@ -85,6 +88,30 @@ CLIENT_ONLY = (
         ),
     ),
 )
+
+
+# How VS Code's Settings editor groups the settings (its titles are derived from the keys, so
+# each group's title and each description's first words are what people read). A group's id
+# begins with the section, so that the editor leaves "Fim Lsp:" off each setting's title.
+CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Suggestions",
+        ("enable", "debounceMs", "adaptiveDebounce", "maxTokens", "maxLines", "prefetch",
+         "adaptToUsage", "disabledLanguages", "cacheSize"),
+    ),
+    (
+        "Provider",
+        ("provider", "model", "baseUrl", "allowHttp", "temperature", "topP", "minTokens",
+         "randomSeed", "stop", "timeoutMs", "connectTimeoutMs", "firstTokenTimeoutMs"),
+    ),
+    (
+        "What is sent",
+        ("prefixTokens", "suffixTokens", "fileHeader", "extraContextTokens", "exclude",
+         "respectGitignore", "redactSecrets"),
+    ),
+    ("Server", ("server.command", "server.args", "trace.server")),
+)  # fmt: skip
+_UNITS = {"(ms)": "In milliseconds.", "(tokens)": "In tokens (about 3.5 characters each)."}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +182,12 @@ def _property(row: Row, order: int) -> dict[str, Any]:
     for bound, value in (("minimum", spec.low), ("maximum", spec.high)):
         if value is not None and abs(value) <= JS_SAFE_INTEGER:
             schema[bound] = value
-    schema["markdownDescription"] = spec.doc + (_USER_ONLY if spec.scope == "application" else "")
+    unit = next((words for end, words in _UNITS.items() if spec.title.endswith(end)), None)
+    schema["markdownDescription"] = (
+        spec.doc
+        + (f" {unit}" if unit is not None and unit not in spec.doc else "")
+        + (_USER_ONLY if spec.scope == "application" else "")
+    )
     schema["scope"] = spec.scope
     schema["order"] = order
     return schema
@@ -172,17 +204,35 @@ def manifest(text: str) -> str:
         ),
         "restrictedConfigurations": _user_only_keys(),
     }
-    package["contributes"]["configuration"] = {
-        "title": "fim-lsp",
-        "properties": {
-            f"{SECTION}.{row.key}": _property(row, order) for order, row in enumerate(rows())
-        },
-    }
+    package["contributes"]["configuration"] = _categories()
     return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
 
 
+def _categories() -> list[dict[str, Any]]:
+    """The manifest's settings, one object per category of the Settings editor."""
+    by_key = {row.key: row for row in rows()}
+    placed = [key for _, keys in CATEGORIES for key in keys]
+    if sorted(placed) != sorted(by_key):
+        raise SystemExit(
+            f"settings_copies.CATEGORIES must name every setting once: "
+            f"missing {sorted(set(by_key) - set(placed))}, unknown {sorted(set(placed) - set(by_key))}"
+        )
+    return [
+        {
+            "id": f"{SECTION}.{title.lower().replace(' ', '-')}",
+            "title": title,
+            "order": rank,
+            "properties": {
+                f"{SECTION}.{key}": _property(by_key[key], order) for order, key in enumerate(keys)
+            },
+        }
+        for rank, (title, keys) in enumerate(CATEGORIES)
+    ]
+
+
 def ts_module() -> str:
-    """The keys the VS Code extension forwards to the server, and those only the user may set."""
+    """The keys the VS Code extension forwards to the server, those only the user may set, and the
+    provider catalog (which key each provider reads)."""
     server = [wire_name(name) for name in SPECS]
     user_only = [row.key for row in rows() if row.spec.scope == "application"]
     return (
@@ -194,8 +244,27 @@ def ts_module() -> str:
         " * Keys VS Code reads from the user's own settings only (scope `application`): they decide\n"
         " * which program runs and where the key and the code go, so no workspace may set them.\n"
         " */\n"
-        f"export const USER_KEYS: readonly string[] = {_ts_list(user_only)};\n"
+        f"export const USER_KEYS: readonly string[] = {_ts_list(user_only)};\n\n"
+        "/** Every provider the server knows (its catalog): where it lives and which key it reads. */\n"
+        f"export const CATALOG = {_ts_catalog()} as const;\n\n"
+        "/** The keys `auto` looks for, in order, and the provider each one picks. */\n"
+        f"export const AUTO_KEYS = {_ts_auto_keys()} as const;\n\n"
+        f'export const AUTO = "{AUTO}";\n'
     )
+
+
+def _ts_catalog() -> str:
+    entries = "".join(
+        f"  {name}: {{ keyVariable: {json.dumps(entry.key_variable)}, "
+        f"keyRequired: {json.dumps(entry.key_required)}, baseUrl: {json.dumps(entry.base_url)} }},\n"
+        for name, entry in CATALOG.items()
+    )
+    return "{\n" + entries + "}"
+
+
+def _ts_auto_keys() -> str:
+    pairs = "".join(f"  [{json.dumps(v)}, {json.dumps(n)}],\n" for v, n in AUTO_KEYS)
+    return "[\n" + pairs + "]"
 
 
 def _ts_list(items: list[str]) -> str:

@@ -23,8 +23,11 @@ def test_copy_matches_the_definition(path: str) -> None:
 
 def _properties() -> dict[str, dict[str, object]]:
     manifest = json.loads((ROOT / settings_copies.MANIFEST).read_text(encoding="utf-8"))
-    configuration = manifest["contributes"]["configuration"]
-    properties: dict[str, dict[str, object]] = configuration["properties"]
+    properties: dict[str, dict[str, object]] = {}
+    for category in manifest["contributes"]["configuration"]:
+        assert category["title"] and category["properties"], category
+        assert not properties.keys() & category["properties"].keys()
+        properties |= category["properties"]
     return properties
 
 
@@ -42,6 +45,21 @@ def test_settings_that_choose_where_code_and_key_go_are_user_only() -> None:
     for key in ("provider", "model", "baseUrl", "allowHttp", "server.command", "server.args"):
         assert properties[f"fimLsp.{key}"]["scope"] == "application", key
     assert properties["fimLsp.debounceMs"]["scope"] == "window"
+
+
+def test_the_settings_editor_groups_drop_the_fim_lsp_prefix() -> None:
+    # VS Code's Settings editor leaves "Fim Lsp:" off a setting's label (seen in code-server 1.139)
+    # only when its category's id begins with the settings' section
+    manifest = json.loads((ROOT / settings_copies.MANIFEST).read_text(encoding="utf-8"))
+    categories = manifest["contributes"]["configuration"]
+    assert [c["title"] for c in categories] == ["Suggestions", "Provider", "What is sent", "Server"]
+    assert all(c["id"].startswith(f"{config.SECTION}.") for c in categories), categories
+
+
+def test_the_settings_editor_shows_units_the_keys_only_abbreviate() -> None:
+    properties = _properties()
+    assert str(properties["fimLsp.debounceMs"]["markdownDescription"]).endswith("In milliseconds.")
+    assert "In tokens" in str(properties["fimLsp.prefixTokens"]["markdownDescription"])
 
 
 def test_the_forwarded_keys_are_every_server_setting() -> None:

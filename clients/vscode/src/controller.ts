@@ -1,9 +1,10 @@
 /** The extension's behaviour: start, restart and stop the server, keys, status; editor calls go through `Host`. */
 
-import { type CommandContext, resolveCommand } from "./command";
-import { KEY_VARIABLE, PROVIDERS, type Provider, asProvider, cleanKey, secretName, serverEnv } from "./keys";
-import { type Inspect, SECTION, type Target, enableTarget, explicitValue, serverSection } from "./settings";
-import { type Look, type State, STATUS_NOTIFICATION, look, parseStatus } from "./status";
+import { type CommandContext, expand, resolveCommand } from "./command";
+import { KEY_VARIABLE, PROVIDERS, type Provider, cleanKey, keyChoices, keyRequired, secretName, serverEnv } from "./keys";
+import { type Candidate, type Probe, pickPython } from "./python";
+import { type Inspect, SECTION, type Target, enableWrite, explicitValue, serverSection } from "./settings";
+import { type Look, MISSING_KEY, type ServerStatus, type State, STATUS_NOTIFICATION, look, missingKeyText, parseStatus } from "./status";
 
 export interface Disposable {
   dispose(): unknown;
@@ -54,13 +55,23 @@ export interface Host {
     delete(name: string): Promise<void>;
   };
   commandContext(): CommandContext;
+  /** The interpreters to try for the bundled server, best first. */
+  pythonCandidates(): Promise<Candidate[]>;
+  probePython: Probe;
+  /** The bundled server's entry point (a Python script). */
+  readonly bundledServer: string;
   createClient(spec: ClientSpec): Client;
   showStatus(look: Look): void;
   showError(message: string, ...actions: string[]): Promise<string | undefined>;
   showInfo(message: string): void;
   /** Open read-only text for people in an editor tab; `name` is the tab's title. */
   showDocument(name: string, content: string): Promise<void>;
-  askKey(provider: Provider, variable: string): Promise<string | undefined>;
+  /** Ask for the key of `provider`; `required`: it cannot work without one. */
+  askKey(provider: Provider, variable: string, required: boolean): Promise<string | undefined>;
+  /** Ask which provider a key is for. */
+  pickProvider(choices: readonly Provider[]): Promise<Provider | undefined>;
+  /** Show a `window/showMessage` of the server (LSP message type: 1 error, 2 warning, else info). */
+  showServerMessage(type: number, message: string): void;
   openInstallHelp(): void;
   openSettings(): void;
 }
@@ -68,6 +79,8 @@ export interface Host {
 export const ACTION_INSTALL = "How to Install";
 export const ACTION_SETTINGS = "Open Settings";
 export const ACTION_LOG = "Show Log";
+export const ACTION_SET_KEY = "Set API Key";
+export const SHOW_MESSAGE = "window/showMessage";
 
 /** The server's commands whose answers carry a `text` for people (see the server's README). */
 export const STATS_COMMAND = "fimLsp.stats";
@@ -137,24 +150,16 @@ export class Controller {
 
   private async doRestart(): Promise<void> {
     await this.doStop();
-    // from user settings only (scope `application`): no workspace chooses the program that runs
-    const command = explicitValue("server.command", this.host.inspect("server.command"));
-    const args = explicitValue("server.args", this.host.inspect("server.args"));
-    const resolved = resolveCommand(
-      typeof command === "string" ? command : "fim-lsp",
-      Array.isArray(args) && args.every((arg) => typeof arg === "string") ? (args as string[]) : [],
-      this.host.commandContext(),
-    );
-    if (!resolved.ok) {
-      this.fail(`${resolved.reason}.`, true);
+    const launch = await this.serverCommand();
+    if (launch === undefined) {
       return;
     }
     const stored = await this.storedKeys();
     this.keysInUse = stored;
     const context = this.host.commandContext();
     const spec: ClientSpec = {
-      command: resolved.command,
-      args: resolved.args,
+      command: launch.command,
+      args: launch.args,
       env: serverEnv(context.env, stored),
       cwd: context.workspaceFolder,
       section: () => this.section(),
@@ -163,13 +168,16 @@ export class Controller {
     };
     const keys = PROVIDERS.filter((provider) => stored[provider] !== undefined).map((provider) => KEY_VARIABLE[provider]);
     this.host.log.info(
-      `starting ${[resolved.command, ...resolved.args].join(" ")} --stdio` +
+      `starting ${[launch.command, ...launch.args].join(" ")} --stdio` +
         (keys.length > 0 ? ` (stored key passed in ${keys.join(", ")})` : " (no stored key; the environment's is used)"),
     );
     this.setState({ phase: "starting" });
     const client = this.host.createClient(spec);
     this.client = client;
-    this.subscriptions.push(client.onNotification(STATUS_NOTIFICATION, (params) => this.onStatus(params)));
+    this.subscriptions.push(
+      client.onNotification(STATUS_NOTIFICATION, (params) => this.onStatus(params)),
+      client.onNotification(SHOW_MESSAGE, (params) => this.onServerMessage(params)),
+    );
     try {
       await client.start();
     } catch (error) {
@@ -185,6 +193,46 @@ export class Controller {
         this.setState({ phase: "running", status: { kind: "normal", busy: false, message: "ready" } });
       }
     }
+  }
+
+  /**
+   * The command line: `fimLsp.server.command` when the user set one, else the bundled server run by
+   * the first Python 3.11+ found; undefined (and the user told) when there is none.
+   */
+  private async serverCommand(): Promise<{ command: string; args: string[] } | undefined> {
+    // from user settings only (scope `application`): no workspace chooses the program that runs
+    const command = explicitValue("server.command", this.host.inspect("server.command"));
+    const setArgs = explicitValue("server.args", this.host.inspect("server.args"));
+    const extraArgs = Array.isArray(setArgs) && setArgs.every((arg) => typeof arg === "string") ? (setArgs as string[]) : [];
+    const context = this.host.commandContext();
+    if (typeof command === "string" && command.trim() !== "") {
+      const resolved = resolveCommand(command, extraArgs, context);
+      if (!resolved.ok) {
+        this.fail(`${resolved.reason}.`, true);
+        return undefined;
+      }
+      return resolved;
+    }
+    const picked = await pickPython(await this.host.pythonCandidates(), this.host.probePython);
+    if (!picked.ok) {
+      this.fail(`${picked.reason}.`, true);
+      return undefined;
+    }
+    for (const skipped of picked.skipped) {
+      this.host.log.info(`not used for the bundled server: ${skipped}`);
+    }
+    this.host.log.info(`the bundled server runs on Python ${picked.version}: ${picked.from} (${picked.command})`);
+    return { command: picked.command, args: ["-I", this.host.bundledServer, ...extraArgs.map((arg) => expand(arg, context))] };
+  }
+
+  /** The Python extension chose another interpreter: the bundled server moves to it. */
+  async interpreterChanged(): Promise<void> {
+    const command = explicitValue("server.command", this.host.inspect("server.command"));
+    if (typeof command === "string" && command.trim() !== "") {
+      return;
+    }
+    this.host.log.info("the Python extension chose another interpreter; restarting the server");
+    await this.restart();
   }
 
   /** The server's process ended: restart when the library's policy allows, unless it never got going. */
@@ -229,7 +277,43 @@ export class Controller {
     if (changedMessage && (status.kind === "error" || status.kind === "warning")) {
       this.host.log.warn(`server status ${status.kind}: ${status.message}`);
     }
+    const newlyMissing = status.code === MISSING_KEY && (before.phase !== "running" || before.status.code !== MISSING_KEY);
     this.setState({ phase: "running", status });
+    if (newlyMissing) {
+      this.offerKey(status);
+    }
+  }
+
+  /** Once each time the key goes missing: say so in VS Code's terms, with a button to set it. */
+  private offerKey(status: ServerStatus): void {
+    void this.host.showError(`fim-lsp: ${missingKeyText(status)}`, ACTION_SET_KEY, ACTION_LOG).then((choice) => {
+      if (choice === ACTION_SET_KEY) {
+        void this.setApiKey();
+      } else if (choice === ACTION_LOG) {
+        this.host.log.show();
+      }
+    });
+  }
+
+  /**
+   * The server's `window/showMessage`, shown as the client library would; except that, while the
+   * status says the key is missing, the server's own words for it (the status message, with its
+   * advice for a terminal) are not shown again: `offerKey` said it the VS Code way.
+   */
+  private onServerMessage(params: unknown): void {
+    if (typeof params !== "object" || params === null) {
+      return;
+    }
+    const { type, message } = params as { type?: unknown; message?: unknown };
+    if (typeof message !== "string") {
+      return;
+    }
+    const state = this.state;
+    if (state.phase === "running" && state.status.code === MISSING_KEY && state.status.message !== "" && message.includes(state.status.message)) {
+      this.host.log.info(`server message shown as the missing-key notice: ${message}`);
+      return;
+    }
+    this.host.showServerMessage(typeof type === "number" ? type : 3, message);
   }
 
   private setState(state: State): void {
@@ -258,11 +342,18 @@ export class Controller {
     }
   }
 
-  /** "fim-lsp: Set API Key": store the key for the current provider, then restart so the server gets it. */
+  /**
+   * "fim-lsp: Set API Key": store the key for the provider the settings name (for `auto`, the one
+   * the user picks), then restart so the server gets it.
+   */
   async setApiKey(): Promise<void> {
-    const provider = asProvider(this.host.setting("provider"));
+    const choices = keyChoices(this.host.setting("provider"));
+    const provider = choices.length === 1 ? choices[0] : await this.host.pickProvider(choices);
+    if (provider === undefined) {
+      return;
+    }
     const variable = KEY_VARIABLE[provider];
-    const key = cleanKey(await this.host.askKey(provider, variable));
+    const key = cleanKey(await this.host.askKey(provider, variable, keyRequired(provider)));
     if (key === undefined) {
       return;
     }
@@ -281,12 +372,13 @@ export class Controller {
     this.host.showInfo("fim-lsp: stored API keys removed.");
   }
 
-  /** Turn suggestions on or off by writing `fimLsp.enable` where it is set. */
+  /** Turn suggestions on or off by writing `fimLsp.enable` where it is set (removing it where that is enough). */
   async toggle(): Promise<void> {
     const enabled = this.host.setting<boolean>("enable") !== false;
-    const target = enableTarget(this.host.inspect("enable"));
-    this.host.log.info(`turning suggestions ${enabled ? "off" : "on"} (fimLsp.enable in ${target} settings)`);
-    await this.host.update("enable", !enabled, target);
+    const { target, value } = enableWrite(this.host.inspect("enable"), !enabled);
+    const how = value === undefined ? "removed from" : `${value} in`;
+    this.host.log.info(`turning suggestions ${enabled ? "off" : "on"} (fimLsp.enable ${how} ${target} settings)`);
+    await this.host.update("enable", value, target);
   }
 
   /** The status bar item was clicked. */
@@ -298,8 +390,11 @@ export class Controller {
       return;
     }
     this.lastClick = now;
-    if (look(this.state).click === "toggle") {
+    const click = look(this.state).click;
+    if (click === "toggle") {
       await this.toggle();
+    } else if (click === "setKey") {
+      await this.setApiKey();
     } else {
       this.host.log.show();
     }

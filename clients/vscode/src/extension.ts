@@ -24,6 +24,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((event) => control.configurationChanged((section) => event.affectsConfiguration(section))),
     context.secrets.onDidChange((event) => control.secretChanged(event.key)),
   );
+  const python = host.onPythonChanged(() => control.interpreterChanged());
+  if (python !== undefined) {
+    context.subscriptions.push(python);
+  }
   void control.restart();
 }
 

@@ -1,17 +1,25 @@
 /** The one place that calls the vscode API on the controller's behalf (everything else is testable without it). */
 
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import { createClient } from "./client";
-import type { CommandContext } from "./command";
+import { type CommandContext, which } from "./command";
 import type { Client, ClientSpec, Host, Logger } from "./controller";
-import type { Provider } from "./keys";
+import { KEY_VARIABLE, type Provider } from "./keys";
+import { CATALOG } from "./serverSettings.generated";
 import { PROPOSAL, proposalEnabled } from "./proposed";
+import { BUNDLED_SERVER, type Candidate, PROBE_ARGS, type Probe, activeInterpreter, parseVersion } from "./python";
 import { SECTION, type Target } from "./settings";
 import type { Look } from "./status";
 
 export const STATUS_CLICK_COMMAND = "fimLsp.statusClicked";
+export const PYTHON_EXTENSION = "ms-python.python";
+/** How long the Python extension may take to start and to name its interpreter. */
+const PYTHON_API_MS = 20_000;
+const PROBE_MS = 20_000;
 /** Our read-only documents (statistics, last request): not `untitled`, so never synced to the server, never "unsaved". */
 export const DOCUMENT_SCHEME = "fim-lsp";
 
@@ -128,6 +136,70 @@ export class VscodeHost implements Host {
     };
   }
 
+  get bundledServer(): string {
+    return path.join(this.context.extensionUri.fsPath, ...BUNDLED_SERVER);
+  }
+
+  async pythonCandidates(): Promise<Candidate[]> {
+    const candidates: Candidate[] = [];
+    const extension = vscode.extensions.getExtension(PYTHON_EXTENSION);
+    if (extension !== undefined) {
+      candidates.push({ command: await this.pythonExtensionInterpreter(extension), from: "the Python extension's interpreter" });
+    }
+    const context = this.commandContext();
+    for (const name of ["python3", "python"]) {
+      candidates.push({ command: which(name, context), from: `${name} on PATH` });
+    }
+    return candidates;
+  }
+
+  private async pythonExtensionInterpreter(extension: vscode.Extension<unknown>): Promise<string | undefined> {
+    try {
+      const api = await withTimeout(extension.isActive ? Promise.resolve(extension.exports) : extension.activate(), PYTHON_API_MS);
+      return await withTimeout(activeInterpreter(api, this.folder()?.uri), PYTHON_API_MS);
+    } catch (error) {
+      this.log.warn(`the Python extension did not name an interpreter: ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Calls `listener` when the Python extension's interpreter changes (if it is installed). */
+  onPythonChanged(listener: () => unknown): vscode.Disposable | undefined {
+    const extension = vscode.extensions.getExtension(PYTHON_EXTENSION);
+    if (extension === undefined) {
+      return undefined;
+    }
+    let subscription: vscode.Disposable | undefined;
+    let disposed = false;
+    void withTimeout(extension.isActive ? Promise.resolve(extension.exports) : extension.activate(), PYTHON_API_MS).then(
+      (api) => {
+        const event = (api as { environments?: { onDidChangeActiveEnvironmentPath?: vscode.Event<unknown> } } | undefined)?.environments
+          ?.onDidChangeActiveEnvironmentPath;
+        if (!disposed && typeof event === "function") {
+          subscription = event(() => listener());
+        }
+      },
+      () => undefined, // already told by pythonCandidates
+    );
+    return new vscode.Disposable(() => {
+      disposed = true;
+      subscription?.dispose();
+    });
+  }
+
+  probePython: Probe = (command) =>
+    new Promise((resolve) => {
+      execFile(command, PROBE_ARGS, { timeout: PROBE_MS, windowsHide: true }, (error, stdout, stderr) => {
+        const version = parseVersion(String(stdout));
+        if (error !== null || version === undefined) {
+          const said = String(stderr).trim().split("\n").at(-1) ?? "";
+          resolve({ error: error?.message.split("\n")[0] ?? (said || `unexpected answer ${JSON.stringify(String(stdout).trim())}`) });
+          return;
+        }
+        resolve({ version });
+      });
+    });
+
   createClient(spec: ClientSpec): Client {
     return createClient(spec, this.channel, this.lifecycle);
   }
@@ -160,11 +232,25 @@ export class VscodeHost implements Host {
     return this.documents.show(name, content);
   }
 
-  askKey(provider: Provider, variable: string): Promise<string | undefined> {
+  async pickProvider(choices: readonly Provider[]): Promise<Provider | undefined> {
+    const picked = await vscode.window.showQuickPick(
+      choices.map((provider) => ({ label: provider, description: KEY_VARIABLE[provider], detail: CATALOG[provider].baseUrl, provider })),
+      { title: "fim-lsp: which provider is the API key for?", ignoreFocusOut: true },
+    );
+    return picked?.provider;
+  }
+
+  showServerMessage(type: number, message: string): void {
+    const show = type === 1 ? vscode.window.showErrorMessage : type === 2 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(message);
+  }
+
+  askKey(provider: Provider, variable: string, required: boolean): Promise<string | undefined> {
+    const when = required ? "" : "Only if your server asks for one. ";
     return Promise.resolve(
       vscode.window.showInputBox({
         title: `fim-lsp: API key for ${provider}`,
-        prompt: `Stored in the editor's secret storage; the server gets it only as ${variable} in its environment.`,
+        prompt: `${when}Kept in VS Code's secret storage; the server gets it only as ${variable} in its environment.`,
         password: true,
         ignoreFocusOut: true,
         placeHolder: "paste the key",
@@ -180,4 +266,20 @@ export class VscodeHost implements Host {
   openSettings(): void {
     void vscode.commands.executeCommand("workbench.action.openSettings", "fimLsp.server");
   }
+}
+
+function withTimeout<T>(promise: Thenable<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
+    Promise.resolve(promise).then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

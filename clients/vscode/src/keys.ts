@@ -1,16 +1,29 @@
 /** Where API keys are stored and how they reach the server: only as its process environment. */
 
-export const PROVIDERS = ["mistral", "codestral"] as const;
-export type Provider = (typeof PROVIDERS)[number];
+import { AUTO_KEYS, CATALOG } from "./serverSettings.generated";
 
-/** The environment variable the server reads the key from, per provider (README "Quick start"). */
-export const KEY_VARIABLE: Record<Provider, string> = {
-  mistral: "MISTRAL_API_KEY",
-  codestral: "CODESTRAL_API_KEY",
-};
+/** Every provider the server knows; each reads its key from one variable (the server's catalog). */
+export type Provider = keyof typeof CATALOG;
+export const PROVIDERS = Object.keys(CATALOG) as Provider[];
 
-export function asProvider(value: unknown): Provider {
-  return value === "codestral" ? "codestral" : "mistral";
+/** The environment variable the server reads the key from, per provider. */
+export const KEY_VARIABLE = Object.fromEntries(PROVIDERS.map((name) => [name, CATALOG[name].keyVariable])) as Record<Provider, string>;
+
+export function isProvider(value: unknown): value is Provider {
+  return typeof value === "string" && Object.hasOwn(CATALOG, value);
+}
+
+/**
+ * The providers "Set API Key" offers for the `provider` setting: the one it names, or for `auto`
+ * (and anything else) those whose key `auto` looks for, in its order.
+ */
+export function keyChoices(setting: unknown): Provider[] {
+  return isProvider(setting) ? [setting] : AUTO_KEYS.map(([, name]) => name);
+}
+
+/** Whether the provider cannot work without a key (the others take one only if their server asks). */
+export function keyRequired(provider: Provider): boolean {
+  return CATALOG[provider].keyRequired;
 }
 
 /** The SecretStorage entry that holds a provider's key. */

@@ -45,3 +45,20 @@ export const USER_KEYS: readonly string[] = [
   "baseUrl",
   "allowHttp",
 ];
+
+/** Every provider the server knows (its catalog): where it lives and which key it reads. */
+export const CATALOG = {
+  mistral: { keyVariable: "MISTRAL_API_KEY", keyRequired: true, baseUrl: "https://api.mistral.ai" },
+  codestral: { keyVariable: "CODESTRAL_API_KEY", keyRequired: true, baseUrl: "https://codestral.mistral.ai" },
+  ollama: { keyVariable: "OLLAMA_API_KEY", keyRequired: false, baseUrl: "http://127.0.0.1:11434" },
+  llamacpp: { keyVariable: "LLAMA_API_KEY", keyRequired: false, baseUrl: "http://127.0.0.1:8012" },
+  openai: { keyVariable: "OPENAI_API_KEY", keyRequired: false, baseUrl: "http://127.0.0.1:11434/v1" },
+} as const;
+
+/** The keys `auto` looks for, in order, and the provider each one picks. */
+export const AUTO_KEYS = [
+  ["MISTRAL_API_KEY", "mistral"],
+  ["CODESTRAL_API_KEY", "codestral"],
+] as const;
+
+export const AUTO = "auto";

@@ -10,6 +10,7 @@ export const SECTION = "fimLsp";
 
 /** What `WorkspaceConfiguration.inspect` tells about one key (the fields we use). */
 export interface Inspected<T = unknown> {
+  defaultValue?: T;
   globalValue?: T;
   workspaceValue?: T;
   workspaceFolderValue?: T;
@@ -59,6 +60,22 @@ export function serverSection(inspect: Inspect): Record<string, unknown> {
 
 /** Where a toggle of `fimLsp.enable` is written: the most specific scope that already sets it. */
 export type Target = "global" | "workspace" | "workspaceFolder";
+
+/**
+ * What turning `fimLsp.enable` to `wanted` writes, and where: nothing (undefined, the key removed)
+ * when the scopes below the target, or the default, already give `wanted`, so settings.json never
+ * holds a value that changes nothing.
+ */
+export function enableWrite(found: Inspected | undefined, wanted: boolean): { target: Target; value: boolean | undefined } {
+  const target = enableTarget(found);
+  const beneath =
+    target === "workspaceFolder"
+      ? (found?.workspaceValue ?? found?.globalValue ?? found?.defaultValue)
+      : target === "workspace"
+        ? (found?.globalValue ?? found?.defaultValue)
+        : found?.defaultValue;
+  return { target, value: (beneath ?? true) === wanted ? undefined : wanted };
+}
 
 export function enableTarget(found: Inspected | undefined): Target {
   if (found?.workspaceFolderValue !== undefined) {

@@ -18,7 +18,18 @@ const NODE24 = process.env.FIM_LSP_NODE24 ?? path.join(CLIENT, "tools/node24/nod
 const CODE_SERVER = process.env.FIM_LSP_CODE_SERVER ?? path.join(CLIENT, "tools/code-server/node_modules/.bin/code-server");
 const CHROMIUM = process.env.FIM_LSP_CHROMIUM ?? "/usr/bin/chromium";
 const VSIX = process.env.FIM_LSP_VSIX ?? path.join(CLIENT, "dist/fim-lsp.vsix");
+/** Runs the fake provider (bench/fakes), never the server: the extension runs the one in its .vsix. */
 const PYTHON = process.env.FIM_LSP_PYTHON ?? path.join(REPO, ".venv/bin/python");
+
+/**
+ * The PATH code-server gets: Node 24 first, then the test's own PATH without any folder that has a
+ * `fim-lsp` command (a virtual environment with the server installed), so the extension can only
+ * run the server bundled in the .vsix, with whatever `python3` a user would have.
+ */
+export function userPath(base = process.env.PATH ?? "") {
+  const kept = base.split(path.delimiter).filter((dir) => dir !== "" && !fs.existsSync(path.join(dir, "fim-lsp")));
+  return [NODE24, ...kept].join(path.delimiter);
+}
 
 /** The key the fake accepts: made up per run, so a leak is easy to search for. */
 export const GOOD_KEY = `fake-good-${process.pid}-${Date.now().toString(36)}`;
@@ -200,7 +211,6 @@ export class Harness {
       "editor.formatOnType": false,
       "editor.formatOnSave": false,
       "files.autoSave": "off",
-      "fimLsp.server.command": PYTHON,
       "fimLsp.baseUrl": this.fakeUrl,
       "fimLsp.trace.server": "verbose",
       "workbench.editor.useModal": "off",
@@ -223,7 +233,7 @@ export class Harness {
       command: CODE_SERVER,
       args: ["--user-data-dir", this.userData, "--extensions-dir", this.extensions, ...args],
       env: cleanEnv({
-        PATH: `${NODE24}${path.delimiter}${process.env.PATH}`,
+        PATH: userPath(),
         // no extension gallery: code-server would otherwise look up open-vsx.org
         EXTENSIONS_GALLERY: "{}",
         FIM_LSP_STATS_FILE: this.statsFile,
@@ -324,6 +334,23 @@ export class Harness {
     };
     walk(this.root);
     return found;
+  }
+
+  /** The extension's log (Output → fim-lsp) as written so far, or "" before it exists. */
+  extensionLog() {
+    const found = [];
+    const walk = (dir) => {
+      for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          walk(full);
+        } else if (entry.name === "fim-lsp.log") {
+          found.push(fs.readFileSync(full, "utf8"));
+        }
+      }
+    };
+    walk(path.join(this.userData, "logs"));
+    return found.join("\n");
   }
 
   /** Keep code-server's, the browser's and the extension's logs next to the screenshots. */

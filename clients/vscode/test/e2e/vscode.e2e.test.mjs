@@ -92,8 +92,13 @@ async function runCommand(title) {
   await row.click();
 }
 
-async function setKey(key) {
+/** Set API Key with provider `auto`: pick which provider the key is for, then type it. */
+async function setKey(key, provider = "mistral") {
   await runCommand("fim-lsp: Set API Key");
+  const picker = await quickInput();
+  const row = picker.locator(".monaco-list-row", { hasText: `${provider.toUpperCase()}_API_KEY` }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.click();
   const widget = await quickInput();
   await widget.locator('input[type="password"]').waitFor({ timeout: 10_000 });
   await page.keyboard.type(key);
@@ -233,6 +238,17 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await h.close();
   });
 
+  test("the server that runs is the one bundled in the .vsix, on python3 from PATH", () => {
+    const log = h.extensionLog();
+    const bundled = path.join(h.extensions, "fim-lsp.fim-lsp-0.1.0", "bundled", "tool", "fim_lsp_server.py");
+    const started = log.split("\n").filter((line) => /\] starting /.test(line));
+    assert.ok(started.length > 0, `the extension's log says what it started:\n${log}`);
+    for (const line of started) {
+      assert.ok(line.includes(` -I ${bundled} `), `started the bundled server (${bundled}): ${line}`);
+    }
+    assert.match(log, /the bundled server runs on Python 3\.\d+: python3 on PATH/);
+  });
+
   scenario("ghost text appears after typing, and Tab accepts it", async (t) => {
     await openFile("tab.py");
     await page.keyboard.type("    ");
@@ -293,11 +309,11 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     );
   });
 
-  scenario("the manual trigger (editor.action.inlineSuggest.trigger) skips a long debounce; settings reach the server live", async () => {
+  scenario("Alt+\\, the key the extension binds to the trigger, skips a long debounce; settings reach the server live", async () => {
     await changeSettings({ "fimLsp.debounceMs": 6000 });
     await openFile("manual.py"); // already indented: nothing typed, so no automatic request
     const asked = Date.now();
-    await trigger();
+    await page.keyboard.press("Alt+Backslash");
     await waitGhost(4000);
     const took = Date.now() - asked;
     assert.ok(took < 4000, `ghost text after ${took} ms; an automatic request would wait 6000 ms`);
@@ -317,7 +333,11 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await h.screenshot("7-disabled");
     await page.locator(STATUS).click();
     await waitStatus(/^fim-lsp: ready/);
-    assert.match(fs.readFileSync(h.settingsFile, "utf8"), /"fimLsp\.enable": true/);
+    const settings = await waitFor("fimLsp.enable removed from settings.json", () => {
+      const now = fs.readFileSync(h.settingsFile, "utf8");
+      return !now.includes("fimLsp.enable") && now;
+    }, 10_000).catch(() => fs.readFileSync(h.settingsFile, "utf8"));
+    assert.doesNotMatch(settings, /fimLsp\.enable/, "back on, the default: no fimLsp.enable left in settings.json");
   });
 
   scenario("a rejected key (401 from the fake) shows an error in the status bar", async () => {

@@ -3,6 +3,7 @@ import type { CommandContext } from "../../src/command";
 import {
   ACTION_INSTALL,
   ACTION_LOG,
+  ACTION_SET_KEY,
   type Client,
   type ClientSpec,
   Controller,
@@ -10,6 +11,7 @@ import {
   MAX_RESTARTS,
   answerText,
 } from "../../src/controller";
+import type { Candidate } from "../../src/python";
 import type { Inspected } from "../../src/settings";
 import type { Look } from "../../src/status";
 
@@ -50,8 +52,20 @@ class FakeClient implements Client {
   }
 }
 
-function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolean; startFails?: boolean; choose?: string } = {}) {
+interface HostOptions {
+  settings?: Record<string, unknown>;
+  onPath?: boolean;
+  startFails?: boolean;
+  choose?: string;
+  /** the interpreters the host finds, and the version each one says it is */
+  pythons?: Array<[Candidate, [number, number] | string]>;
+}
+
+const PYTHON3: Candidate = { command: "/usr/bin/python3", from: "python3 on PATH" };
+
+function makeHost(options: HostOptions = {}) {
   const settings: Record<string, unknown> = { "server.command": "fim-lsp", ...options.settings };
+  const pythons = options.pythons ?? [[PYTHON3, [3, 12]]];
   const secrets = new Map<string, string>();
   const logs: string[] = [];
   const looks: Look[] = [];
@@ -66,7 +80,10 @@ function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolea
       show: vi.fn(),
     },
     setting: <T>(key: string) => settings[key] as T | undefined,
-    inspect: (key: string): Inspected | undefined => (key in settings ? { globalValue: settings[key] } : undefined),
+    inspect: (key: string): Inspected | undefined => ({
+      ...(key === "enable" ? { defaultValue: true } : {}),
+      ...(key in settings && settings[key] !== undefined ? { globalValue: settings[key] } : {}),
+    }),
     update: vi.fn(async (key: string, value: unknown) => {
       settings[key] = value;
     }),
@@ -99,9 +116,17 @@ function makeHost(options: { settings?: Record<string, unknown>; onPath?: boolea
     }),
     showInfo: vi.fn(),
     showDocument: vi.fn(async () => undefined),
-    askKey: vi.fn(async () => `  ${KEY}\n`),
+    askKey: vi.fn(async (_provider: string, _variable: string, _required: boolean) => `  ${KEY}\n`),
+    pickProvider: vi.fn(async (choices: readonly string[]) => choices.at(-1) as never),
+    showServerMessage: vi.fn(),
     openInstallHelp: vi.fn(),
     openSettings: vi.fn(),
+    pythonCandidates: async () => pythons.map(([candidate]) => candidate),
+    probePython: vi.fn(async (command: string) => {
+      const said = pythons.find(([candidate]) => candidate.command === command)?.[1] ?? "not found";
+      return typeof said === "string" ? { error: said } : { version: said };
+    }),
+    bundledServer: "/ext/bundled/tool/fim_lsp_server.py",
   } satisfies Host;
   return { host, settings, secrets, logs, looks, clients, errors, secretListeners };
 }
@@ -115,6 +140,60 @@ describe("Controller", () => {
     expect(t.clients[0]?.spec.command).toBe("/bin/fim-lsp");
     expect(t.clients[0]?.spec.cwd).toBe("/ws");
     expect(t.looks.map((l) => l.label)).toEqual(["fim-lsp: the server is stopped", "fim-lsp: starting the server", "fim-lsp: ready; click to turn off"]);
+  });
+
+  it("without a server command, runs the bundled server on the first Python 3.11+ it finds", async () => {
+    const t = makeHost({
+      settings: { "server.command": "", "server.args": ["--log-level", "DEBUG"] },
+      pythons: [
+        [{ command: "/proj/.venv/bin/python", from: "the Python extension's interpreter" }, [3, 9]],
+        [PYTHON3, [3, 12]],
+      ],
+    });
+    await new Controller(t.host).restart();
+    expect(t.clients[0]?.spec.command).toBe("/usr/bin/python3");
+    expect(t.clients[0]?.spec.args).toEqual(["-I", "/ext/bundled/tool/fim_lsp_server.py", "--log-level", "DEBUG"]);
+    expect(t.logs).toContain("not used for the bundled server: the Python extension's interpreter (/proj/.venv/bin/python) is Python 3.9");
+    expect(t.logs).toContain("the bundled server runs on Python 3.12: python3 on PATH (/usr/bin/python3)");
+  });
+
+  it("takes the Python extension's interpreter first when it is new enough", async () => {
+    const chosen: Candidate = { command: "/proj/.venv/bin/python", from: "the Python extension's interpreter" };
+    const t = makeHost({ settings: { "server.command": undefined }, pythons: [[chosen, [3, 13]], [PYTHON3, [3, 12]]] });
+    await new Controller(t.host).restart();
+    expect(t.clients[0]?.spec.command).toBe("/proj/.venv/bin/python");
+    expect(t.host.probePython).toHaveBeenCalledTimes(1);
+  });
+
+  it("says which interpreters it found when none is 3.11+, and offers the settings", async () => {
+    const t = makeHost({
+      settings: { "server.command": "" },
+      pythons: [
+        [{ command: "/usr/bin/python3", from: "python3 on PATH" }, [3, 9]],
+        [{ command: undefined, from: "python on PATH" }, "unused"],
+      ],
+    });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    expect(t.clients).toHaveLength(0);
+    expect(t.errors[0]?.[0]).toBe(
+      "fim-lsp: the server bundled with the extension needs Python 3.11 or newer, and none was found " +
+        "(python3 on PATH (/usr/bin/python3) is Python 3.9; python on PATH: none). Install Python 3.11+ " +
+        "(or choose one in the Python extension), or set fimLsp.server.command.",
+    );
+    expect(t.errors[0]?.[1]).toEqual(["How to Install", "Open Settings", "Show Log"]);
+    expect(controller.current).toMatchObject({ phase: "failed" });
+  });
+
+  it("follows the Python extension's interpreter changes only when it runs the bundled server", async () => {
+    const t = makeHost({ settings: { "server.command": "" } });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    await controller.interpreterChanged();
+    expect(t.clients).toHaveLength(2);
+    t.settings["server.command"] = "fim-lsp";
+    await controller.interpreterChanged();
+    expect(t.clients).toHaveLength(2);
   });
 
   it("runs the server command and arguments from user settings, never a workspace's", async () => {
@@ -186,6 +265,59 @@ describe("Controller", () => {
     expect(t.logs.join("\n")).toContain("stored key passed in CODESTRAL_API_KEY");
   });
 
+  it("Set API Key knows every provider that takes a key; for auto it asks which one", async () => {
+    const t = makeHost({ settings: { provider: "ollama" } });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    await controller.setApiKey();
+    expect(t.host.askKey).toHaveBeenLastCalledWith("ollama", "OLLAMA_API_KEY", false);
+    expect(t.clients.at(-1)!.spec.env["OLLAMA_API_KEY"]).toBe(KEY);
+    t.settings["provider"] = "auto";
+    await controller.setApiKey();
+    expect(t.host.pickProvider).toHaveBeenCalledWith(["mistral", "codestral"]);
+    expect(t.host.askKey).toHaveBeenLastCalledWith("codestral", "CODESTRAL_API_KEY", true);
+    expect(t.secrets.get("fimLsp.apiKey.codestral")).toBe(KEY);
+    t.host.pickProvider.mockResolvedValueOnce(undefined as never);
+    await controller.setApiKey();
+    expect(t.host.askKey).toHaveBeenCalledTimes(2);
+  });
+
+  it("a missing key is told once, the VS Code way, with a Set API Key button that sets it", async () => {
+    const t = makeHost({ settings: { provider: "mistral" }, choose: ACTION_SET_KEY });
+    const controller = new Controller(t.host);
+    await controller.restart();
+    const client = t.clients[0]!;
+    const serverSays = "MISTRAL_API_KEY is not set. Create a key at https://console.mistral.ai and set MISTRAL_API_KEY in the environment fim-lsp starts in.";
+    const missing = { kind: "error", busy: false, message: serverSays, code: "missingKey", provider: "mistral", keyVariable: "MISTRAL_API_KEY" };
+    client.notify(missing);
+    client.handlers.get("window/showMessage")?.({ type: 2, message: `fim-lsp: ${serverSays}` });
+    client.notify({ ...missing, busy: true });
+    client.handlers.get("window/showMessage")?.({ type: 2, message: "fim-lsp: something else" });
+    expect(t.errors).toEqual([
+      ['fim-lsp: no API key for mistral (MISTRAL_API_KEY). Set one with "fim-lsp: Set API Key"; VS Code keeps it in its secret storage.', [ACTION_SET_KEY, ACTION_LOG]],
+    ]);
+    expect(t.host.showServerMessage.mock.calls).toEqual([[2, "fim-lsp: something else"]]);
+    expect(t.looks.at(-1)?.click).toBe("setKey");
+    await vi.waitFor(() => expect(t.host.askKey).toHaveBeenCalledWith("mistral", "MISTRAL_API_KEY", true));
+    await vi.waitFor(() => expect(t.clients).toHaveLength(2)); // the key stored, the server restarted with it
+    expect(t.clients[1]!.spec.env["MISTRAL_API_KEY"]).toBe(KEY);
+    // the new server misses a key again (it was cleared): told again
+    await controller.clearApiKey();
+    t.clients.at(-1)!.notify(missing);
+    expect(t.errors).toHaveLength(2);
+  });
+
+  it("a status without a code is shown as the server says it", async () => {
+    const t = makeHost();
+    const controller = new Controller(t.host);
+    await controller.restart();
+    t.clients[0]!.notify({ kind: "error", busy: false, message: "MISTRAL_API_KEY is not set." });
+    t.clients[0]!.handlers.get("window/showMessage")?.({ type: 2, message: "fim-lsp: MISTRAL_API_KEY is not set." });
+    expect(t.errors).toEqual([]);
+    expect(t.host.showServerMessage).toHaveBeenCalledWith(2, "fim-lsp: MISTRAL_API_KEY is not set.");
+    expect(t.looks.at(-1)?.click).toBe("showLog");
+  });
+
   it("does nothing when the key prompt is cancelled", async () => {
     const t = makeHost();
     t.host.askKey.mockResolvedValueOnce(undefined as unknown as string);
@@ -232,7 +364,8 @@ describe("Controller", () => {
     now += 5000;
     await controller.statusClicked();
     now += 5000;
-    expect(t.host.update).toHaveBeenLastCalledWith("enable", true, "global");
+    // back to the default: the key is removed, not written as true
+    expect(t.host.update).toHaveBeenLastCalledWith("enable", undefined, "global");
     t.clients[0]!.notify({ kind: "error", busy: false, message: "boom" });
     await controller.statusClicked();
     expect(t.host.log.show).toHaveBeenCalledTimes(1);

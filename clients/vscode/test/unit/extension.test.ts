@@ -2,7 +2,10 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as vscode from "vscode";
 import { activate, deactivate } from "../../src/extension";
 import { VscodeHost } from "../../src/host";
-import { commands_, items, logLines, opened, settings } from "./vscode.mock";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { commands_, installed, items, logLines, opened, settings } from "./vscode.mock";
 
 // the library is CommonJS and requires the real `vscode`; these tests never start a server
 vi.mock("vscode-languageclient/node", () => ({
@@ -18,7 +21,7 @@ function context(packageJSON: unknown = { enabledApiProposals: [] }) {
   return {
     extension: { packageJSON },
     subscriptions: [] as Array<{ dispose(): unknown }>,
-    extensionUri: { path: "/ext" },
+    extensionUri: { path: "/ext", fsPath: "/ext" },
     secrets: {
       get: vi.fn(async () => undefined),
       store: vi.fn(async () => undefined),
@@ -76,6 +79,11 @@ describe("activate (vscode mocked)", () => {
     vi.mocked(vscode.window.showInputBox).mockResolvedValueOnce("sk-secret-value");
     await commands_.get("fimLsp.setApiKey")!();
     expect(ctx.secrets.store).toHaveBeenCalledWith("fimLsp.apiKey.mistral", "sk-secret-value");
+    // provider auto (the default): the user picked which provider the key is for
+    expect(vi.mocked(vscode.window.showQuickPick).mock.calls[0]![0]).toMatchObject([
+      { label: "mistral", description: "MISTRAL_API_KEY" },
+      { label: "codestral", description: "CODESTRAL_API_KEY" },
+    ]);
     expect(vi.mocked(vscode.window.showInputBox).mock.calls[0]![0]).toMatchObject({ password: true, ignoreFocusOut: true });
     expect(JSON.stringify(settings)).not.toContain("sk-secret-value");
     expect(logLines.join("\n")).not.toContain("sk-secret-value");
@@ -113,5 +121,57 @@ describe("activate (vscode mocked)", () => {
       { uri: "fim-lsp:/fim-lsp-statistics.txt", text: "second" },
     ]);
     expect(vi.mocked(vscode.window.showTextDocument).mock.calls.at(-1)?.[1]).toEqual({ preview: true });
+  });
+
+  it("asks the Python extension for its interpreter first, then python3 and python on PATH", async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fim-lsp-path-"));
+    fs.writeFileSync(path.join(bin, "python3"), "#!/bin/sh\necho 3.12\n", { mode: 0o755 });
+    const saved = process.env["PATH"];
+    process.env["PATH"] = bin;
+    let resolved: unknown;
+    installed.set("ms-python.python", {
+      isActive: false,
+      exports: undefined,
+      activate: async () => ({
+        environments: {
+          getActiveEnvironmentPath: () => ({ path: "/ws/.venv" }),
+          resolveEnvironment: async (environment: unknown) => {
+            resolved = environment;
+            return { executable: { uri: { fsPath: "/ws/.venv/bin/python" } } };
+          },
+        },
+      }),
+    });
+    try {
+      const host = new VscodeHost(context() as unknown as vscode.ExtensionContext, vscode.window.createOutputChannel("fim-lsp", { log: true }));
+      expect(await host.pythonCandidates()).toEqual([
+        { command: "/ws/.venv/bin/python", from: "the Python extension's interpreter" },
+        { command: path.join(bin, "python3"), from: "python3 on PATH" },
+        { command: undefined, from: "python on PATH" },
+      ]);
+      expect(resolved).toEqual({ path: "/ws/.venv" });
+      expect(host.bundledServer).toBe(path.join("/ext", "bundled", "tool", "fim_lsp_server.py"));
+    } finally {
+      process.env["PATH"] = saved;
+      installed.clear();
+      fs.rmSync(bin, { recursive: true });
+    }
+  });
+
+  it("probes an interpreter's version by running it", async () => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "fim-lsp-probe-"));
+    const script = (name: string, body: string) => {
+      fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      return path.join(bin, name);
+    };
+    try {
+      const host = new VscodeHost(context() as unknown as vscode.ExtensionContext, vscode.window.createOutputChannel("fim-lsp", { log: true }));
+      expect(await host.probePython(script("old", "echo 3.9"))).toEqual({ version: [3, 9] });
+      expect(await host.probePython(script("chatty", "echo hello"))).toEqual({ error: 'unexpected answer "hello"' });
+      expect(await host.probePython(script("broken", "exit 3"))).toMatchObject({ error: expect.stringContaining("Command failed") });
+      expect(await host.probePython(path.join(bin, "missing"))).toMatchObject({ error: expect.stringContaining("ENOENT") });
+    } finally {
+      fs.rmSync(bin, { recursive: true });
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type CommandContext, expand, isPython, resolveCommand } from "../../src/command";
-import { KEY_VARIABLE, cleanKey, secretName, serverEnv } from "../../src/keys";
+import { KEY_VARIABLE, PROVIDERS, cleanKey, keyChoices, keyRequired, secretName, serverEnv } from "../../src/keys";
 import { parseServerLine } from "../../src/log";
-import { SERVER_KEYS, USER_KEYS, answerConfiguration, enableTarget, explicitValue, serverSection } from "../../src/settings";
+import { SERVER_KEYS, USER_KEYS, answerConfiguration, enableTarget, enableWrite, explicitValue, serverSection } from "../../src/settings";
 import { look, parseStatus } from "../../src/status";
 
 function context(files: string[], extra: Partial<CommandContext> = {}): CommandContext {
@@ -83,7 +83,25 @@ describe("keys", () => {
 
   it("names secrets and variables per provider", () => {
     expect(secretName("codestral")).toBe("fimLsp.apiKey.codestral");
-    expect(KEY_VARIABLE).toEqual({ mistral: "MISTRAL_API_KEY", codestral: "CODESTRAL_API_KEY" });
+    expect(KEY_VARIABLE).toEqual({
+      mistral: "MISTRAL_API_KEY",
+      codestral: "CODESTRAL_API_KEY",
+      ollama: "OLLAMA_API_KEY",
+      llamacpp: "LLAMA_API_KEY",
+      openai: "OPENAI_API_KEY",
+    });
+    expect(PROVIDERS.filter(keyRequired)).toEqual(["mistral", "codestral"]);
+  });
+
+  it.each([
+    ["mistral", ["mistral"]],
+    ["ollama", ["ollama"]],
+    ["openai", ["openai"]],
+    ["auto", ["mistral", "codestral"]],
+    [undefined, ["mistral", "codestral"]],
+    ["toString", ["mistral", "codestral"]],
+  ])("Set API Key for provider %j offers %j", (setting, offered) => {
+    expect(keyChoices(setting)).toEqual(offered);
   });
 });
 
@@ -132,6 +150,17 @@ describe("settings", () => {
     expect(enableTarget(found)).toBe(target);
   });
 
+  it.each([
+    ["off, nothing set", { defaultValue: true }, false, { target: "global", value: false }],
+    ["on again: the user's value goes", { defaultValue: true, globalValue: false }, true, { target: "global", value: undefined }],
+    ["on in a workspace over the user's off", { defaultValue: true, globalValue: false, workspaceValue: false }, true, { target: "workspace", value: true }],
+    ["on in a workspace over nothing", { defaultValue: true, workspaceValue: false }, true, { target: "workspace", value: undefined }],
+    ["off in a folder over a workspace's off", { defaultValue: true, workspaceValue: false, workspaceFolderValue: true }, false, { target: "workspaceFolder", value: undefined }],
+    ["no inspection: the default is on", undefined, true, { target: "global", value: undefined }],
+  ] as const)("a toggle writes only what changes something: %s", (_, found, wanted, written) => {
+    expect(enableWrite(found, wanted)).toEqual(written);
+  });
+
   it("answers workspace/configuration with our section and keeps other items", () => {
     const answer = answerConfiguration([{ section: "fimLsp" }, { section: "editor" }], [{ all: 1 }, { tabSize: 4 }], () => ({ model: "m" }));
     expect(answer).toEqual([{ model: "m" }, { tabSize: 4 }]);
@@ -155,6 +184,35 @@ describe("status", () => {
     expect(shown.label).toMatch(label);
     expect(shown.tone).toBe(tone);
     expect(shown.click).toBe(click);
+  });
+
+  it("a missing key shows VS Code's way to set one, and a click sets it", () => {
+    const named = look({
+      phase: "running",
+      status: { kind: "error", busy: false, message: "MISTRAL_API_KEY is not set. …in the environment…", code: "missingKey", provider: "mistral", keyVariable: "MISTRAL_API_KEY" },
+    });
+    expect(named).toEqual({
+      text: "$(key) fim-lsp",
+      label: 'fim-lsp: no API key for mistral (MISTRAL_API_KEY). Set one with "fim-lsp: Set API Key"; VS Code keeps it in its secret storage. Click to set it.',
+      tone: "error",
+      click: "setKey",
+    });
+    const auto = look({ phase: "running", status: { kind: "error", busy: false, message: "no provider is set up", code: "missingKey", provider: "auto" } });
+    expect(auto.label).toMatch(/^fim-lsp: no API key, and no local model answered\. Set a Mistral or Codestral key with "fim-lsp: Set API Key"/);
+    expect(auto.label).not.toMatch(/environment/);
+    expect(look({ phase: "running", status: { kind: "inactive", busy: false, message: "disabled", code: "missingKey" } }).click).toBe("toggle");
+  });
+
+  it("reads the code of a status and the key it names; other fields' types are checked", () => {
+    expect(parseStatus({ kind: "error", message: "m", code: "missingKey", provider: "codestral", keyVariable: "CODESTRAL_API_KEY" })).toEqual({
+      kind: "error",
+      busy: false,
+      message: "m",
+      code: "missingKey",
+      provider: "codestral",
+      keyVariable: "CODESTRAL_API_KEY",
+    });
+    expect(parseStatus({ kind: "error", message: "m", code: 7, provider: null })).toEqual({ kind: "error", busy: false, message: "m" });
   });
 
   it.each([null, 1, {}, { kind: "bogus" }, { kind: 3 }])("ignores malformed params %j", (params) => {

@@ -14,6 +14,20 @@ export const Uri = {
   from: (parts: { scheme: string; path: string }) => ({ ...parts, toString: () => `${parts.scheme}:${parts.path}` }),
 };
 
+export class Disposable {
+  constructor(private readonly release: () => void) {}
+  dispose() {
+    this.release();
+  }
+}
+
+/** Installed extensions by id (the Python extension's fake goes here). */
+export const installed: Map<string, { isActive: boolean; exports: unknown; activate: () => Promise<unknown> }> = new Map();
+
+export const extensions = {
+  getExtension: vi.fn((id: string) => installed.get(id)),
+};
+
 export class EventEmitter<T> {
   private listeners: Array<(value: T) => void> = [];
   event = (listener: (value: T) => void) => {
@@ -84,6 +98,8 @@ export const window = {
   showErrorMessage: vi.fn(async () => undefined),
   showInformationMessage: vi.fn(async () => undefined),
   showInputBox: vi.fn(async () => undefined),
+  showWarningMessage: vi.fn(async () => undefined),
+  showQuickPick: vi.fn(async (choices: unknown[]) => choices[0]),
   showTextDocument: vi.fn(async (document: unknown, options: unknown) => ({ document, options })),
 };
 
