@@ -63,7 +63,10 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
 
         @lsp.feature(STATUS)
         def on_status(params: Any) -> None:
-            statuses.append({"kind": params.kind, "busy": params.busy, "message": params.message})
+            fields = ("kind", "busy", "message", "code", "provider", "keyVariable")
+            statuses.append(
+                {name: getattr(params, name) for name in fields if hasattr(params, name)}
+            )
 
         REGISTRATIONS[lsp] = registrations = []
 

@@ -126,7 +126,14 @@ async def test_nothing_set_up_is_told_at_start_once_in_check_s_words(
     assert "no provider is set up" in told
     assert statuses == [
         {"kind": "normal", "busy": True, "message": "looking for a provider"},
-        {"kind": "error", "busy": False, "message": told.removeprefix("fim-lsp: ")},
+        {
+            "kind": "error",
+            "busy": False,
+            "message": told.removeprefix("fim-lsp: "),
+            "code": "missingKey",  # for clients that offer their own way to set a key
+            "provider": "auto",
+            "keyVariable": "MISTRAL_API_KEY",
+        },
     ], "the status at start must say what is missing, not 'ready'"
     assert await wait_for(lambda: len(client.messages) == 1)
     assert client.messages[0].message == told
@@ -148,7 +155,14 @@ async def test_a_missing_key_is_told_at_start_and_ends_when_settings_name_a_set_
     assert await wait_for(lambda: len(statuses) >= 1)
     told = _checked(env)
     assert told.startswith("fim-lsp: MISTRAL_API_KEY is not set.")
-    assert statuses[0] == {"kind": "error", "busy": False, "message": told[len("fim-lsp: ") :]}
+    assert statuses[0] == {
+        "kind": "error",
+        "busy": False,
+        "message": told[len("fim-lsp: ") :],
+        "code": "missingKey",
+        "provider": "mistral",
+        "keyVariable": "MISTRAL_API_KEY",
+    }
     client.workspace_did_change_configuration(
         types.DidChangeConfigurationParams(settings={"fimLsp": {"provider": "codestral"}})
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -101,7 +102,13 @@ class Reporter:
         if self._excluded is not None:
             return Status("inactive", False, self._excluded)
         if self._lacking is not None:
-            return status_after(self._lacking.kind, self._lacking.message, busy=self.streams > 0)
+            lacking = self._lacking
+            return status_after(
+                lacking.kind,
+                lacking.message,
+                busy=self.streams > 0,
+                key_variable=lacking.key_variable,
+            )
         return Status("normal", self.streams > 0, "ready")
 
     def _shows(self, status: Status) -> bool:
@@ -152,7 +159,7 @@ class Reporter:
 
     def _show_busy(self) -> None:
         current = self.status
-        self.set(Status(current.kind, self.streams > 0, current.message))
+        self.set(dataclasses.replace(current, busy=self.streams > 0))
 
     def succeeded(self) -> None:
         """The provider answered: every problem is over."""
@@ -175,7 +182,9 @@ class Reporter:
                 asyncio.get_running_loop().call_later(pause, self._resume)
         self._log(provider, error.message, message)
         # the failed stream still counts until it ends: busy only if others run
-        status = status_after(error.kind, message, busy=self.streams > 1)
+        status = status_after(
+            error.kind, message, busy=self.streams > 1, key_variable=error.key_variable
+        )
         if error.kind is ErrorKind.CONFIG:  # nothing was sent: the set-up lacks something
             self._lacking, self._set_up_known = error, True
         self.set(status)

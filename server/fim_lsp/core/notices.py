@@ -38,12 +38,14 @@ class Status:
     kind: str  # "normal", "warning", "error" or "inactive"
     busy: bool
     message: str
+    key_variable: str = ""  # the problem is a missing key, read from this variable
 
 
 READY = Status("normal", False, "ready")
 LOOKING = Status("normal", True, "looking for a provider")  # `auto` asks local servers
 
 
-def status_after(kind: str, message: str, *, busy: bool) -> Status:
+def status_after(kind: str, message: str, *, busy: bool, key_variable: str | None = None) -> Status:
     """The status a provider failure of `kind` calls for: an error when the user must act, else a warning."""
-    return Status("error" if kind in SEVERE_KINDS else "warning", busy, message)
+    severity = "error" if kind in SEVERE_KINDS else "warning"
+    return Status(severity, busy, message, key_variable or "")

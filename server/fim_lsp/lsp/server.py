@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "fimLsp/status"
+MISSING_KEY = "missingKey"  # the status code for a provider that needs a key and has none
 
 
 class FimServer(LanguageServer):
@@ -87,10 +88,18 @@ class FimServer(LanguageServer):
 
     def send_status(self, status: Status) -> None:
         """Tell the editor the new status (`fimLsp/status`, documented in the README)."""
-        self.protocol.notify(
-            STATUS_NOTIFICATION,
-            {"kind": status.kind, "busy": status.busy, "message": status.message},
-        )
+        params: dict[str, object] = {
+            "kind": status.kind,
+            "busy": status.busy,
+            "message": status.message,
+        }
+        if status.key_variable:
+            params |= {
+                "code": MISSING_KEY,
+                "provider": self.service.engine.settings.provider,
+                "keyVariable": status.key_variable,
+            }
+        self.protocol.notify(STATUS_NOTIFICATION, params)
 
     async def pull_configuration(self) -> None:
         """Ask the editor for our section, if it can answer."""

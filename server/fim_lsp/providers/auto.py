@@ -14,7 +14,7 @@ import httpx
 from fim_lsp.config import Settings
 from fim_lsp.providers import ollama
 from fim_lsp.providers.base import ErrorKind, FimRequest, Provider, ProviderError, host_of
-from fim_lsp.providers.catalog import Choice, choose_from_environment
+from fim_lsp.providers.catalog import KEY_VARIABLES, Choice, choose_from_environment
 from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.reading import ACCEPT_ENCODING, body
 from fim_lsp.providers.refused import plain_http_elsewhere, plain_http_refusal
@@ -107,13 +107,21 @@ async def choose(settings: Settings, environ: Mapping[str, str], http: HttpClien
         raise ProviderError(ErrorKind.CONFIG, plain_http_refusal(address, source))
     models = await probe_ollama(http, address, environ.get(ollama.KEY_VARIABLE, "").strip() or None)
     if models is None:
-        raise ProviderError(ErrorKind.CONFIG, setup_message(address, answered=False))
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            setup_message(address, answered=False),
+            key_variable=KEY_VARIABLES["mistral"],
+        )
     reason = f"auto: no MISTRAL_API_KEY or CODESTRAL_API_KEY, and Ollama answers at {address}"
     if settings.model != Settings().model:
         return Choice("ollama", reason)  # the user named a model: ask for that one
     model = fim_model(models)
     if model is None:
-        raise ProviderError(ErrorKind.CONFIG, setup_message(address, answered=True))
+        raise ProviderError(
+            ErrorKind.CONFIG,
+            setup_message(address, answered=True),
+            key_variable=KEY_VARIABLES["mistral"],
+        )
     return Choice("ollama", f"{reason} with the FIM model {model}", model)
 
 

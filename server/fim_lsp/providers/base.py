@@ -62,12 +62,14 @@ class ProviderError(Exception):
         *,
         status: int | None = None,
         retry_after: float | None = None,
+        key_variable: str | None = None,
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.status = status
         self.retry_after = retry_after
+        self.key_variable = key_variable  # set when the problem is that this variable has no key
 
 
 class Provider(Protocol):

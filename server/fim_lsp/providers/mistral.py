@@ -94,6 +94,7 @@ class MistralProvider:
                 ErrorKind.CONFIG,
                 f"{self._preset.key_variable} is not set. Create a key at {self._preset.key_page} "
                 f"and set {self._preset.key_variable} in the environment fim-lsp starts in.",
+                key_variable=self._preset.key_variable,
             )
         return post_sse(
             self._http,
