@@ -465,6 +465,7 @@ def report_split(split: str, cases: list[Case]) -> list[str]:
     by_hole = grouped(cases, lambda c: c.hole, HOLES)
     by_overrun = grouped(cases, lambda c: c.overrun, OVERRUNS)
     miss_table, _ = misses(cases)
+    closer_after = [c for c in cases if c.line_suffix.lstrip()[:1] in (")", "]", "}")]
     return [
         f"### `{split}`: per language",
         "",
@@ -473,6 +474,7 @@ def report_split(split: str, cases: list[Case]) -> list[str]:
         f"### `{split}`: per hole kind",
         "",
         *table("hole kind", by_hole),
+        *table("", [("(any kind) the line continues with a closer", closer_after)])[2:],
         "",
         f"### `{split}`: per overrun kind",
         "",
