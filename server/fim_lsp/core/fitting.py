@@ -205,8 +205,24 @@ def cut_at_stray_closer(text: str, around: Around) -> str | None:
     closer = around.line_suffix.lstrip()[:1]
     if closer not in CLOSERS:
         return text
-    quote = _scan(around.line_prefix)[2]
     depth = 0
+    brackets, _ = _brackets(text, quote=_brackets(around.line_prefix)[1])
+    for index, char in brackets:
+        if char in OPENERS:
+            depth += 1
+        elif depth:
+            depth -= 1
+        elif char == closer:
+            return text[:index] if text[:index].strip() else text
+        else:
+            return text
+    return text
+
+
+def _brackets(text: str, quote: str = "") -> tuple[list[tuple[int, str]], str]:
+    """The brackets of `text` outside strings with their offsets, and the quote left open;
+    `quote`: the string `text` starts inside, if any."""
+    found: list[tuple[int, str]] = []
     escaped = False
     for index, char in enumerate(text):
         if quote:
@@ -218,41 +234,23 @@ def cut_at_stray_closer(text: str, around: Around) -> str | None:
                 quote = ""
         elif char in QUOTES:
             quote = char
-        elif char in OPENERS:
-            depth += 1
-        elif char in CLOSERS:
-            if depth:
-                depth -= 1
-            elif char == closer:
-                return text[:index] if text[:index].strip() else text
-            else:
-                return text
-    return text
+        elif char in OPENERS or char in CLOSERS:
+            found.append((index, char))
+    return found, quote
 
 
 def _scan(text: str) -> tuple[list[str], int, str]:
     """Openers left open (innermost last), closers without an opener, and the quote left open."""
     stack: list[str] = []
     stray = 0
-    quote = ""
-    escaped = False
-    for char in text:
-        if quote:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == quote:
-                quote = ""
-        elif char in QUOTES:
-            quote = char
-        elif char in OPENERS:
+    brackets, quote = _brackets(text)
+    for _, char in brackets:
+        if char in OPENERS:
             stack.append(char)
-        elif char in CLOSERS:
-            if stack and stack[-1] == CLOSERS[char]:
-                stack.pop()
-            else:
-                stray += 1
+        elif stack and stack[-1] == CLOSERS[char]:
+            stack.pop()
+        else:
+            stray += 1
     return stack, stray, quote
 
 
