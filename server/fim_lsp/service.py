@@ -357,8 +357,21 @@ class Service:
             "tasks": len(asyncio.all_tasks()),
             "cacheEntries": len(engine.cache),
             "counters": dataclasses.asdict(engine.counters),
+            "workspaceIndex": self._index_health(),
             "rssKiB": _rss_kib(),
             "peakRssKiB": _peak_rss_kib(),
+        }
+
+    def _index_health(self) -> dict[str, object] | None:
+        """What the workspace index holds (None when it is off or there is no folder)."""
+        index = self.workspace_index
+        if index is None:
+            return None
+        snapshot = index.snapshot
+        return {
+            "built": snapshot.built > 0,
+            "files": len(snapshot.entries),
+            "definitions": snapshot.definitions,
         }
 
     def offer(self, text: str, uri: str, cut: cursor.Cut) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from fim_lsp.context import symbols
-from fim_lsp.context.related import MAX_LINE_CHARS, Chunk
+from fim_lsp.context.related import Chunk
 from fim_lsp.context.workspace import WorkspaceIndex
 
 HEAD_LINES = 300  # of the current file, read for its imports
@@ -18,8 +18,8 @@ MAX_IMPORTS = 24
 MAX_PER_NAME = 2  # definitions of one name (overloads, one per platform)
 AMBIGUOUS = 6  # a name defined this often, none of them imported, tells nothing
 MAX_COMPLETIONS = 8  # defined names that complete a partly typed one
-MAX_CHUNKS = 16  # snippets made per request: bounds the files read
-SIGNATURE_LINES = 3  # a definition's lines sent: its signature, up to where it opens its body
+MAX_CHUNKS = 16  # definitions made into chunks per request
+CROWDED = 24  # a name defined this often anywhere is skipped without a look
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +93,17 @@ def wanted(
 
     found: list[Wanted] = []
     for name, (score, why) in scores.items():
-        places = [(path, d) for path, d in index.lookup(name) if path != absolute]
+        everywhere = index.lookup(name)
+        if len(everywhere) > CROWDED:
+            continue
+        places = [(path, d) for path, d in everywhere if path != absolute]
         if not places:
             continue
 
         def bonus(path: str) -> float:
             if path in imported:
                 return 30.0
-            return 10.0 if posixpath.dirname(path) == here else 0.0
+            return 10.0 if path.rpartition("/")[0] == here else 0.0
 
         places.sort(key=lambda place: -bonus(place[0]))
         if len(places) > AMBIGUOUS and bonus(places[0][0]) == 0.0:
@@ -113,58 +116,26 @@ def wanted(
     return found
 
 
-def snippet(lines: list[str], definition: symbols.Definition) -> tuple[int, list[str]] | None:
-    """(first line, lines) of a definition as the file has it now: its signature, and the lines
-    that continue it up to where its body opens; None if the file no longer has it."""
-    line = definition.line
-    if line >= len(lines) or lines[line][: symbols.MAX_SIGNATURE_CHARS].rstrip() != (
-        definition.signature
-    ):
-        moved = [i for i, text in enumerate(lines) if text.rstrip() == definition.signature]
-        if not moved:
-            return None
-        line = moved[0]
-    taken = [lines[line][:MAX_LINE_CHARS].rstrip()]
-    while (
-        len(taken) < SIGNATURE_LINES
-        and not _opens_body(taken[-1])
-        and line + len(taken) < len(lines)
-    ):
-        following = lines[line + len(taken)][:MAX_LINE_CHARS].rstrip()
-        if not following.strip():
-            break
-        taken.append(following)
-    return line, taken
-
-
-def _opens_body(line: str) -> bool:
-    """Whether a signature line is complete: it opens a body, ends a statement, or is one."""
-    stripped = line.rstrip()
-    return stripped.endswith(("{", ":", ";", "=", "=>", "then", "do", ")")) or "=" in stripped
-
-
 def chunks(
     found: list[Wanted],
-    lines_of: Callable[[str], list[str] | None],
+    budget_chars: int,
     path_of: Callable[[str], str],
     allowed: Callable[[str], bool],
+    fresh: Callable[[str], bool],
 ) -> list[tuple[Chunk, Wanted]]:
-    """The wanted definitions as chunks of their files, best first, from files `allowed` says
-    may be sent (`lines_of`: a file's lines, the editor's copy if it is open)."""
+    """The wanted definitions as chunks of their files, best first, about as many as
+    `budget_chars` holds, from files `allowed` says may be sent and `fresh` says have not
+    changed since they were indexed."""
     made: list[tuple[Chunk, Wanted]] = []
+    spent = 0
     for item in found:
-        if len(made) >= MAX_CHUNKS:
+        if len(made) >= MAX_CHUNKS or spent > budget_chars:
             break
         uri = uri_of(item.path)
-        if not allowed(uri):
+        if not allowed(uri) or not fresh(item.path):
             continue
-        lines = lines_of(item.path)
-        if lines is None:
-            continue
-        taken = snippet(lines, item.definition)
-        if taken is None:
-            continue
-        first, texts = taken
-        chunk = Chunk(path_of(uri), first, "\n".join(texts) + "\n", len(texts), uri)
+        texts = item.definition.lines()
+        chunk = Chunk(path_of(uri), item.definition.line, "\n".join(texts) + "\n", len(texts), uri)
+        spent += len(chunk.text) + len(chunk.path)
         made.append((chunk, item))
     return made

@@ -49,6 +49,7 @@ LANGUAGE_FAMILIES: dict[str, str] = {  # LSP languageId -> family
     "lua": "lua",
 }
 MAX_SIGNATURE_CHARS = 200
+SIGNATURE_LINES = 3  # a definition sent: its signature, up to where it opens its body
 MIN_NAME_CHARS = 3  # shorter names (i, x, ok) are everywhere and tell nothing
 
 _S = r"[ \t]"
@@ -193,11 +194,17 @@ class Paths:
 
 @dataclass(frozen=True, slots=True)
 class Definition:
-    """A name a file defines, the line (from 0) that defines it, and that line's text."""
+    """A name a file defines, the line (from 0) that defines it, and the text to send: that
+    line (the signature) and the lines that continue it up to where its body opens."""
 
     name: str
     line: int
     signature: str
+    text: str = ""
+
+    def lines(self) -> list[str]:
+        """The lines to send, the signature first."""
+        return (self.text or self.signature).split("\n")
 
 
 def family_of_path(path: str) -> str | None:
@@ -236,8 +243,29 @@ def definitions(text: str, family: str) -> list[Definition]:
             signature = text[starts[line] : end if end != -1 else len(text)]
             if _BINDS_AN_IMPORT.search(signature):
                 continue  # `const x = require("x")` names a module, it defines nothing
-            found[line] = Definition(name, line, signature[:MAX_SIGNATURE_CHARS].rstrip())
+            signature = signature[:MAX_SIGNATURE_CHARS].rstrip()
+            found[line] = Definition(name, line, signature, _continued(text, starts, line))
     return [found[line] for line in sorted(found)]
+
+
+def _continued(text: str, starts: list[int], line: int) -> str:
+    """The signature on `line` and the lines that continue it, up to where its body opens
+    (SIGNATURE_LINES at most, MAX_SIGNATURE_CHARS each); "" when it is the one line."""
+    taken: list[str] = []
+    for number in range(line, min(line + SIGNATURE_LINES, len(starts))):
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(text)
+        current = text[starts[number] : end][:MAX_SIGNATURE_CHARS].rstrip()
+        if taken and not current.strip():
+            break
+        taken.append(current)
+        if _opens_body(current):
+            break
+    return "\n".join(taken) if len(taken) > 1 else ""
+
+
+def _opens_body(line: str) -> bool:
+    """Whether a signature line is complete: it opens a body, ends a statement, or assigns."""
+    return line.endswith(("{", ":", ";", "=>", "then", "do", ")", "end")) or "=" in line
 
 
 def imports(text: str, family: str) -> list[str]:
@@ -327,7 +355,7 @@ def _by_suffix(tails: list[str], files: Paths) -> list[str]:
             path for path in files.named(posixpath.basename(tail)) if path.endswith("/" + tail)
         ]
         if found:
-            return sorted(found, key=len)[:2]
+            return sorted(found, key=str.__len__)[:2]
     return []
 
 

@@ -8,9 +8,9 @@ import subprocess
 import threading
 import time
 from bisect import bisect_left
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fim_lsp.context import symbols
 
@@ -20,7 +20,7 @@ MAX_FILES = 5_000  # indexed per workspace; the rest are left out (logged)
 MAX_FILE_BYTES = 400_000  # a larger file is generated or data, not code to learn names from
 MAX_DEFINITIONS_PER_FILE = 2_000
 REFRESH_SECONDS = 30.0  # a request after this long lists the workspace again, on the thread
-READ_CACHE_FILES = 16  # texts of unopened files kept for their snippets
+MAX_RESOLVED = 4_096  # imports resolved, remembered until the next build
 SKIPPED_FOLDERS = frozenset(
     {"node_modules", "__pycache__", "venv", "target", "dist", "build", "out", "vendor"}
 )
@@ -58,6 +58,7 @@ class Snapshot:
     built: float  # monotonic time
     files_seen: int  # before the cap
     definitions: int
+    resolved: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)  # imports
 
 
 EMPTY = Snapshot({}, {}, [], {}, False, 0.0, 0, 0)
@@ -115,7 +116,6 @@ class WorkspaceIndex:
         self._clock = clock
         self.snapshot = EMPTY
         self._building = threading.Lock()
-        self._texts: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
         self.build_seconds = 0.0
 
     @property
@@ -155,7 +155,7 @@ class WorkspaceIndex:
 
     def _listing(self, root: str) -> list[str]:
         listed = git_listing(root)
-        if listed is None:  # not a repository, or no git: every file but hidden and build ones
+        if not listed:  # no git, no repository, or one that ignores this whole folder
             listed = walk_listing(root, self._max_files * 4)
         code = [path for path in listed if symbols.family_of_path(path) is not None]
         code = [p for p in code if not any(part.startswith(".") for part in p.split("/")[:-1])]
@@ -217,17 +217,23 @@ class WorkspaceIndex:
 
     def resolve(self, spec: str, absolute: str, family: str) -> list[str]:
         """The absolute paths of the indexed files the import `spec` in `absolute` brings in."""
+        snapshot = self.snapshot
+        key = (spec, absolute, family)
+        if (known := snapshot.resolved.get(key)) is not None:
+            return known
         place = self.root_of(absolute)
-        if place is None:
-            return []
-        root, importer = place
-        paths = self.snapshot.paths.get(root)
-        if paths is None:
-            return []
-        return [
-            os.path.join(root, *path.split("/"))
-            for path in symbols.resolve(spec, importer, family, paths)
-        ]
+        paths = snapshot.paths.get(place[0]) if place is not None else None
+        found = []
+        if place is not None and paths is not None:
+            root, importer = place
+            found = [
+                os.path.join(root, *path.split("/"))
+                for path in symbols.resolve(spec, importer, family, paths)
+            ]
+        if len(snapshot.resolved) >= MAX_RESOLVED:
+            snapshot.resolved.clear()
+        snapshot.resolved[key] = found
+        return found
 
     def lookup(self, name: str) -> list[tuple[str, symbols.Definition]]:
         """(absolute path, definition) of each definition of `name`."""
@@ -244,30 +250,18 @@ class WorkspaceIndex:
         found.sort(key=len)
         return found[:limit]
 
-    def lines(self, absolute: str) -> list[str] | None:
-        """The lines of an indexed file as it is on disk now; a changed file is indexed again."""
+    def fresh(self, absolute: str) -> bool:
+        """Whether an indexed file is as it was indexed; a changed one is indexed again (on the
+        thread) and its old definitions are not used."""
         entry = self.snapshot.entries.get(absolute)
-        if entry is None:
-            return None
         try:
             mtime = os.stat(absolute).st_mtime_ns
         except OSError:
-            return None
-        key = (absolute, mtime)
-        lines = self._texts.get(key)
-        if lines is not None:
-            self._texts.move_to_end(key)
-            return lines
-        text = _read(absolute)
-        if text is None:
-            return None
-        if mtime != entry.mtime_ns:
-            self.start()  # its definitions move: index it again, with any other changed file
-        lines = text.split("\n")
-        self._texts[key] = lines
-        while len(self._texts) > READ_CACHE_FILES:
-            self._texts.popitem(last=False)
-        return lines
+            return False
+        if entry is None or mtime != entry.mtime_ns:
+            self.start()
+            return False
+        return True
 
     def definitions_in(self, absolute: str) -> tuple[symbols.Definition, ...]:
         """The definitions indexed for `absolute` (none if it is not indexed)."""
