@@ -126,6 +126,6 @@ def test_retrieval_benchmark_runs() -> None:
     rows = [line.split("|") for line in done.stdout.splitlines() if line.startswith("| all |")]
     assert len(rows) == 2, done.stdout
     for row in rows:
-        cases, baseline, index = int(row[2]), float(row[3][:-1]), float(row[4][:-1])
+        cases, baseline, index = int(row[2]), float(row[3].strip(" %")), float(row[4].strip(" %"))
         assert cases > 0 and index > baseline  # the index finds definitions related code misses
     assert "| definitions indexed | - |" in done.stdout
