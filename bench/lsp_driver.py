@@ -136,6 +136,7 @@ class Server:
 
     env: dict[str, str]
     command: list[str] = field(default_factory=lambda: list(SERVER_COMMAND))
+    workspace: str | None = None  # the URI of the folder an editor opened, if any
     client: LanguageClient = field(init=False)
     stderr: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
@@ -176,6 +177,12 @@ class Server:
                         capabilities=capabilities(),
                         process_id=os.getpid(),
                         client_info=types.ClientInfo(name="fim-lsp-bench"),
+                        root_uri=self.workspace,
+                        workspace_folders=(
+                            [types.WorkspaceFolder(uri=self.workspace, name="workspace")]
+                            if self.workspace
+                            else None
+                        ),
                     )
                 ),
                 REQUEST_TIMEOUT,

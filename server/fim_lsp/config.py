@@ -143,6 +143,15 @@ class Settings:
             "(as comments before it; to llama.cpp as `input_extra`); 0 turns it off.",
         ),
     )
+    workspace_definitions: bool = field(
+        default=True,
+        metadata=_flag(
+            "Definitions from the workspace",
+            "Read the workspace's code files (on a thread, at most 5,000) so the extra context "
+            "can hold the definitions of names used near the cursor and in the file's imports, "
+            "also from files that are not open; excluded and ignored files are never sent.",
+        ),
+    )
     max_lines: int = field(
         default=12,
         metadata=_whole(

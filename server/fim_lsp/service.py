@@ -17,12 +17,13 @@ from typing import Any, Protocol
 
 from fim_lsp import __version__, config
 from fim_lsp.context import preamble, related
+from fim_lsp.context.workspace import WorkspaceIndex
 from fim_lsp.core import cursor, health
 from fim_lsp.core.documents import LINE_BREAK, Document, DocumentStore, Position, column
 from fim_lsp.core.engine import Adaptation, Engine
 from fim_lsp.core.notices import Notices, Status
 from fim_lsp.privacy.exclusions import is_excluded
-from fim_lsp.privacy.gitignore import GitIgnore
+from fim_lsp.privacy.gitignore import GitIgnore, ignored_among
 from fim_lsp.privacy.scrub import PLACEHOLDER, SCRUBBER
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 from fim_lsp.providers.catalog import key_values
@@ -112,6 +113,8 @@ class Service:
         self.notices = Notices()
         self.gitignore = GitIgnore()
         self.inspector = Inspector()
+        self.workspace_index: WorkspaceIndex | None = None
+        self._contexts: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # prompt -> notes
         self.init_layer: Mapping[str, object] = {}  # from initializationOptions
         self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
         self._secrets = key_values(self.environ)
@@ -156,6 +159,7 @@ class Service:
                 self.editor.warn(f"fim-lsp: {problem}")
         provider = self.providers.create(settings)
         self.engine.configure(settings, provider)
+        self._index_workspace(settings)
         log.info(
             "provider %s, model %s, context %d tokens",
             settings.provider,
@@ -167,6 +171,24 @@ class Service:
             self.background(self._tell_what_is_missing(provider))
         else:  # known at once, so the status at start already says it
             self.engine.reporter.set_up(health.missing_now(provider), provider.name)
+
+    def _index_workspace(self, settings: config.Settings) -> None:
+        """Start indexing the workspace folders on a thread (again when they or the gitignore
+        mode changed), or drop the index when the setting is off."""
+        roots = [
+            preamble.uri_path(uri)
+            for uri in dict.fromkeys(self.editor.workspace_roots())
+            if uri.startswith("file:")
+        ]
+        if not settings.workspace_definitions or not roots:
+            self.workspace_index = None
+            return
+        vetted = settings.respect_gitignore
+        index = self.workspace_index
+        if index is None or index.roots != roots or index.vetted != vetted:
+            index = WorkspaceIndex(roots, ignored=ignored_among if vetted else None)
+            self.workspace_index = index
+            index.start()
 
     async def _tell_what_is_missing(self, provider: Provider) -> None:
         """Tell the user what `provider` lacks (a key, a local model), once, before anything is
@@ -248,10 +270,17 @@ class Service:
                 self.recent_edits,
                 self.editor.workspace_roots(),
                 self.allowed,
+                self.workspace_index if settings.workspace_definitions else None,
+                # the index listed only files git does not ignore, when the mode is on
+                lambda uri: _sendable(uri, settings),
             )
             takes_files = getattr(self.engine.provider, "takes_files", False)  # llama.cpp
             secrets = self._secrets if settings.redact_secrets else None
-            return outgoing(request, context, takes_files=takes_files, secrets=secrets)
+            sent = outgoing(request, context, takes_files=takes_files, secrets=secrets)
+            self._contexts[sent.prompt] = context.notes
+            while len(self._contexts) > 4:
+                self._contexts.popitem(last=False)
+            return sent
 
         return prepare
 
@@ -306,6 +335,7 @@ class Service:
         exchange = self.inspector.last
         if exchange is None:
             return None
+        exchange = {**exchange, "definitions": list(self._contexts.get(exchange["prompt"], ()))}
         answer = SCRUBBER.value({**exchange, "text": inspection_report(exchange)})
         assert isinstance(answer, dict)
         return answer
@@ -327,8 +357,21 @@ class Service:
             "tasks": len(asyncio.all_tasks()),
             "cacheEntries": len(engine.cache),
             "counters": dataclasses.asdict(engine.counters),
+            "workspaceIndex": self._index_health(),
             "rssKiB": _rss_kib(),
             "peakRssKiB": _peak_rss_kib(),
+        }
+
+    def _index_health(self) -> dict[str, object] | None:
+        """What the workspace index holds (None when it is off or there is no folder)."""
+        index = self.workspace_index
+        if index is None:
+            return None
+        snapshot = index.snapshot
+        return {
+            "built": snapshot.built > 0,
+            "files": len(snapshot.entries),
+            "definitions": snapshot.definitions,
         }
 
     def offer(self, text: str, uri: str, cut: cursor.Cut) -> str:

@@ -106,8 +106,8 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "What is sent",
-        ("prefixTokens", "suffixTokens", "fileHeader", "extraContextTokens", "exclude",
-         "respectGitignore", "redactSecrets"),
+        ("prefixTokens", "suffixTokens", "fileHeader", "extraContextTokens",
+         "workspaceDefinitions", "exclude", "respectGitignore", "redactSecrets"),
     ),
     ("Server", ("server.command", "server.args", "trace.server")),
 )  # fmt: skip

@@ -116,3 +116,16 @@ def test_quality_benchmark_asks_a_real_provider() -> None:
     assert cells[1] == "6", row
     assert cells[2] == "**100.0%**" and cells[6] == "100.0%", f"shown and raw exact: {row}"
     assert asked == 12, f"one raw and one shown request per case, got {asked}"
+
+
+def test_retrieval_benchmark_runs() -> None:
+    done = _run("bench/bench_retrieval.py", "--quick")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    for split in ("dev", "heldout"):
+        assert f"### `{split}`: definition recall at 300 tokens, per language" in done.stdout
+    rows = [line.split("|") for line in done.stdout.splitlines() if line.startswith("| all |")]
+    assert len(rows) == 2, done.stdout
+    for row in rows:
+        cases, baseline, index = int(row[2]), float(row[3].strip(" %")), float(row[4].strip(" %"))
+        assert cases > 0 and index > baseline  # the index finds definitions related code misses
+    assert "| definitions indexed | - |" in done.stdout

@@ -15,6 +15,7 @@ export const SERVER_KEYS = [
   "randomSeed",
   "fileHeader",
   "extraContextTokens",
+  "workspaceDefinitions",
   "maxLines",
   "cacheSize",
   "prefixTokens",

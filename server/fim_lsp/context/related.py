@@ -88,8 +88,11 @@ class RecentEdits:
         return [(uri, block * CHUNK_LINES) for uri, block in reversed(self._places)]
 
 
-def choose(query: str, candidates: Iterable[Chunk], budget_chars: int) -> list[Chunk]:
-    """The candidates most like `query`, best first, that fit in `budget_chars` together.
+def choose(
+    query: str, candidates: Iterable[Chunk], budget_chars: int, first: Iterable[Chunk] = ()
+) -> list[Chunk]:
+    """The chunks `first` (in their order), then the candidates most like `query`, best first,
+    that fit in `budget_chars` together.
 
     Chunks of one file that overlap or touch become one block: one header, each line once, in
     the file's order; it costs what it adds, so the room a merge saves goes to more code.
@@ -106,6 +109,8 @@ def choose(query: str, candidates: Iterable[Chunk], budget_chars: int) -> list[C
             scored.append((score, chunk))
     scored.sort(key=lambda pair: -pair[0])
     picked = _Picked(budget_chars)
+    for chunk in first:
+        picked.add(chunk)
     for _, chunk in scored:
         picked.add(chunk)
     return picked.blocks()
@@ -171,8 +176,10 @@ def related(
     budget_chars: int,
     path_of: Callable[[str], str],
     allowed: Callable[[str], bool],
+    first: Iterable[Chunk] = (),
 ) -> list[Chunk]:
-    """Chunks of recent edits and other open files most like `query`, within the budget.
+    """The chunks `first`, then those of recent edits and other open files most like `query`,
+    within the budget.
 
     Bounded work: the recent-edit ring plus at most MAX_DOCUMENTS files of MAX_CHUNKS_PER_DOCUMENT
     chunks each; the current file is left out (its text around the cursor is the prompt already).
@@ -187,7 +194,7 @@ def related(
         for uri in others[:MAX_DOCUMENTS]:
             yield from chunks_of(by_uri[uri], path_of(uri))
 
-    return choose(query, candidates(), budget_chars)
+    return choose(query, candidates(), budget_chars, first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +204,7 @@ class Preamble:
     header: str = ""
     related: tuple[Chunk, ...] = ()
     comment: str | None = None  # the language's line-comment marker, if it has one
+    notes: tuple[str, ...] = ()  # which definitions were sent, and why
 
     def as_text(self) -> str:
         """Related code as comments, then the header: for providers with only a prompt."""

@@ -146,3 +146,30 @@ class GitIgnore:
             log.warning("%s", problem)
         self.problem = problem
         return True
+
+
+def ignored_among(directory: str, paths: list[str], git: str = "git") -> set[str] | None:
+    """Which of `paths` (relative to `directory`) git ignores, asked in one run (for indexing a
+    workspace on a thread); None when git cannot say, which counts as all of them."""
+    import subprocess
+
+    command = [git, "-C", directory, "check-ignore", "--no-index", "--stdin", "-z"]
+    try:
+        done = subprocess.run(
+            command,
+            input="\0".join(paths).encode() + b"\0",
+            capture_output=True,
+            timeout=TIMEOUT_SECONDS * 5,
+            env=_git_env(),
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        log.warning("git check-ignore could not run: %s", error)
+        return None
+    message = done.stderr.decode(errors="replace")
+    if done.returncode == 1 or (done.returncode == 128 and "not a git repository" in message):
+        return set()
+    if done.returncode != 0:
+        log.warning("git check-ignore failed: %s", message.strip()[:200])
+        return None
+    return {path for path in done.stdout.decode("utf-8", "replace").split("\0") if path}

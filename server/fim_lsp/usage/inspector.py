@@ -68,6 +68,9 @@ def inspection_report(exchange: dict[str, Any] | None) -> str:
         + (f", answered in {took} ms" if took is not None else ""),
         f"parameters: {parameters}",
     ]
+    if exchange.get("definitions"):
+        lines += ["", "=== definitions in the context (file:line name, why) ==="]
+        lines += exchange["definitions"]
     for part in exchange["extra"]:
         lines += ["", f"=== other file sent along: {part['file']} ===", part["text"]]
     lines += ["", "=== prompt (before the cursor) ===", exchange["prompt"]]

@@ -1,0 +1,92 @@
+"""Which definitions the code at the cursor gets: a partly typed name, names used near it, and
+the files it imports, looked up in an index of a real folder."""
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from fim_lsp.context.definitions import chunks, near_names, partial_word, wanted
+from fim_lsp.context.workspace import WorkspaceIndex
+
+UTILS = "def make_default_short_help(help, max_length=45):\n    return help\n"
+OTHER = "def make_default_short_help(text):\n    pass\n\ndef unrelated_helper():\n    pass\n"
+CORE = "from .utils import make_default_short_help\n\nclass Command:\n    pass\n"
+
+
+def built(root: Path) -> WorkspaceIndex:
+    index = WorkspaceIndex([str(root)])
+    index.start()
+    deadline = time.monotonic() + 30
+    while not index.snapshot.built:
+        assert time.monotonic() < deadline, "the index was not built within 30 s"
+        time.sleep(0.01)
+    return index
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "click").mkdir()
+    (tmp_path / "click" / "utils.py").write_text(UTILS)
+    (tmp_path / "click" / "core.py").write_text(CORE)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "help.py").write_text(OTHER)
+    return tmp_path
+
+
+def test_partial_word_and_near_names() -> None:
+    assert partial_word("x = make_de") == "make_de"
+    assert partial_word("x = (") == ""
+    assert partial_word("x = 3") == ""
+    # closest first; text after the cursor counts at twice its distance
+    before, after = "alpha_one = beta_two(", ")\n\nfor item in gamma_three:"
+    assert near_names(before, after) == ["beta_two", "item", "alpha_one", "gamma_three"]
+
+
+def test_the_imported_definition_comes_first(workspace: Path) -> None:
+    index = built(workspace)
+    core = str(workspace / "click" / "core.py")
+    found = wanted(index, core, "python", CORE, CORE + "\n    text = make_de", "")
+    assert found, "a partly typed name that two files define found nothing"
+    first = found[0]
+    assert first.path == str(workspace / "click" / "utils.py")  # imported, not the other one
+    assert first.definition.name == "make_default_short_help"
+    assert "completes 'make_de'" in first.why and "imported" in first.why
+
+
+def test_names_defined_where_the_cursor_is_are_not_looked_up(workspace: Path) -> None:
+    index = built(workspace)
+    here = "def unrelated_helper():\n    return unrelated_helper("
+    found = wanted(index, str(workspace / "x.py"), "python", "", here, "")
+    assert [item.definition.name for item in found] == []
+
+
+def test_a_changed_file_is_not_used_until_indexed_again(workspace: Path) -> None:
+    index = built(workspace)
+    core = str(workspace / "click" / "core.py")
+    found = wanted(index, core, "python", CORE, "make_de", "")
+    path = lambda uri: uri.rpartition("/")[2]  # noqa: E731
+    assert chunks(found, 1000, path, lambda uri: True, index.fresh)
+    utils = workspace / "click" / "utils.py"
+    utils.write_text("def make_default_long_help():\n    pass\n")
+    os.utime(utils, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    made = chunks(found, 1000, path, lambda uri: True, index.fresh)
+    assert all("utils.py" not in chunk.path for chunk, _ in made)
+    deadline = time.monotonic() + 30
+    while not index.lookup("make_default_long_help"):
+        assert time.monotonic() < deadline, "the changed file was not indexed again"
+        time.sleep(0.01)
+    assert index.snapshot.built > 0
+
+
+def test_files_not_allowed_give_nothing(workspace: Path) -> None:
+    index = built(workspace)
+    found = wanted(index, str(workspace / "click" / "core.py"), "python", CORE, "make_de", "")
+    assert any("utils" in chunk.uri for chunk, _ in chunks(found, 1000, str, _all, index.fresh))
+    made = chunks(found, 1000, str, lambda uri: "utils" not in uri, index.fresh)
+    assert made and all("utils" not in chunk.uri for chunk, _ in made)
+
+
+def _all(uri: str) -> bool:
+    return True
