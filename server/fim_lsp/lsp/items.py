@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from lsprotocol import types
 
@@ -22,12 +23,19 @@ def menu_item(
     model: str,
     encoding: Encoding,
     markdown: bool,
+    snippets: Snippets | None = None,
 ) -> types.CompletionItem:
     """The suggestion as a menu item that replaces the word before the cursor with that word and
     the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
-    text's result; `markdown`: the client renders markdown documentation."""
+    text's result; `markdown`: the client renders markdown documentation; `snippets`: how the
+    client inserts snippets, if it does (None: plain text)."""
     word = cursor.word_before(cut)
     inserted = word + text
+    new_text, text_format, mode = inserted, types.InsertTextFormat.PlainText, None
+    snippet = snippets and as_snippet(inserted, _indent(cut), keeps_indent=snippets.keeps_indent)
+    if snippets and isinstance(snippet, str):
+        new_text, text_format = snippet, types.InsertTextFormat.Snippet
+        mode = types.InsertTextMode.AsIs if snippets.keeps_indent else None
     start = types.Position(at.start.line, at.start.character - units(word, encoding))
     documentation: str | types.MarkupContent = inserted
     if markdown:
@@ -41,9 +49,45 @@ def menu_item(
         detail=f"fim-lsp · {model}",
         documentation=documentation,
         filter_text=inserted,
-        text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=inserted),
-        insert_text_format=types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=new_text),
+        insert_text_format=text_format,
+        insert_text_mode=mode,
     )
+
+
+@dataclass(frozen=True)
+class Snippets:
+    """How a client that supports snippets inserts one: `keeps_indent` when it honours
+    `insertTextMode: asIs`; otherwise it adds the cursor line's indentation to every line after
+    the first (Neovim's `vim.snippet`, and the LSP default)."""
+
+    keeps_indent: bool
+
+
+SNIPPET_SPECIAL = re.compile(r"[\\$}]")
+INDENT = re.compile(r"[ \t]*")
+
+
+def as_snippet(text: str, indent: str, *, keeps_indent: bool) -> str | None:
+    """`text` as a snippet that inserts exactly `text`: `\\`, `$` and `}` escaped, and, for a
+    client that indents each line after the first by `indent` (the cursor line's), those lines
+    without it (an empty line gets it all the same); None when a line does not start with it.
+    Neovim inserts only the first word or line of a multi-line plain-text item."""
+    parts = LINE_BREAK.split(text)
+    breaks = LINE_BREAK.findall(text)
+    if not keeps_indent and indent:
+        for index in range(1, len(parts)):
+            if parts[index].startswith(indent):
+                parts[index] = parts[index][len(indent) :]
+            elif parts[index]:
+                return None
+    escaped = [SNIPPET_SPECIAL.sub(lambda found: "\\" + found.group(), part) for part in parts]
+    return "".join(part + end for part, end in zip(escaped, [*breaks, ""], strict=True))
+
+
+def _indent(cut: cursor.Cut) -> str:
+    """The cursor line's indentation, which a snippet's later lines get from the client."""
+    return INDENT.match(cut.line_prefix + cut.line_suffix).group()  # type: ignore[union-attr]
 
 
 def _longest_backtick_run(text: str) -> int:

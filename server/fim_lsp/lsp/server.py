@@ -44,6 +44,7 @@ class FimServer(LanguageServer):
             protocol_cls=sync.SyncProtocol,
         )
         self.markdown_documentation = False  # whether the client renders markdown in menu items
+        self.snippets: items.Snippets | None = None  # how the client inserts snippets, if it does
         self.can_watch_files = False  # whether the client registers file watchers on request
         self.settings_pushed = 0  # how many didChangeConfiguration carried our section
 
@@ -155,6 +156,7 @@ def create_server(
         )
         formats = (item_capabilities and item_capabilities.documentation_format) or []
         ls.markdown_documentation = types.MarkupKind.Markdown in formats
+        ls.snippets = _snippets(item_capabilities or None)
         log.info("client %s, position encoding %s", _client_name(params), ls.encoding)
 
     @server.feature(types.INITIALIZED)
@@ -236,6 +238,7 @@ def create_server(
             model=ls.service.engine.settings.model,
             encoding=ls.service.documents.encoding,
             markdown=ls.markdown_documentation,
+            snippets=ls.snippets,
         )
         item.command = items.accept_command(ls.service.offer(text, params.text_document.uri, cut))
         return types.CompletionList(is_incomplete=True, items=[item])
@@ -273,6 +276,16 @@ def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:
     if value == "utf-32":
         return "utf-32"
     return "utf-16"
+
+
+def _snippets(capabilities: types.ClientCompletionItemOptions | None) -> items.Snippets | None:
+    """How the client inserts snippets, if it says it does."""
+    if capabilities is None or not capabilities.snippet_support:
+        return None
+    modes = capabilities.insert_text_mode_support
+    return items.Snippets(
+        keeps_indent=modes is not None and types.InsertTextMode.AsIs in modes.value_set
+    )
 
 
 def _client_name(params: types.InitializeParams) -> str:
