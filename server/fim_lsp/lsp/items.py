@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from lsprotocol import types
 
@@ -23,19 +22,19 @@ def menu_item(
     model: str,
     encoding: Encoding,
     markdown: bool,
-    snippets: Snippets | None = None,
+    snippets: bool = False,
 ) -> types.CompletionItem:
     """The suggestion as a menu item that replaces the word before the cursor with that word and
     the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
-    text's result; `markdown`: the client renders markdown documentation; `snippets`: how the
-    client inserts snippets, if it does (None: plain text)."""
+    text's result; `markdown`: the client renders markdown documentation; `snippets`: the client
+    expands snippets and indents their later lines as the cursor's line (Neovim's own completion,
+    which inserts only the first word or line of a multi-line plain-text item)."""
     word = cursor.word_before(cut)
     inserted = word + text
-    new_text, text_format, mode = inserted, types.InsertTextFormat.PlainText, None
-    snippet = snippets and as_snippet(inserted, _indent(cut), keeps_indent=snippets.keeps_indent)
-    if snippets and isinstance(snippet, str):
+    new_text, text_format = inserted, types.InsertTextFormat.PlainText
+    snippet = as_snippet(inserted, _indent(cut)) if snippets else None
+    if snippet is not None:
         new_text, text_format = snippet, types.InsertTextFormat.Snippet
-        mode = types.InsertTextMode.AsIs if snippets.keeps_indent else None
     start = types.Position(at.start.line, at.start.character - units(word, encoding))
     documentation: str | types.MarkupContent = inserted
     if markdown:
@@ -51,31 +50,20 @@ def menu_item(
         filter_text=inserted,
         text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=new_text),
         insert_text_format=text_format,
-        insert_text_mode=mode,
     )
-
-
-@dataclass(frozen=True)
-class Snippets:
-    """How a client that supports snippets inserts one: `keeps_indent` when it honours
-    `insertTextMode: asIs`; otherwise it adds the cursor line's indentation to every line after
-    the first (Neovim's `vim.snippet`, and the LSP default)."""
-
-    keeps_indent: bool
 
 
 SNIPPET_SPECIAL = re.compile(r"[\\$}]")
 INDENT = re.compile(r"[ \t]*")
 
 
-def as_snippet(text: str, indent: str, *, keeps_indent: bool) -> str | None:
-    """`text` as a snippet that inserts exactly `text`: `\\`, `$` and `}` escaped, and, for a
-    client that indents each line after the first by `indent` (the cursor line's), those lines
-    without it (an empty line gets it all the same); None when a line does not start with it.
-    Neovim inserts only the first word or line of a multi-line plain-text item."""
+def as_snippet(text: str, indent: str) -> str | None:
+    """`text` as a snippet that inserts exactly `text` in a client that indents each line after
+    the first by `indent` (the cursor line's): `\\`, `$` and `}` escaped, those lines without
+    `indent` (an empty line gets it all the same); None when a line does not start with it."""
     parts = LINE_BREAK.split(text)
     breaks = LINE_BREAK.findall(text)
-    if not keeps_indent and indent:
+    if indent:
         for index in range(1, len(parts)):
             if parts[index].startswith(indent):
                 parts[index] = parts[index][len(indent) :]

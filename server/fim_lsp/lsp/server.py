@@ -44,7 +44,7 @@ class FimServer(LanguageServer):
             protocol_cls=sync.SyncProtocol,
         )
         self.markdown_documentation = False  # whether the client renders markdown in menu items
-        self.snippets: items.Snippets | None = None  # how the client inserts snippets, if it does
+        self.snippets = False  # menu items go as snippets (see `_snippets`)
         self.can_watch_files = False  # whether the client registers file watchers on request
         self.settings_pushed = 0  # how many didChangeConfiguration carried our section
 
@@ -278,14 +278,15 @@ def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:
     return "utf-16"
 
 
-def _snippets(capabilities: types.ClientCompletionItemOptions | None) -> items.Snippets | None:
-    """How the client inserts snippets, if it says it does."""
+def _snippets(capabilities: types.ClientCompletionItemOptions | None) -> bool:
+    """Whether menu items go as snippets: to a client that expands them and indents their later
+    lines, which is any that does not say it can insert text as is (Neovim's own completion). To
+    the others (VS Code, nvim-cmp) plain text, which they insert exactly: nvim-cmp says it can,
+    then leaves snippets to an engine that indents all the same."""
     if capabilities is None or not capabilities.snippet_support:
-        return None
+        return False
     modes = capabilities.insert_text_mode_support
-    return items.Snippets(
-        keeps_indent=modes is not None and types.InsertTextMode.AsIs in modes.value_set
-    )
+    return modes is None or types.InsertTextMode.AsIs not in modes.value_set
 
 
 def _client_name(params: types.InitializeParams) -> str:

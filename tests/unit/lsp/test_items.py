@@ -1,4 +1,5 @@
-"""Menu items in snippet format insert exactly the suggestion, in clients that indent and not."""
+"""Menu items as snippets insert exactly the suggestion in clients that indent snippets' lines;
+other clients get plain text."""
 
 from __future__ import annotations
 
@@ -6,35 +7,35 @@ import pytest
 from lsprotocol import types
 
 from fim_lsp.core.cursor import Cut
-from fim_lsp.lsp.items import Snippets, as_snippet, menu_item
+from fim_lsp.lsp.items import as_snippet, menu_item
+from fim_lsp.lsp.server import _snippets
 
 AT = types.Range(start=types.Position(1, 7), end=types.Position(1, 7))
 
 
 @pytest.mark.parametrize(
-    ("text", "indent", "keeps_indent", "snippet"),
+    ("text", "indent", "snippet"),
     [
-        ("return a + b", "    ", False, "return a + b"),
-        ("cost = $5 # {x}", "", False, "cost = \\$5 # {x\\}"),
-        ("path = 'C:\\dir'", "", True, "path = 'C:\\\\dir'"),
-        ("`${name}`", "", True, "`\\${name\\}`"),
-        ("total = a\n    return total", "    ", False, "total = a\nreturn total"),
-        ("total = a\n    return total", "    ", True, "total = a\n    return total"),
-        ("if x:\n        y()\n    z()", "    ", False, "if x:\n    y()\nz()"),
-        ("a\r\n    b\r    c", "    ", False, "a\r\nb\rc"),
-        ("a\n\n    b", "    ", False, "a\n\nb"),  # an empty line stays empty in the snippet
-        ("a\n  b", "    ", False, None),  # less indented than the line: only plain text is exact
-        ("a\n  b", "    ", True, "a\n  b"),
-        ("a\n\tb", "\t", False, "a\nb"),
+        ("return a + b", "    ", "return a + b"),
+        ("cost = $5 # {x}", "", "cost = \\$5 # {x\\}"),
+        ("path = 'C:\\dir'", "", "path = 'C:\\\\dir'"),
+        ("`${name}`", "", "`\\${name\\}`"),
+        ("total = a\n    return total", "    ", "total = a\nreturn total"),
+        ("if x:\n        y()\n    z()", "    ", "if x:\n    y()\nz()"),
+        ("a\r\n    b\r    c", "    ", "a\r\nb\rc"),
+        ("a\n\n    b", "    ", "a\n\nb"),  # an empty line stays empty in the snippet
+        ("a\n  b", "    ", None),  # less indented than the line: only plain text is exact
+        ("a\n  b", "", "a\n  b"),
+        ("a\n\tb", "\t", "a\nb"),
     ],
 )
 def test_as_snippet_escapes_and_removes_the_indent_the_client_adds(
-    text: str, indent: str, keeps_indent: bool, snippet: str | None
+    text: str, indent: str, snippet: str | None
 ) -> None:
-    assert as_snippet(text, indent, keeps_indent=keeps_indent) == snippet
+    assert as_snippet(text, indent) == snippet
 
 
-def _item(text: str, line_prefix: str, snippets: Snippets | None) -> types.CompletionItem:
+def _item(text: str, line_prefix: str, snippets: bool) -> types.CompletionItem:
     cut = Cut(line_prefix, "", line_prefix, "", "\n", 1, len(line_prefix))
     return menu_item(
         text,
@@ -49,33 +50,53 @@ def _item(text: str, line_prefix: str, snippets: Snippets | None) -> types.Compl
 
 
 def test_a_client_without_snippets_gets_plain_text() -> None:
-    item = _item("urn $a\n    b", "    ret", None)
+    item = _item("urn $a\n    b", "    ret", snippets=False)
     assert item.insert_text_format == types.InsertTextFormat.PlainText
-    assert item.insert_text_mode is None
     assert isinstance(item.text_edit, types.TextEdit)
     assert item.text_edit.new_text == "return $a\n    b"
 
 
-def test_a_client_that_indents_gets_the_lines_without_the_indent() -> None:
-    item = _item("urn $a\n    b", "    ret", Snippets(keeps_indent=False))
+def test_a_client_that_indents_snippets_gets_the_lines_without_the_indent() -> None:
+    item = _item("urn $a\n    b", "    ret", snippets=True)
     assert item.insert_text_format == types.InsertTextFormat.Snippet
-    assert item.insert_text_mode is None
     assert isinstance(item.text_edit, types.TextEdit)
     assert item.text_edit.new_text == "return \\$a\nb"
     assert item.filter_text == "return $a\n    b"  # what is typed is matched unescaped
     assert item.label == "return $a"
 
 
-def test_a_client_that_keeps_whitespace_is_told_to() -> None:
-    item = _item("urn $a\n    b", "    ret", Snippets(keeps_indent=True))
-    assert item.insert_text_format == types.InsertTextFormat.Snippet
-    assert item.insert_text_mode == types.InsertTextMode.AsIs
-    assert isinstance(item.text_edit, types.TextEdit)
-    assert item.text_edit.new_text == "return \\$a\n    b"
-
-
 def test_a_suggestion_a_snippet_cannot_say_exactly_stays_plain_text() -> None:
-    item = _item("urn a\n  b", "    ret", Snippets(keeps_indent=False))
+    item = _item("urn a\n  b", "    ret", snippets=True)
     assert item.insert_text_format == types.InsertTextFormat.PlainText
     assert isinstance(item.text_edit, types.TextEdit)
     assert item.text_edit.new_text == "return a\n  b"
+
+
+def _options(
+    snippets: bool, modes: list[types.InsertTextMode] | None
+) -> types.ClientCompletionItemOptions:
+    support = None if modes is None else types.ClientCompletionItemInsertTextModeOptions(modes)
+    return types.ClientCompletionItemOptions(
+        snippet_support=snippets, insert_text_mode_support=support
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "snippets"),
+    [
+        (None, False),
+        (_options(False, None), False),
+        (_options(True, None), True),  # Neovim's own completion
+        (_options(True, [types.InsertTextMode.AdjustIndentation]), True),
+        (
+            _options(True, [types.InsertTextMode.AsIs, types.InsertTextMode.AdjustIndentation]),
+            False,
+        ),
+    ],
+)
+def test_snippets_go_only_to_clients_that_indent_them(
+    options: types.ClientCompletionItemOptions | None, snippets: bool
+) -> None:
+    """VS Code and nvim-cmp (which say they can insert as is) keep the plain text they insert
+    exactly; nvim-cmp would hand a snippet to an engine that indents it anyway."""
+    assert _snippets(options) is snippets
