@@ -1,7 +1,8 @@
 -- Config for `vim.lsp.config('fim_lsp', {...})` / `vim.lsp.enable('fim_lsp')` (Neovim 0.11+).
 -- No `filetypes`: the server attaches to every buffer that is a file (never to [No Name] or
 -- special buffers), and one server serves them all. Settings go to the server in the `fimLsp`
--- section; the API key is never a setting (MISTRAL_API_KEY / CODESTRAL_API_KEY).
+-- section; the API key is never a setting (MISTRAL_API_KEY / CODESTRAL_API_KEY). The server's
+-- messages never stop typing for "Press ENTER" (messages.lua).
 ---@type vim.lsp.Config
 return {
   cmd = { 'fim-lsp' },
@@ -18,6 +19,9 @@ return {
   handlers = {
     ['fimLsp/status'] = function(err, params, ctx)
       require('fim_lsp.status').on_status(err, params, ctx)
+    end,
+    ['window/showMessage'] = function(err, params)
+      require('fim_lsp.messages').show(err, params)
     end,
   },
 }

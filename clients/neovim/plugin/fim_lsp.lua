@@ -1,4 +1,6 @@
--- Defines `:FimLsp status|toggle|restart|log|stats|last`; everything else starts with require('fim_lsp').setup().
+-- Defines `:FimLsp status|toggle|restart|log|stats|last`, and on Neovim 0.12+ guards the built-in
+-- ghost text of the fim_lsp server also without setup() (builtin.lua says why); everything else
+-- starts with require('fim_lsp').setup().
 if vim.g.loaded_fim_lsp then
   return
 end
@@ -17,7 +19,7 @@ local subcommands = {
     require('fim_lsp').restart()
   end,
   log = function()
-    vim.cmd.tabnew(vim.fn.fnameescape(vim.lsp.log.get_filename()))
+    require('fim_lsp.commands').log()
   end,
   stats = function()
     require('fim_lsp.commands').show('fimLsp.stats', 'no statistics')
@@ -43,3 +45,16 @@ end, {
     end, { 'last', 'log', 'restart', 'stats', 'status', 'toggle' })
   end,
 })
+
+if vim.lsp.inline_completion then
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = vim.api.nvim_create_augroup('fim_lsp.plugin', { clear = true }),
+    callback = function(args)
+      local client = vim.lsp.get_client_by_id(args.data.client_id)
+      if client and client.name == 'fim_lsp' then
+        require('fim_lsp.builtin').guard(args.buf, client)
+        require('fim_lsp.highlight').define()
+      end
+    end,
+  })
+end

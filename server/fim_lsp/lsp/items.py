@@ -22,12 +22,19 @@ def menu_item(
     model: str,
     encoding: Encoding,
     markdown: bool,
+    snippets: bool = False,
 ) -> types.CompletionItem:
     """The suggestion as a menu item that replaces the word before the cursor with that word and
     the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
-    text's result; `markdown`: the client renders markdown documentation."""
+    text's result; `markdown`: the client renders markdown documentation; `snippets`: the client
+    expands snippets and indents their later lines as the cursor's line (Neovim's own completion,
+    which inserts only the first word or line of a multi-line plain-text item)."""
     word = cursor.word_before(cut)
     inserted = word + text
+    new_text, text_format = inserted, types.InsertTextFormat.PlainText
+    snippet = as_snippet(inserted, _indent(cut)) if snippets else None
+    if snippet is not None:
+        new_text, text_format = snippet, types.InsertTextFormat.Snippet
     start = types.Position(at.start.line, at.start.character - units(word, encoding))
     documentation: str | types.MarkupContent = inserted
     if markdown:
@@ -41,9 +48,34 @@ def menu_item(
         detail=f"fim-lsp · {model}",
         documentation=documentation,
         filter_text=inserted,
-        text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=inserted),
-        insert_text_format=types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=new_text),
+        insert_text_format=text_format,
     )
+
+
+SNIPPET_SPECIAL = re.compile(r"[\\$}]")
+INDENT = re.compile(r"[ \t]*")
+
+
+def as_snippet(text: str, indent: str) -> str | None:
+    """`text` as a snippet that inserts exactly `text` in a client that indents each line after
+    the first by `indent` (the cursor line's): `\\`, `$` and `}` escaped, those lines without
+    `indent` (an empty line gets it all the same); None when a line does not start with it."""
+    parts = LINE_BREAK.split(text)
+    breaks = LINE_BREAK.findall(text)
+    if indent:
+        for index in range(1, len(parts)):
+            if parts[index].startswith(indent):
+                parts[index] = parts[index][len(indent) :]
+            elif parts[index]:
+                return None
+    escaped = [SNIPPET_SPECIAL.sub(lambda found: "\\" + found.group(), part) for part in parts]
+    return "".join(part + end for part, end in zip(escaped, [*breaks, ""], strict=True))
+
+
+def _indent(cut: cursor.Cut) -> str:
+    """The cursor line's indentation, which a snippet's later lines get from the client."""
+    return INDENT.match(cut.line_prefix + cut.line_suffix).group()  # type: ignore[union-attr]
 
 
 def _longest_backtick_run(text: str) -> int:

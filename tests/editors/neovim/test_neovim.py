@@ -165,7 +165,11 @@ def test_checkhealth_with_key_and_status_command(editor: Editor, demo: Path) -> 
     report = "\n".join(editor.lines())
     assert "MISTRAL_API_KEY is set" in report
     assert "fake-test-key" not in report
-    assert "server reports: the key was rejected" in report
+    # the user's buffer, not the report's; the problem once, as an error only
+    [client] = [line for line in report.split("\n") if "client " in line]
+    assert f"attached to {demo}; server reports: the key was rejected" in client
+    assert client.lstrip().startswith(("- ERROR", "- ❌ ERROR")), client
+    assert report.count("the key was rejected") == 1
 
 
 def test_setup_rejects_bad_options_with_clear_errors(editor: Editor) -> None:
@@ -226,9 +230,39 @@ def test_restart_starts_a_new_server(editor: Editor, demo: Path) -> None:
     editor.wait_ghost("return a + b", what="ghost text from the new server")
 
 
-def test_log_opens_the_lsp_log(editor: Editor) -> None:
+def test_log_shows_the_servers_own_levels(editor: Editor, demo: Path) -> None:
+    editor.edit(demo)
+    log = "local f = io.open(vim.lsp.log.get_filename()) local t = f:read('*a') f:close() return t"
+    wait_for(
+        lambda: " INFO fim_lsp.lsp.server: client " in editor.lua(log), what="the server's log"
+    )
     editor.nvim.command("FimLsp log")
-    assert editor.lua("return vim.api.nvim_buf_get_name(0)").endswith("lsp.log")
+    assert editor.lua("return vim.api.nvim_buf_get_name(0)") == "fim-lsp://log"
+    lines = [line for line in editor.lines() if "fim_lsp.lsp.server: client" in line]
+    assert lines and all(line.startswith("[INFO][") for line in lines), lines
+    assert "[ERROR]" not in "\n".join(line for line in editor.lines() if " INFO fim_lsp" in line)
+
+
+@pytest.mark.parametrize("with_key", [False])
+def test_checkhealth_says_a_missing_key_once(editor: Editor, demo: Path) -> None:
+    editor.lua(
+        "require('fim_lsp').setup({ cmd = ..., settings = { provider = 'mistral' } })", SERVER
+    )
+    editor.edit(demo)
+    editor.nvim.input("ox")
+    wait_for(
+        lambda: editor.lua(
+            "local s = require('fim_lsp.status').by_client[vim.lsp.get_clients()[1].id]"
+            " return s ~= nil and s.kind == 'error'"
+        ),
+        what="the server's error status",
+    )
+    editor.nvim.input("<Esc>")
+    editor.nvim.command("checkhealth fim_lsp")
+    report = "\n".join(editor.lines())
+    assert "MISTRAL_API_KEY is not set: provider mistral needs it" in report
+    assert report.count("MISTRAL_API_KEY is not set") == 1, report
+    assert f"attached to {demo}; server reports the missing key above" in report
 
 
 def test_status_from_the_server_shows_in_status_and_health(
@@ -346,5 +380,5 @@ def test_the_builtin_adapter_is_guarded_and_answers_the_ghost_texts_calls(editor
     available, builtin_calls, ghost_calls = modules
     shared = ["accept", "attach", "current", "detach", "dismiss", "enable", "ready", "request"]
     assert available is editor.builtin
-    assert builtin_calls == (shared if editor.builtin else [])
+    assert builtin_calls == (sorted([*shared, "guard"]) if editor.builtin else [])
     assert set(shared) <= set(ghost_calls)

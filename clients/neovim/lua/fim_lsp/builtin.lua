@@ -2,6 +2,11 @@
 -- and draws the ghost text itself. This is the one module that relies on the built-in's internals
 -- (its namespace and augroup names, its hint highlight, how it calls `client:request`); on 0.11 it
 -- defines nothing but `available`, and ghost.lua draws instead. It answers the same calls.
+--
+-- The built-in keeps showing (and `get()` inserts) its item wherever the cursor goes until the next
+-- answer: typed `rez` over `return` shows `rez[urn a + b]`. The guard (also set up without setup(),
+-- by plugin/fim_lsp.lua) drops an item as soon as the text before the cursor no longer leads into
+-- it, and asks again.
 local lifecycle = require('fim_lsp.lifecycle')
 local text = require('fim_lsp.text')
 
@@ -43,12 +48,25 @@ local function chunks_text(chunks)
   return table.concat(parts)
 end
 
+---@type table<integer, {row: integer, col: integer, text: string, after: string}>
+local answered = {} -- per buffer: our server's item the built-in shows, anchored where it was asked
+
+--- Is the item the built-in shows in `buf` one the text before the cursor no longer leads into?
+local function stale(buf)
+  local item = answered[buf]
+  return item ~= nil and api.nvim_get_current_buf() == buf and text.rest(buf, item) == nil
+end
+
+local function shows(buf)
+  return #api.nvim_buf_get_extmarks(buf, ns, 0, -1, { limit = 1 }) > 0
+end
+
 --- The suggestion the built-in shows in `buf`: where its remaining text starts and what it is.
 ---@param buf integer
 ---@return {row: integer, col: integer, text: string}?
 function M.current(buf)
   local mark = api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true, limit = 1 })[1]
-  if not mark then
+  if not mark or stale(buf) then
     return nil
   end
   local lines = { chunks_text(mark[4].virt_text) }
@@ -68,6 +86,33 @@ function M.request(buf)
     buffer = buf,
     modeline = false,
   })
+end
+
+--- Drop the built-in's item in `buf` (hidden now, gone once `get()` runs), then ask again for the
+--- text as it is now: dropping it also stopped the built-in's pending request.
+local function drop(buf)
+  answered[buf] = nil
+  api.nvim_buf_clear_namespace(buf, ns, 0, -1)
+  inline.get({
+    bufnr = buf,
+    on_accept = function()
+      if api.nvim_get_current_buf() == buf and api.nvim_get_mode().mode:sub(1, 1) == 'i' then
+        M.request(buf)
+      end
+      return nil
+    end,
+  })
+end
+
+--- After the built-in redrew for a cursor move or an edit: drop what no longer fits.
+local function check(buf)
+  if stale(buf) then
+    if shows(buf) then
+      drop(buf)
+    else
+      answered[buf] = nil
+    end
+  end
 end
 
 --- Insert `part` of the suggestion `s` shown in `buf`; `rest` is what is left of it.
@@ -99,6 +144,7 @@ end
 --- Hide the suggestion in `buf`: close the built-in's item without inserting it.
 ---@param buf integer
 function M.dismiss(buf)
+  answered[buf] = nil
   inline.get({
     bufnr = buf,
     on_accept = function()
@@ -118,8 +164,21 @@ function M.enable(enable, clients)
   end
 end
 
+--- `item`, answered to `params` in `buf`, as text anchored where it starts (bytes, 0-based).
+local function anchored(client, buf, params, item)
+  local insert = item.insertText
+  insert = type(insert) == 'table' and insert.value or insert
+  local at = item.range and item.range.start or params.position
+  local line = api.nvim_buf_get_lines(buf, at.line, at.line + 1, false)[1]
+  if type(insert) ~= 'string' or not line then
+    return nil
+  end
+  local ok, col = pcall(vim.str_byteindex, line, client.offset_encoding, at.character, false)
+  return ok and { row = at.line, col = col, text = insert, after = text.after_cursor() } or nil
+end
+
 --- The built-in asks and draws itself: wrap `client.request` to see its answers from our server,
---- so that what it shows can be reported.
+--- so that what it shows can be reported and checked.
 ---@param client vim.lsp.Client
 local function watch(client)
   if client._fim_lsp_watched then
@@ -133,9 +192,15 @@ local function watch(client)
       local inner = handler
       handler = function(err, result, ctx, config)
         inner(err, result, ctx, config)
+        local buf = ctx.bufnr
         local items = not err and result and (result.items or result) or {}
-        if items[1] and ctx.bufnr and M.current(ctx.bufnr) ~= nil then
-          lifecycle.shown(ctx.bufnr, ctx.client_id, items[1])
+        if not (buf and api.nvim_buf_is_valid(buf)) then
+          return
+        end
+        answered[buf] = shows(buf) and items[1] and anchored(self, buf, params, items[1]) or nil
+        check(buf) -- an answer for text typed over since
+        if items[1] and M.current(buf) ~= nil then
+          lifecycle.shown(buf, ctx.client_id, items[1])
         end
       end
     end
@@ -143,12 +208,42 @@ local function watch(client)
   end
 end
 
---- Our server attached to `buf`: watch its answers and, if ghost text is on, enable the built-in.
+--- Guard the built-in's ghost text of our server in `buf` (see the top of this file).
+---@param buf integer
+---@param client vim.lsp.Client
+function M.guard(buf, client)
+  watch(client)
+  local group = api.nvim_create_augroup('fim_lsp.guard.' .. buf, { clear = true })
+  local function after_builtin()
+    -- autocmds run in the order they were made: made anew on entering insert mode, ours come
+    -- after the built-in's, which redraw its item on every cursor move
+    local moves = api.nvim_create_augroup('fim_lsp.guard.moves.' .. buf, { clear = true })
+    api.nvim_create_autocmd({ 'CursorMovedI', 'TextChangedI' }, {
+      group = moves,
+      buffer = buf,
+      callback = function()
+        check(buf)
+      end,
+    })
+  end
+  api.nvim_create_autocmd('InsertEnter', { group = group, buffer = buf, callback = after_builtin })
+  api.nvim_create_autocmd({ 'InsertLeave', 'BufWipeout' }, {
+    group = group,
+    buffer = buf,
+    callback = function()
+      answered[buf] = nil
+    end,
+  })
+  after_builtin()
+end
+
+--- Our server attached to `buf`: guard and watch its answers and, if ghost text is on, enable the
+--- built-in.
 ---@param buf integer
 ---@param client vim.lsp.Client
 ---@param enabled boolean
 function M.attach(buf, client, enabled)
-  watch(client)
+  M.guard(buf, client)
   if enabled then
     inline.enable(true, { bufnr = buf })
   end

@@ -17,7 +17,8 @@ M.client_name = 'fim_lsp'
 local INVOKED, AUTOMATIC = 1, 2
 
 ---@class fim_lsp.GhostState
----@field item? {row: integer, col: integer, text: string} the suggestion, anchored where it starts
+---@field item? {row: integer, col: integer, text: string, after: string} the suggestion, anchored
+---where it starts, and the text after the cursor when it came
 ---@field mark? integer
 ---@field request? {client: vim.lsp.Client, id: integer}
 ---@field scheduled? boolean
@@ -79,20 +80,13 @@ function M.refresh(buf)
   if not item then
     return nil
   end
+  local rest = text.rest(buf, item)
+  if not rest then
+    s.item = nil
+    hide(buf, s)
+    return nil
+  end
   local row, col = cursor_of(buf)
-  if not row or row < item.row or (row == item.row and col < item.col) then
-    s.item = nil
-    hide(buf, s)
-    return nil
-  end
-  local ok, typed = pcall(api.nvim_buf_get_text, buf, item.row, item.col, row, col, {})
-  typed = ok and table.concat(typed, '\n') or nil
-  if not typed or not vim.startswith(item.text, typed) or #typed == #item.text then
-    s.item = nil
-    hide(buf, s)
-    return nil
-  end
-  local rest = item.text:sub(#typed + 1)
   local lines = vim.split(rest, '\n', { plain = true })
   local virt_lines = {}
   for i = 2, #lines do
@@ -159,7 +153,14 @@ local function on_result(buf, s, tick, row, col, err, result, ctx)
       acol = ok and byte or col
     end
   end
-  s.item = { row = arow, col = acol, text = insert, command = item.command, client_id = ctx.client_id }
+  s.item = {
+    row = arow,
+    col = acol,
+    text = insert,
+    after = text.after_cursor(),
+    command = item.command,
+    client_id = ctx.client_id,
+  }
   M.refresh(buf)
   if s.mark then
     lifecycle.shown(buf, ctx.client_id, item)

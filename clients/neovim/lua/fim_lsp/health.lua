@@ -15,6 +15,7 @@ end
 
 -- Is there a key for the provider the server will use? As the server decides: a named provider
 -- reads its own variable; `auto` takes the first of its variables that is set, else tries Ollama.
+-- Returns the variables it reported missing, so that the server's status does not say it again.
 local function check_key(health, config)
   local provider = provider_of(config)
   if provider == providers.auto then
@@ -23,7 +24,7 @@ local function check_key(health, config)
       local variable, picks = pair[1], pair[2]
       if key_set(config, variable) then
         health.ok(('%s is set (provider auto uses %s)'):format(variable, picks))
-        return
+        return {}
       end
       tried[#tried + 1] = variable
     end
@@ -32,7 +33,7 @@ local function check_key(health, config)
       ('Set %s in the environment Neovim starts in (the key is never a setting)'):format(tried[1]),
       'or choose a provider in setup({ settings = { provider = ... } })',
     })
-    return
+    return tried
   end
   local variable = providers.key_variables[provider]
   if not variable then
@@ -44,10 +45,30 @@ local function check_key(health, config)
     health.error(('%s is not set: provider %s needs it'):format(variable, provider), {
       ('Set %s in the environment Neovim starts in (the key is never a setting)'):format(variable),
     })
+    return { variable }
   else
     local text = 'provider %s needs no key (%s is sent if set, for a server that wants one)'
     health.ok(text:format(provider, variable))
   end
+  return {}
+end
+
+--- The buffer the user ran `:checkhealth` from: the report is in a buffer of its own, and the
+--- user's is the alternate one.
+local function user_buffer()
+  local alternate = vim.fn.bufnr('#')
+  return alternate > 0 and vim.api.nvim_buf_is_valid(alternate) and alternate
+    or vim.api.nvim_get_current_buf()
+end
+
+--- Does the server's `message` say what the key check said already (a variable it named)?
+local function told(message, missing)
+  for _, variable in ipairs(missing) do
+    if message:find(variable, 1, true) then
+      return true
+    end
+  end
+  return false
 end
 
 function M.check()
@@ -88,7 +109,7 @@ function M.check()
     })
   end
 
-  check_key(health, config)
+  local missing = check_key(health, config)
 
   health.start('Client')
   local clients = fim.clients()
@@ -98,15 +119,21 @@ function M.check()
     })
   end
   local status = require('fim_lsp.status')
+  local buf = user_buffer()
+  local name = vim.api.nvim_buf_get_name(buf)
+  name = name ~= '' and vim.fn.fnamemodify(name, ':~:.') or ('buffer ' .. buf)
   for _, client in ipairs(clients) do
-    local attached = client.attached_buffers[vim.api.nvim_get_current_buf()] and 'attached to this buffer'
-      or 'not attached to this buffer'
-    health.ok(('client %d %s; status %s'):format(client.id, attached, status.describe(client.id)))
+    local attached = client.attached_buffers[buf] and 'attached to ' or 'not attached to '
+    local line = ('client %d %s%s'):format(client.id, attached, name)
     local s = status.by_client[client.id]
-    if s and s.kind == 'error' then
-      health.error('server reports: ' .. s.message)
-    elseif s and s.kind == 'warning' then
-      health.warn('server reports: ' .. s.message)
+    if s and s.kind == 'error' and not told(s.message, missing) then
+      health.error(('%s; server reports: %s'):format(line, s.message))
+    elseif s and s.kind == 'warning' and not told(s.message, missing) then
+      health.warn(('%s; server reports: %s'):format(line, s.message))
+    elseif s and (s.kind == 'error' or s.kind == 'warning') then
+      health.info(('%s; server reports the missing key above'):format(line))
+    else
+      health.ok(('%s; status %s'):format(line, status.describe(client.id)))
     end
   end
 end

@@ -3,7 +3,6 @@
 -- shown as ghost text, whoever draws it: the built-in on 0.12+ (builtin.lua), our extmarks on
 -- 0.11 (ghost.lua).
 local builtin = require('fim_lsp.builtin')
-local completion = require('fim_lsp.completion')
 local config = require('fim_lsp.config')
 local keys = require('fim_lsp.keys')
 local lifecycle = require('fim_lsp.lifecycle')
@@ -140,7 +139,7 @@ function M.setup(opts)
       require('fim_lsp.status').on_status(err, params, ctx)
     end
 
-  api.nvim_set_hl(0, 'FimLspSuggestion', { link = 'Comment', default = true })
+  require('fim_lsp.highlight').define()
   local group = api.nvim_create_augroup('fim_lsp', { clear = true })
   api.nvim_create_autocmd('LspAttach', {
     group = group,
@@ -161,12 +160,6 @@ function M.setup(opts)
       if client and client.name == M.name and #others == 0 then
         ghost_text.detach(args.buf)
       end
-    end,
-  })
-  api.nvim_create_autocmd('CompleteDone', {
-    group = group,
-    callback = function()
-      completion.complete_done(M.name)
     end,
   })
   M.mapped_keys, M.skipped_keys = keys.set(M, o.keys, o.override_keys, M.mapped_keys)

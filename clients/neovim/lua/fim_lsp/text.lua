@@ -1,8 +1,40 @@
--- Suggestion text into the buffer: how much of it one accept takes, and inserting it with the
--- cursor after it. Used by both ghost texts (0.11 and 0.12) and by the completion-menu fix.
+-- Suggestion text and the buffer: what is left of a suggestion after the typing since it was made
+-- (nothing when the text before the cursor no longer leads into it), how much of it one accept
+-- takes, and inserting it with the cursor after it. Used by both ghost texts (0.11 and 0.12).
 local api = vim.api
 
 local M = {}
+
+--- The text after the cursor of the current window, to the end of its line.
+---@return string
+function M.after_cursor()
+  return api.nvim_get_current_line():sub(api.nvim_win_get_cursor(0)[2] + 1)
+end
+
+--- What is left of `item` (a suggestion made for the cursor at `item.row`, `item.col`, with
+--- `item.after` after the cursor) after the text typed since, with the cursor of the current
+--- window in `buf`: nil when the cursor is before that place or elsewhere, when the text typed is
+--- not the suggestion's start or is all of it, or when the text after the cursor changed (the
+--- cursor moved back into what was typed, or something was typed after it).
+---@param buf integer
+---@param item {row: integer, col: integer, text: string, after: string}
+---@return string?
+function M.rest(buf, item)
+  if api.nvim_get_current_buf() ~= buf then
+    return nil
+  end
+  local cursor = api.nvim_win_get_cursor(0)
+  local row, col = cursor[1] - 1, cursor[2]
+  if row < item.row or (row == item.row and col < item.col) or M.after_cursor() ~= item.after then
+    return nil
+  end
+  local ok, typed = pcall(api.nvim_buf_get_text, buf, item.row, item.col, row, col, {})
+  typed = ok and table.concat(typed, '\n') or nil
+  if not typed or not vim.startswith(item.text, typed) or #typed == #item.text then
+    return nil
+  end
+  return item.text:sub(#typed + 1)
+end
 
 --- The part of `text` one partial accept takes.
 ---@param text string
