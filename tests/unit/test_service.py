@@ -65,7 +65,7 @@ async def test_inserting_an_offered_suggestion_prefetches_the_next_and_an_edit_s
     service = _service(provider)
     answer = await service.suggest(URI, Position(1, 4), invoked=True, lane="inline")
     assert answer is not None
-    text, _, cut = answer
+    (text,), _, cut = answer
     service.offer(text, URI, cut)
     provider.reply = None  # from now on the test drives each stream
     _insert(service, Position(1, 4), text)  # an editor without the accept command
@@ -84,8 +84,8 @@ async def test_accepting_a_suggestion_that_is_not_in_the_document_starts_no_pref
     provider = FakeProvider(reply="total = a + b\n    return total")
     service = _service(provider)
     answer = await service.suggest(URI, Position(1, 4), invoked=True, lane="inline")
-    assert answer is not None and answer[0] == "total = a + b\n    return total"
-    suggestion_id = service.offer(answer[0], URI, answer[2])
+    assert answer is not None and answer[0] == ["total = a + b\n    return total"]
+    suggestion_id = service.offer(answer[0][0], URI, answer[2])
     service.accepted(suggestion_id)  # the accept command came before the edit (or never did)
     await idle()
     assert len(provider.streams) == 1
