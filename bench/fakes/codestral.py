@@ -252,6 +252,9 @@ class FakeCodestral(FakeServer):
       event (time to first token), in addition to that event's ``chunk_delay``: the first
       content event comes ``first_token_delay + chunk_delay`` after the headers. Non-streaming:
       added to the wait before the response.
+    - ``samples``: texts a sampling model gives: a request with a ``temperature`` above 0 and a
+      ``random_seed`` gets ``samples[random_seed % len(samples)]`` instead of ``completion``
+      (empty, the default: always ``completion``).
     - ``known_models``: other models get ``400`` ``invalid_model`` (``INVALID_MODEL_STATUS``).
     - ``mode`` / ``set_mode(mode, count)``: in-stream fault for successful FIM requests:
       ``"finish_error"`` (the first half of the pieces, then a final event with
@@ -403,7 +406,7 @@ class FakeCodestral(FakeServer):
         """(pieces, finish_reason, usage) for a validated body."""
         prompt: str = body["prompt"]
         suffix: str = body.get("suffix") or ""
-        text = self._text_for(prompt, suffix)
+        text = self._text_for(prompt, suffix, body.get("temperature"), body.get("random_seed"))
         stop = body.get("stop")
         stops = [stop] if isinstance(stop, str) else list(stop or [])
         max_tokens = body.get("max_tokens")
@@ -637,6 +640,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="port (default: OS-chosen)")
     parser.add_argument("--key", default=DEFAULT_KEY, help="accepted bearer key")
     parser.add_argument("--completion", default=DEFAULT_COMPLETION, help="completion text")
+    parser.add_argument(
+        "--sample",
+        action="append",
+        default=[],
+        help="a text a warm request with a random_seed may get instead (repeat for more)",
+    )
     parser.add_argument("--chunk-delay", type=float, default=0.0, help="seconds between events")
     parser.add_argument(
         "--first-token-delay", type=float, default=0.0, help="seconds before the first token"
@@ -649,6 +658,7 @@ def main(argv: list[str] | None = None) -> None:
         first_token_delay=args.first_token_delay,
         port=args.port,
     )
+    fake.samples = tuple(args.sample)
     with fake:
         print(fake.base_url, flush=True)
         with contextlib.suppress(KeyboardInterrupt):

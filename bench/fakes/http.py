@@ -211,7 +211,8 @@ class FakeServer:
     """A fake HTTP API on 127.0.0.1 for tests: subclasses speak one provider's wire protocol.
 
     Knobs shared by every fake (plain attributes, read when a request starts): ``completion``
-    (text, or ``(prompt, suffix) -> text``), ``known_models``, ``chunk_chars`` (characters per
+    (text, or ``(prompt, suffix) -> text``), ``samples`` (texts a warm request with a seed gets,
+    by its seed), ``known_models``, ``chunk_chars`` (characters per
     streamed piece, one piece = one token), ``chunk_delay`` (seconds before each piece),
     ``first_token_delay``, ``slow_headers_delay``; ``fail_next`` (canned error responses before
     auth and validation), ``set_mode`` (the subclass's ``MODES``; ``"stall"``, ``"drop"`` and
@@ -260,6 +261,7 @@ class FakeServer:
         self._defaults_slow = slow_headers_delay
         self._defaults_first = first_token_delay
         self.completion: Completion = completion
+        self.samples: tuple[str, ...] = ()
         self.known_models: frozenset[str] = frozenset(known_models)
         self.chunk_chars = chunk_chars
         self.chunk_delay = chunk_delay
@@ -467,6 +469,7 @@ class FakeServer:
         completion, models, chunk_chars, chunk_delay = self._defaults
         with self._cond:
             self.completion = completion
+            self.samples = ()
             self.known_models = models
             self.chunk_chars = chunk_chars
             self.chunk_delay = chunk_delay
@@ -739,7 +742,16 @@ class FakeServer:
             f"Bearer {self._api_key}"
         )
 
-    def _text_for(self, prompt: str, suffix: str) -> str:
+    def _text_for(
+        self, prompt: str, suffix: str, temperature: object = None, seed: object = None
+    ) -> str:
+        """The answer to a request: ``completion``; with ``samples``, a request sampled warm
+        (temperature above 0) with a seed gets ``samples[seed % len(samples)]``, as a sampling
+        model answers another seed with other text, and temperature 0 with the same."""
+        samples = self.samples
+        warm = isinstance(temperature, int | float) and temperature > 0
+        if samples and warm and isinstance(seed, int) and not isinstance(seed, bool):
+            return samples[seed % len(samples)]
         completion = self.completion
         return completion if isinstance(completion, str) else completion(prompt, suffix)
 

@@ -95,7 +95,9 @@ class FakeLlamaCpp(FakeServer):
     async def _infill(self, conn: _Conn, req: _Request, body: Json) -> bool:
         mode = self._take_mode()
         prefix = body.get("input_prefix", "") + body.get("prompt", "")
-        text = self._text_for(prefix, body.get("input_suffix", ""))
+        text = self._text_for(
+            prefix, body.get("input_suffix", ""), body.get("temperature"), body.get("seed")
+        )
         predict = body.get("n_predict")
         limit = None if predict is None or predict < 0 else int(predict)
         pieces, finish = self._pieces(text, list(body.get("stop") or []), limit)

@@ -106,7 +106,12 @@ class FakeOllama(FakeServer):
     async def _generate(self, conn: _Conn, req: _Request, body: Json) -> bool:
         mode = self._take_mode()
         options = body.get("options") or {}
-        text = self._text_for(body.get("prompt") or "", body.get("suffix") or "")
+        text = self._text_for(
+            body.get("prompt") or "",
+            body.get("suffix") or "",
+            options.get("temperature"),
+            options.get("seed"),
+        )
         predict = options.get("num_predict")
         pieces, finish = self._pieces(text, list(options.get("stop") or []), predict)
         model = body["model"]

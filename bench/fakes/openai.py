@@ -93,7 +93,9 @@ class FakeOpenAI(FakeServer):
 
     async def _complete(self, conn: _Conn, req: _Request, body: Json) -> bool:
         mode = self._take_mode()
-        text = self._text_for(body["prompt"], body.get("suffix") or "")
+        text = self._text_for(
+            body["prompt"], body.get("suffix") or "", body.get("temperature"), body.get("seed")
+        )
         stop = body.get("stop")
         stops = [stop] if isinstance(stop, str) else list(stop or [])
         pieces, finish = self._pieces(text, stops, body.get("max_tokens"))

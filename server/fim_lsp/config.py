@@ -16,6 +16,11 @@ CHARS_PER_TOKEN = 3.5  # code runs 3 to 4 characters a token; the lower end keep
 PROVIDERS = NAMES  # every provider the catalog knows, and auto
 SECTION = "fimLsp"
 ENV_PREFIX = "FIM_LSP_"
+AUTOMATIC, MANUAL = "automatic", "manual"
+TRIGGER_MODES = (AUTOMATIC, MANUAL)
+MAX_SUGGESTIONS = 5
+# the top of Mistral's recommended range (0 to 0.7): different answers that still make sense
+ALTERNATIVE_TEMPERATURE = 0.7
 
 Kind = Literal["boolean", "integer", "number", "text", "url", "choice", "strings"]
 # VS Code configuration scopes: `application` settings are read from the user's own settings only
@@ -71,7 +76,39 @@ class Settings:
     (`python -m fim_lsp.copies` rewrites the copies).
     """
 
-    enable: bool = field(default=True, metadata=_flag("Enable", "Turn suggestions on or off."))
+    enable: bool = field(
+        default=True,
+        metadata=_flag(
+            "Enable",
+            "Turn suggestions on or off: off, none come, not even when asked for (see "
+            "`triggerMode` for suggestions only on request).",
+        ),
+    )
+    trigger_mode: str = field(
+        default=AUTOMATIC,
+        metadata=_spec(
+            "choice",
+            "Trigger mode",
+            "`automatic`: suggestions come as you type; `manual`: only when you ask for one "
+            "(the editor's trigger key, e.g. `Alt+\\` in VS Code), and typing sends nothing to "
+            "the provider (nor is the next suggestion fetched ahead), though a suggestion you "
+            "asked for stays as you type it.",
+            choices=TRIGGER_MODES,
+        ),
+    )
+    suggestions: int = field(
+        default=1,
+        metadata=_whole(
+            "Suggestions",
+            1,
+            MAX_SUGGESTIONS,
+            "How many different suggestions a request you make yourself may get, to go through "
+            "with the editor's next and previous keys (in VS Code `Alt+]` and `Alt+[`); "
+            "automatic requests get one. Each one beyond the first is one more provider request "
+            f"(sampled at a temperature of at least {ALTERNATIVE_TEMPERATURE}, each with its own "
+            "seed, of at most `maxTokens`); the statistics count them apart.",
+        ),
+    )
     provider: str = field(
         default="auto",
         metadata=_spec(

@@ -38,6 +38,7 @@ MAX_OFFERS = 256
 MIN_INFERRED_CHARS = 2  # an edit this long that puts a suggestion in place accepts it
 REDACTION = "fim_lsp.privacy.redaction"  # compiles its patterns on load: loaded after start
 LOADED_AFTER_START = (REDACTION, "pathspec")  # what the first request needs, 40 ms or so
+INLINE = "inline"  # the lane of ghost text, the only one that gets alternatives
 
 
 class Editor(Protocol):
@@ -211,8 +212,11 @@ class Service:
 
     async def suggest(
         self, uri: str, where: Position, *, invoked: bool, lane: str
-    ) -> tuple[str, Document, cursor.Cut] | None:
-        """The suggestion at `where` in `uri`, with the document and the cut it was made for."""
+    ) -> tuple[list[str], Document, cursor.Cut] | None:
+        """The suggestions at `where` in `uri` (the usual one first; alternatives only as ghost
+        text that the user asked for), with the document and the cut they were made for.
+
+        The completion menu gets one: completion plugins send `Invoked` as the user types."""
         document = self.documents.get(uri)
         if document is None:
             log.warning("completion asked for %s, which is not open", uri)
@@ -233,15 +237,16 @@ class Service:
             self.engine.excluded(f"{name} is not sent: {reason}")
             return None
         self.engine.excluded(None)
-        text = await self.engine.complete(
+        texts = await self.engine.suggestions(
             uri,
             cut,
             invoked=invoked,
             language_id=document.language_id,
             prepare=self.prepare_for(document, cut),
             lane=lane,
+            count=self.engine.settings.suggestions if lane == INLINE else 1,
         )
-        return None if text is None else (text, document, cut)
+        return (texts, document, cut) if texts else None
 
     def cut_at(self, document: Document, line: int, column: int) -> cursor.Cut:
         """The document cut at a code-point place, with the settings' budgets."""
@@ -384,16 +389,21 @@ class Service:
         return suggestion_id
 
     def _continued(self, text: str, uri: str, cut: cursor.Cut) -> str | None:
-        """The document's previous offer when `text` is what is left of it: asked again at the same
-        place, or after the user typed its first characters (editors ask on every key)."""
-        latest = next((i for i, offer in reversed(self._offers.items()) if offer[0] == uri), None)
-        if latest is None:
-            return None
-        _, line, column, offered = self._offers[latest]
-        typed = cut.column - column
-        if line != cut.line or typed < 0 or offered[typed:] != text:
-            return None
-        return latest if cut.line_prefix.endswith(offered[:typed]) else None
+        """The document's previous offer (one of its latest list) when `text` is what is left of
+        it: asked again at the same place, or after the user typed its first characters (editors
+        ask on every key)."""
+        latest = [i for i, offer in reversed(self._offers.items()) if offer[0] == uri]
+        for suggestion_id in latest[: config.MAX_SUGGESTIONS]:
+            _, line, column, offered = self._offers[suggestion_id]
+            typed = cut.column - column
+            if (
+                line == cut.line
+                and typed >= 0
+                and offered[typed:] == text
+                and cut.line_prefix.endswith(offered[:typed])
+            ):
+                return suggestion_id
+        return None
 
     def inserted(self, uri: str, at: Position, text: str) -> None:
         """An edit put `text` at `at`: when that places a recent suggestion where it was offered,

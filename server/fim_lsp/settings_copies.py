@@ -96,8 +96,8 @@ CLIENT_ONLY = (
 CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Suggestions",
-        ("enable", "debounceMs", "adaptiveDebounce", "maxTokens", "maxLines", "prefetch",
-         "adaptToUsage", "disabledLanguages", "cacheSize"),
+        ("enable", "triggerMode", "suggestions", "debounceMs", "adaptiveDebounce", "maxTokens",
+         "maxLines", "prefetch", "adaptToUsage", "disabledLanguages", "cacheSize"),
     ),
     (
         "Provider",

@@ -1,4 +1,5 @@
-"""The service without pygls: an edit that puts a suggestion in place prefetches the next one."""
+"""The service without pygls: an edit that puts a suggestion in place prefetches the next one;
+the rest of any item of a list is the same suggestion shown again."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ async def test_inserting_an_offered_suggestion_prefetches_the_next_and_an_edit_s
     service = _service(provider)
     answer = await service.suggest(URI, Position(1, 4), invoked=True, lane="inline")
     assert answer is not None
-    text, _, cut = answer
+    (text,), _, cut = answer
     service.offer(text, URI, cut)
     provider.reply = None  # from now on the test drives each stream
     _insert(service, Position(1, 4), text)  # an editor without the accept command
@@ -84,8 +85,8 @@ async def test_accepting_a_suggestion_that_is_not_in_the_document_starts_no_pref
     provider = FakeProvider(reply="total = a + b\n    return total")
     service = _service(provider)
     answer = await service.suggest(URI, Position(1, 4), invoked=True, lane="inline")
-    assert answer is not None and answer[0] == "total = a + b\n    return total"
-    suggestion_id = service.offer(answer[0], URI, answer[2])
+    assert answer is not None and answer[0] == ["total = a + b\n    return total"]
+    suggestion_id = service.offer(answer[0][0], URI, answer[2])
     service.accepted(suggestion_id)  # the accept command came before the edit (or never did)
     await idle()
     assert len(provider.streams) == 1
@@ -100,3 +101,18 @@ async def test_an_excluded_file_never_reaches_the_provider() -> None:
     assert await service.suggest("file:///work/.env", where, invoked=True, lane="inline") is None
     assert provider.streams == []
     assert service.engine.status.kind == "inactive"
+
+
+@virtual_time
+async def test_the_rest_of_any_item_of_a_list_is_shown_once_with_it() -> None:
+    service = _service(FakeProvider())
+    document = service.documents.get(URI)
+    assert document is not None
+    at_start = service.cut_at(document, 1, 4)
+    listed = [service.offer(text, URI, at_start) for text in ("return a + b", "return b + a", "x")]
+    _insert(service, Position(1, 4), "re")  # typed the start of the first item, not the last
+    typed = service.cut_at(document, 1, 6)
+    rest = service.offer("turn a + b", URI, typed)
+    for suggestion_id in (listed[0], rest):
+        service.shown(suggestion_id)
+    assert service.stats.days.popitem()[1].shown == 1, "the first item's rest counted as new"

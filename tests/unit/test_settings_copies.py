@@ -35,7 +35,7 @@ def test_the_manifest_has_every_server_setting_and_the_client_only_ones() -> Non
     keys = {key.removeprefix("fimLsp.") for key in _properties()}
     server = {config.wire_name(name) for name in config.FIELDS}
     client = {item.key for item in settings_copies.CLIENT_ONLY}
-    assert len(server) == 29
+    assert len(server) == 31
     assert keys == server | client
     assert not server & client
 

@@ -4,6 +4,8 @@
 /** Wire names of every server setting: the extension forwards each one the user set. */
 export const SERVER_KEYS = [
   "enable",
+  "triggerMode",
+  "suggestions",
   "provider",
   "model",
   "baseUrl",

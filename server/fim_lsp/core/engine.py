@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
-from fim_lsp.config import Settings
+from fim_lsp.config import MANUAL, Settings
 from fim_lsp.core import fitting, postprocess
 from fim_lsp.core.cache import SuggestionCache
 from fim_lsp.core.cursor import Cut
@@ -71,6 +71,22 @@ def shown(suggestion: postprocess.Suggestion, around: fitting.Around, *, eol: st
 
 def _as_is(request: FimRequest) -> FimRequest:
     return request
+
+
+async def _texts(found: list[Fetch | str]) -> list[str | None]:
+    """The texts of cache hits and of streams, once every stream has ended (failed or stopped:
+    None)."""
+    tasks = [item.task for item in found if isinstance(item, Fetch) and item.task is not None]
+    if tasks:
+        await asyncio.wait(tasks)
+    return [
+        item
+        if isinstance(item, str)
+        else None
+        if item.task is None or item.task.cancelled()
+        else item.task.result()
+        for item in found
+    ]
 
 
 @dataclass
@@ -157,15 +173,35 @@ class Engine:
         prepare: Callable[[FimRequest], FimRequest] = _as_is,
         lane: str = "inline",
     ) -> str | None:
-        """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None.
+        """The suggestion for `cut`, or None; a newer request for the same `key` answers this one None."""
+        texts = await self.suggestions(
+            key, cut, invoked=invoked, language_id=language_id, prepare=prepare, lane=lane
+        )
+        return texts[0] if texts else None
 
-        Requests in different lanes (ghost text, completion menu) do not supersede each other.
-        `prepare` turns the request into what is sent (context added, redacted); it is called only
-        when a request reaches the provider.
+    async def suggestions(
+        self,
+        key: str,
+        cut: Cut,
+        *,
+        invoked: bool,
+        language_id: str = "",
+        prepare: Callable[[FimRequest], FimRequest] = _as_is,
+        lane: str = "inline",
+        count: int = 1,
+    ) -> list[str]:
+        """Up to `count` different suggestions for `cut`, the usual one first; a newer request for
+        the same `key` answers this one with none.
+
+        Only an `invoked` request gets more than one: each extra one is a provider request of its
+        own (sampled differently), sent alongside the usual one. Requests in different lanes
+        (ghost text, completion menu) do not supersede each other. `prepare` turns a request into
+        what is sent (context added, redacted); it is called only when a request reaches the
+        provider.
         """
         settings = self.settings
         if not settings.enable or language_id in settings.disabled_languages:
-            return None
+            return []
         self.counters.requests += 1
         self._emit(Requested())
         started = self._clock()
@@ -175,17 +211,28 @@ class Engine:
         if state.newest is not None:
             state.newest.set()
         newest = state.newest = asyncio.Event()
+        extra: list[Fetch | str] = []
         try:
+            if invoked and count > 1 and not self.reporter.blocks(invoked=True):
+                extra = [self._alternative(cut, n, language_id, prepare) for n in range(1, count)]
             text = await self._complete(state, newest, cut, invoked, language_id, prepare)
+            more = await until_superseded(_texts(extra), newest) if extra else []
         except Superseded:
             self.counters.superseded += 1
-            return None
+            return []
         finally:
+            for fetch in extra:
+                if isinstance(fetch, Fetch):
+                    fetch.stop()  # nobody else can join an alternative's stream
             if state.newest is newest:
                 state.newest = None
-        if text is not None:
+        texts: list[str] = []
+        for found in (text, *more):
+            if found and found not in texts:
+                texts.append(found)
+        if texts:
             self._emit(Answered((self._clock() - started) * 1000))
-        return text
+        return texts
 
     async def _complete(
         self,
@@ -214,12 +261,29 @@ class Engine:
                 return None  # the stream had nothing for this place; asking again will not help
         elif fetch is not None and fetch.task is not None:
             fetch.stop()  # the user went elsewhere: stop paying for this stream
+        if not invoked and self.settings.trigger_mode == MANUAL:
+            return None  # only a request the user makes reaches the provider
         if not invoked and (delay := self.debounce_seconds() * adaptation.wait_factor) > 0:
             await until_superseded(self._sleep(delay), newest)
         if self.reporter.blocks(invoked=invoked):
             return None
         fetch = self._start(state, request, prepare, params, cut, language_id, max_lines)
         return await wait_for(fetch, newest)
+
+    def _alternative(
+        self,
+        cut: Cut,
+        sample: int,
+        language_id: str,
+        prepare: Callable[[FimRequest], FimRequest],
+    ) -> Fetch | str:
+        """Alternative number `sample` for `cut`: from the cache, or a stream started for it."""
+        request, max_lines, params = ask(
+            self.settings, self.provider, cut, one_line=False, sample=sample
+        )
+        if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
+            return hit
+        return self._launch(request, prepare, params, cut, language_id, max_lines, alternative=True)
 
     def prefetch(
         self,
@@ -238,6 +302,7 @@ class Engine:
         if (
             not settings.prefetch
             or not settings.enable
+            or settings.trigger_mode == MANUAL
             or language_id in settings.disabled_languages
         ):
             return
@@ -284,21 +349,35 @@ class Engine:
         language_id: str,
         max_lines: int,
     ) -> Fetch:
-        """Stream the answer to `request` (as `prepare` makes it) for the document `state`."""
+        """Stream the answer to `request` (as `prepare` makes it) as the document `state`'s stream."""
+        fetch = state.fetch = self._launch(request, prepare, params, cut, language_id, max_lines)
+        return fetch
+
+    def _launch(
+        self,
+        request: FimRequest,
+        prepare: Callable[[FimRequest], FimRequest],
+        params: Hashable,
+        cut: Cut,
+        language_id: str,
+        max_lines: int,
+        *,
+        alternative: bool = False,
+    ) -> Fetch:
+        """Stream the answer to `request` (as `prepare` makes it) into the cache."""
         around = around_of(cut, language_id)
         suggestion = reader_for(cut, around, max_lines=max_lines)
         fetch = Fetch(params, cut.prefix, cut.suffix, cut.eol, around, suggestion)
-        fetch.task = asyncio.create_task(self._fetch(fetch, prepare(request)))
-        state.fetch = fetch
+        fetch.task = asyncio.create_task(self._fetch(fetch, prepare(request), alternative))
         self.counters.fetches += 1
         return fetch
 
-    async def _fetch(self, fetch: Fetch, request: FimRequest) -> str | None:
+    async def _fetch(self, fetch: Fetch, request: FimRequest, alternative: bool) -> str | None:
         started = self._clock()
         self._fetch_numbers += 1
         number = self._fetch_numbers
         self.reporter.stream_started()
-        self._emit(Sent(number, self.provider.name, self.provider.host, request))
+        self._emit(Sent(number, self.provider.name, self.provider.host, request, alternative))
         try:
             raw = await read_stream(self.provider, request, self.settings, fetch.suggestion.feed)
         except ProviderError as error:
@@ -320,7 +399,7 @@ class Engine:
         if text is not None and self._refuse(text):
             text = None
         milliseconds = round((self._clock() - started) * 1000, 1)
-        self._emit(Received(number, raw, text, milliseconds, stopped_early))
+        self._emit(Received(number, raw, text, milliseconds, stopped_early, alternative))
         log.debug(
             "%s answered in %.0f ms: %d chars kept",
             self.provider.host,

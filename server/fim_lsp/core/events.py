@@ -22,12 +22,14 @@ class CacheHit:
 
 @dataclass(frozen=True, slots=True)
 class Sent:
-    """A request went to the provider, exactly as it left (context added, redacted)."""
+    """A request went to the provider, exactly as it left (context added, redacted);
+    `alternative`: it asks for one of the extra suggestions of a request the user made."""
 
     fetch: int  # numbers the streams of one engine, so later events can name theirs
     provider: str
     host: str
     request: FimRequest
+    alternative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Received:
     shown: str | None
     milliseconds: float
     stopped_early: bool
+    alternative: bool = False
 
 
 @dataclass(frozen=True, slots=True)

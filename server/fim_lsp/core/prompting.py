@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable, Hashable
 from contextlib import aclosing
 
-from fim_lsp.config import Settings
+from fim_lsp.config import ALTERNATIVE_TEMPERATURE, Settings
 from fim_lsp.core import fitting, postprocess
 from fim_lsp.core.cursor import Cut
 from fim_lsp.providers import ErrorKind, FimRequest, Provider, ProviderError
 
 log = logging.getLogger(__name__)
 SINGLE_LINE_MAX_TOKENS = 64
+SEEDS = 2**63  # random seeds are below this (the randomSeed setting's bound)
 
 
 def build_request(
@@ -42,11 +44,18 @@ def build_request(
 
 
 def ask(
-    settings: Settings, provider: Provider, cut: Cut, *, one_line: bool
+    settings: Settings, provider: Provider, cut: Cut, *, one_line: bool, sample: int = 0
 ) -> tuple[FimRequest, int, Hashable]:
     """The request for `cut`, the most lines its answer may keep, and the rest of its cache key:
-    everything but the text that changes what the model answers."""
+    everything but the text that changes what the model answers. `sample` > 0 asks for an
+    alternative: sampled warmer, with a seed of its own, so that it differs from the others."""
     request = build_request(settings, cut, one_line=one_line)
+    if sample:
+        request = dataclasses.replace(
+            request,
+            temperature=max(request.temperature or 0.0, ALTERNATIVE_TEMPERATURE),
+            random_seed=((request.random_seed or 0) + sample) % SEEDS,
+        )
     max_lines = 1 if one_line else settings.max_lines
     params = (
         provider.name,

@@ -128,13 +128,13 @@ class FimServer(LanguageServer):
 
 async def _suggest(
     server: FimServer, uri: str, position: types.Position, *, invoked: bool, lane: str
-) -> tuple[str, types.Range, cursor.Cut] | None:
-    """The suggestion at `position`, the zero-width range it goes to, and the cut, or None."""
+) -> tuple[list[str], types.Range, cursor.Cut] | None:
+    """The suggestions at `position`, the zero-width range they go to, and the cut, or None."""
     found = await server.service.suggest(uri, sync.position(position), invoked=invoked, lane=lane)
     if found is None:
         return None
-    text, document, cut = found
-    return text, _echo(document, cut), cut
+    texts, document, cut = found
+    return texts, _echo(document, cut), cut
 
 
 def _echo(document: Document, cut: cursor.Cut) -> types.Range:
@@ -216,13 +216,16 @@ def create_server(
         )
         if found is None:
             return types.InlineCompletionList(items=[])
-        text, at, cut = found
-        item = types.InlineCompletionItem(
-            text,
-            range=at,
-            command=items.accept_command(ls.service.offer(text, params.text_document.uri, cut)),
+        texts, at, cut = found
+        uri = params.text_document.uri
+        return types.InlineCompletionList(
+            items=[
+                types.InlineCompletionItem(
+                    text, range=at, command=items.accept_command(ls.service.offer(text, uri, cut))
+                )
+                for text in texts
+            ]
         )
-        return types.InlineCompletionList(items=[item])
 
     # not an empty object: Vim's ALE reads `{}` as no completion support
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False))
@@ -236,7 +239,7 @@ def create_server(
         )
         if found is None:
             return types.CompletionList(is_incomplete=True, items=[])
-        text, at, cut = found
+        (text, *_), at, cut = found
         document = ls.service.documents.get(params.text_document.uri)
         language = document.language_id if document is not None else ""
         item = items.menu_item(

@@ -18,8 +18,9 @@ class Inspector:
         self._number = 0  # the stream `last` describes
 
     def observe(self, event: Event) -> None:
-        """Start an exchange when a request is sent, complete it when its stream ends."""
-        if isinstance(event, Sent):
+        """Start an exchange when a request is sent, complete it when its stream ends; the
+        extra requests for alternatives are left out."""
+        if isinstance(event, Sent) and not event.alternative:
             self._number = event.fetch
             self.last = inspected(event.provider, event.host, event.request)
         elif self.last is None or getattr(event, "fetch", None) != self._number:

@@ -41,6 +41,8 @@ class Day:
     http_requests: int = 0
     tokens_in: int = 0
     tokens_out: int = 0
+    alternative_requests: int = 0  # of http_requests: the extra ones for alternatives
+    alternative_tokens: int = 0  # of tokens_in and tokens_out: what those cost
     shown: int = 0
     accepted: int = 0
     partially_accepted: int = 0
@@ -157,9 +159,15 @@ class Stats:
         elif isinstance(event, Sent):
             request = event.request
             sent = len(request.prompt) + len(request.suffix) + sum(len(t) for _, t in request.extra)
-            self.count(date, http_requests=1, tokens_in=config.tokens(sent))
+            tokens = config.tokens(sent)
+            self.count(date, http_requests=1, tokens_in=tokens)
+            if event.alternative:
+                self.count(date, alternative_requests=1, alternative_tokens=tokens)
         elif isinstance(event, Received):
-            self.count(date, tokens_out=config.tokens(len(event.raw)))
+            tokens = config.tokens(len(event.raw))
+            self.count(date, tokens_out=tokens)
+            if event.alternative:
+                self.count(date, alternative_tokens=tokens)
         elif isinstance(event, Answered):
             self.latency(date, event.milliseconds)
 
@@ -426,8 +434,10 @@ REPORT_ROWS = (
     ("latency_ms_p50", "latency p50"),
     ("latency_ms_p95", "latency p95"),
     ("http_requests", "HTTP requests to the provider"),
+    ("alternative_requests", "... of them for alternatives"),
     ("tokens_in", "tokens sent (estimated)"),
     ("tokens_out", "tokens received (estimated)"),
+    ("alternative_tokens", "... of both for alternatives"),
 )
 
 

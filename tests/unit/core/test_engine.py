@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from fim_lsp.config import Settings
+from fim_lsp.config import ALTERNATIVE_TEMPERATURE, Settings
 from fim_lsp.core import cursor
 from fim_lsp.core.backoff import FIRST_PAUSE_SECONDS
 from fim_lsp.core.documents import Document
@@ -82,6 +82,11 @@ class Rig:
         """Start a request at the cursor in `text`, as the service does."""
         cut = cut_at(text)
         work = self.engine.complete(key, cut, invoked=invoked, lane=lane, prepare=prepare)
+        return asyncio.create_task(work)
+
+    def ask_many(self, text: str, count: int, *, invoked: bool) -> asyncio.Task[list[str]]:
+        """Start a request for up to `count` suggestions at the cursor in `text`."""
+        work = self.engine.suggestions(DOC, cut_at(text), invoked=invoked, count=count)
         return asyncio.create_task(work)
 
     def remember(self, text: str, suggestion: str) -> None:
@@ -352,7 +357,13 @@ async def test_an_edit_leaves_a_prefetch_a_request_has_joined() -> None:
 
 
 @pytest.mark.parametrize(
-    "settings", [{"prefetch": False}, {"enable": False}, {"disabled_languages": ("python",)}]
+    "settings",
+    [
+        {"prefetch": False},
+        {"enable": False},
+        {"disabled_languages": ("python",)},
+        {"trigger_mode": "manual"},
+    ],
 )
 @virtual_time
 async def test_no_prefetch_when_the_settings_say_no(settings: dict[str, Any]) -> None:
@@ -529,3 +540,101 @@ async def test_events_tell_what_happened_in_order() -> None:
         Failed(2, UNAVAILABLE),
     ]
     assert rig.provider.streams[0].request.prompt.startswith(header)  # sent as prepared
+
+
+# manual mode
+
+
+@virtual_time
+async def test_in_manual_mode_typing_never_reaches_the_provider_and_asking_does() -> None:
+    rig = Rig(trigger_mode="manual", debounce_ms=150)
+    assert await rig.ask(SOURCE) is None
+    assert await rig.ask(typed("r")) is None
+    await advance(10.0)  # no debounce runs out into a request later either
+    assert rig.provider.streams == [], "an automatic request in manual mode called the provider"
+    asked = rig.ask(typed("r"), invoked=True)
+    await idle()
+    assert now() == 10.0  # at once
+    rig.provider.last.finish("eturn a + b")
+    assert await asked == "eturn a + b"
+    assert len(rig.provider.streams) == 1
+
+
+@virtual_time
+async def test_in_manual_mode_a_suggestion_asked_for_follows_the_typing() -> None:
+    rig = Rig(trigger_mode="manual")
+    asked = rig.ask(SOURCE, invoked=True)
+    await idle()
+    stream = rig.provider.last
+    stream.send("return a")
+    await idle()
+    joined = rig.ask(typed("re"))  # automatic, while the stream it asked for still runs
+    await idle()
+    stream.finish(" + b")
+    assert await joined == "turn a + b"
+    assert await asked is None  # superseded by the newer request, as in automatic mode
+    assert await rig.ask(typed("retu")) == "rn a + b"  # typed through: from the cache
+    assert await rig.ask(typed("retux")) is None  # typed something else: nothing asked
+    assert len(rig.provider.streams) == 1
+
+
+# alternatives
+
+
+@virtual_time
+async def test_an_invoked_request_gets_different_alternatives_from_parallel_requests() -> None:
+    rig = Rig(temperature=0.2, random_seed=41)
+    asked = rig.ask_many(SOURCE, 4, invoked=True)
+    await idle()
+    assert len(rig.provider.streams) == 4, "the usual request and three alternatives, together"
+    assert all(stream.started_at == 0.0 for stream in rig.provider.streams)
+    usual = next(s for s in rig.provider.streams if s.request.random_seed == 41)
+    assert usual.request.temperature == 0.2
+    extra = [s for s in rig.provider.streams if s is not usual]
+    assert sorted(s.request.random_seed for s in extra) == [42, 43, 44]  # type: ignore[type-var]
+    assert {s.request.temperature for s in extra} == {ALTERNATIVE_TEMPERATURE}
+    usual.finish(ANSWER)
+    for stream, text in zip(extra, ["return b + a", ANSWER, "return a+b"], strict=True):
+        stream.finish(text)
+    assert await asked == [ANSWER, "return b + a", "return a+b"]  # the same one once
+    sent = [event for event in rig.events if isinstance(event, Sent)]
+    assert sorted(event.alternative for event in sent) == [False, True, True, True]
+    received = [event for event in rig.events if isinstance(event, Received)]
+    assert sorted(event.alternative for event in received) == [False, True, True, True]
+    assert await rig.ask_many(SOURCE, 4, invoked=True) == [ANSWER, "return b + a", "return a+b"]
+    assert len(rig.provider.streams) == 4  # asked again: all from the cache
+
+
+@virtual_time
+async def test_an_automatic_request_gets_one_suggestion_whatever_the_count() -> None:
+    rig = Rig(FakeProvider(reply=ANSWER))
+    assert await rig.ask_many(SOURCE, 3, invoked=False) == [ANSWER]
+    assert len(rig.provider.streams) == 1
+    assert not any(isinstance(e, Sent) and e.alternative for e in rig.events)
+
+
+@virtual_time
+async def test_a_newer_request_closes_the_alternatives_streams() -> None:
+    rig = Rig()
+    asked = rig.ask_many(SOURCE, 3, invoked=True)
+    await idle()
+    streams = list(rig.provider.streams)
+    newer = rig.ask(typed("x"), invoked=True)
+    await idle()
+    assert await asked == []
+    assert all(stream.closed for stream in streams), [stream.how for stream in streams]
+    rig.provider.last.finish(" = a + b")
+    assert await newer == " = a + b"
+
+
+@virtual_time
+async def test_a_failed_alternative_leaves_the_others() -> None:
+    rig = Rig()
+    asked = rig.ask_many(SOURCE, 3, invoked=True)
+    await idle()
+    usual, *extra = sorted(rig.provider.streams, key=lambda s: s.request.random_seed or 0)
+    assert usual.request.random_seed is None
+    usual.finish(ANSWER)
+    extra[0].fail(UNAVAILABLE)
+    extra[1].finish("return b + a")
+    assert await asked == [ANSWER, "return b + a"]

@@ -235,6 +235,26 @@ def test_completion_callable_and_chunk_chars(fake: FakeCodestral, client: httpx.
     assert client.post(FIM_PATH, json=body()).json()["choices"][0]["message"]["content"] == TEXT
 
 
+@pytest.mark.parametrize(
+    ("extra", "text"),
+    [
+        ({"temperature": 0.7, "random_seed": 1}, "b"),
+        ({"temperature": 0.7, "random_seed": 2}, "a"),
+        ({"temperature": 0.0, "random_seed": 1}, TEXT),  # greedy: the seed changes nothing
+        ({"temperature": 0.7}, TEXT),  # no seed: the usual answer
+    ],
+    ids=["seed 1", "seed 2", "temperature 0", "no seed"],
+)
+def test_samples_answer_a_warm_request_by_its_seed(
+    fake: FakeCodestral, client: httpx.Client, extra: dict[str, Any], text: str
+) -> None:
+    fake.samples = ("a", "b")
+    parsed = chunks(sse_events(client, body(stream=True, **extra)))
+    assert "".join(c["choices"][0]["delta"]["content"] for c in parsed) == text
+    fake.reset()
+    assert fake.samples == ()
+
+
 def test_empty_completion_still_has_a_final_event(
     fake: FakeCodestral, client: httpx.Client
 ) -> None:

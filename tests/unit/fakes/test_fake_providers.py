@@ -217,3 +217,25 @@ def test_stall_and_disconnect_are_seen(kind: type[FakeOllama | FakeLlamaCpp | Fa
             fake.set_mode("finish_error_that_does_not_exist")
         fake.reset()
         assert fake.requests == [] and fake.disconnects == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "warm"),
+    [
+        (FakeOllama, "/api/generate", {"options": {"temperature": 0.7, "seed": 3}}),
+        (FakeOpenAI, "/v1/completions", {"temperature": 0.7, "seed": 3}),
+        (FakeLlamaCpp, "/infill", {"temperature": 0.7, "seed": 3}),
+    ],
+    ids=["ollama", "openai", "llamacpp"],
+)
+def test_samples_answer_a_warm_request_with_a_seed(
+    kind: type[FakeOllama | FakeLlamaCpp | FakeOpenAI], path: str, warm: dict[str, Any]
+) -> None:
+    with kind(completion=TEXT) as fake:
+        fake.samples = ("even", "odd")
+        body: dict[str, Any] = {"model": fake.MODEL, "prompt": "p", "stream": False, **warm}
+        if kind is FakeLlamaCpp:
+            body = {"input_prefix": "p", "input_suffix": "", **warm}
+        answer = post(fake.base_url + path, body)
+        assert answer.status_code == 200, answer.text
+        assert "odd" in answer.text and TEXT.strip() not in answer.text

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fim_lsp.core.events import Received, Sent
+from fim_lsp.providers import FimRequest
 from fim_lsp.usage import stats_store
 from fim_lsp.usage.adaptation import adapt, judged
 from fim_lsp.usage.stats import (
@@ -359,3 +361,21 @@ def test_the_report_reads_big_numbers_in_full_and_keeps_its_columns() -> None:
     assert rows["requests from the editor"] == ["1,041,690", "1,041,690"]
     assert rows["latency p50"] == ["1.30", "s", "1.30", "s"]  # at most 5% high
     assert len({len(line) for line in table.splitlines()[1:]}) == 1  # columns line up
+
+
+def test_alternatives_are_counted_in_the_totals_and_apart() -> None:
+    stats = Stats()
+    request = FimRequest(prompt="p" * 35, suffix="s" * 35, model="m")  # 70 chars: 20 tokens
+    stats.record(Sent(1, "fake", "fake.test", request), D)
+    stats.record(Sent(2, "fake", "fake.test", request, alternative=True), D)
+    stats.record(Received(1, "x" * 7, "x", 1.0, False), D)
+    stats.record(Received(2, "y" * 14, "y", 1.0, False, alternative=True), D)
+    day = stats.days[D]
+    assert (day.http_requests, day.tokens_in, day.tokens_out) == (2, 40, 6)
+    assert (day.alternative_requests, day.alternative_tokens) == (1, 20 + 4)
+    rows = {
+        line[:32].strip(): line[32:].split()
+        for line in report(stats.summary(D), "here").splitlines()[2:]
+    }
+    assert rows["... of them for alternatives"] == ["1", "1"]
+    assert rows["... of both for alternatives"] == ["24", "24"]

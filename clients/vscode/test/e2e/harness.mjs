@@ -35,6 +35,11 @@ export function userPath(base = process.env.PATH ?? "") {
 export const GOOD_KEY = `fake-good-${process.pid}-${Date.now().toString(36)}`;
 export const BAD_KEY = `fake-bad-${process.pid}-${Date.now().toString(36)}`;
 export const COMPLETION = "return a + b  # sum";
+/**
+ * What the fake answers a warm request with a seed (an alternative): seed n gets SAMPLES[n % 3],
+ * so with `fimLsp.suggestions` 3 the list is COMPLETION, SAMPLES[1], SAMPLES[2].
+ */
+export const SAMPLES = ["return a - b  # unused", "return b + a  # swapped", "return sum((a, b))  # built-in"];
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -167,7 +172,8 @@ export class Harness {
   /** Start a fake Codestral that accepts only `key`; returns its base URL. */
   async startFake(key = GOOD_KEY) {
     const port = await freePort();
-    const fake = startGroup(PYTHON, ["-m", "bench.fakes.codestral", "--port", String(port), "--key", key, "--completion", COMPLETION], {
+    const samples = SAMPLES.flatMap((sample) => ["--sample", sample]);
+    const fake = startGroup(PYTHON, ["-m", "bench.fakes.codestral", "--port", String(port), "--key", key, "--completion", COMPLETION, ...samples], {
       cwd: REPO,
       env: cleanEnv(),
     });

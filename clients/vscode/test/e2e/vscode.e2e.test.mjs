@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { BAD_KEY, COMPLETION, GOOD_KEY, Harness, sleep, waitFor } from "./harness.mjs";
+import { BAD_KEY, COMPLETION, GOOD_KEY, Harness, SAMPLES, sleep, waitFor } from "./harness.mjs";
 
 const STATUS = '[id="fim-lsp.fim-lsp.fimLsp.status"]';
 const GHOST = ".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text-decoration-preview, .monaco-editor .ghost-text";
@@ -13,6 +13,7 @@ const FILES = {
   "tab.py": HEADER,
   "word.py": HEADER,
   "manual.py": "def mul(a, b):\n    ",
+  "cycle.py": "def pair(a, b):\n",
   "toggle.py": "def sub(a, b):\n",
   "rejected.py": "def div(a, b):\n",
 };
@@ -322,6 +323,33 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await changeSettings({});
   }, 150_000);
 
+  scenario("manual mode: typing asks nothing, Alt+\\ asks, Alt+] and Alt+[ go through the alternatives", async () => {
+    await changeSettings({ "fimLsp.triggerMode": "manual", "fimLsp.suggestions": 3 });
+    await openFile("cycle.py");
+    const before = h.received.length;
+    await page.keyboard.type("    ");
+    await sleep(1500); // ten times the debounce: an automatic request would have gone by now
+    assert.equal(await ghost(), "", "no suggestion while typing in manual mode");
+    assert.deepEqual(h.received.slice(before), [], "typing in manual mode sent nothing to the provider");
+    await page.keyboard.press("Alt+Backslash");
+    const shows = async (expected) => (await ghost()).trim() === expected;
+    await waitFor(`the usual suggestion ${COMPLETION}`, () => shows(COMPLETION), 10_000);
+    const asked = h.received.slice(before);
+    assert.equal(asked.length, 3, `the usual request and two alternatives: ${JSON.stringify(asked.map((body) => body.random_seed))}`);
+    assert.deepEqual(asked.map((body) => body.random_seed ?? null).sort(), [1, 2, null]);
+    for (const [key, expected] of [["Alt+BracketRight", SAMPLES[1]], ["Alt+BracketRight", SAMPLES[2]], ["Alt+BracketLeft", SAMPLES[1]]]) {
+      await page.keyboard.press(key);
+      await waitFor(`${key} to show ${expected}`, () => shows(expected), 10_000).catch(async (error) => {
+        throw new Error(`${error.message}; the ghost text is ${JSON.stringify(await ghost())}`);
+      });
+    }
+    await h.screenshot("7-alternative");
+    assert.equal(h.received.length, before + 3, "going through the alternatives asked the provider again");
+    await page.keyboard.press("Tab");
+    assert.equal(await saved("cycle.py"), `${FILES["cycle.py"]}    ${SAMPLES[1]}`);
+    await changeSettings({});
+  }, 180_000);
+
   scenario("clicking the status bar item turns suggestions off and on", async () => {
     await openFile("toggle.py");
     await page.locator(STATUS).click();
@@ -330,7 +358,7 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await page.keyboard.type("    ");
     await sleep(1000);
     assert.equal(await ghost(), "", "no suggestion while disabled");
-    await h.screenshot("7-disabled");
+    await h.screenshot("8-disabled");
     await page.locator(STATUS).click();
     await waitStatus(/^fim-lsp: ready/);
     const settings = await waitFor("fimLsp.enable removed from settings.json", () => {
@@ -348,7 +376,7 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     const label = await waitStatus(/^fim-lsp error:/);
     assert.match(label, /MISTRAL_API_KEY was rejected .*401/);
     assert.equal(await ghost(), "");
-    await h.screenshot("8-status-error");
+    await h.screenshot("9-status-error");
   }, 120_000);
 
   test("the keys are in no file the editor wrote (settings, logs, workspace)", () => {
