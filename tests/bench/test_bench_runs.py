@@ -1,5 +1,6 @@
 """The benchmark commands of README and BENCHMARKS.md still run (quick form; no timing is judged)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,9 +9,12 @@ ROOT = Path(__file__).parents[2]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
     )
+    machine = re.findall(r"\b\d+(?:\.\d+)?e[+-]\d+\b", done.stdout)
+    assert not machine, f"{args[0]} prints numbers in exponent notation for people: {machine}"
+    return done
 
 
 def test_latency_benchmark_runs() -> None:
