@@ -19,15 +19,15 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_latency_benchmark_runs() -> None:
     done = _run("bench/bench_latency.py", "--quick")
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     for scenario in ("### 1.", "### 2.", "### 3.", "### 4.", "### 5.", "### 6."):
-        assert scenario in done.stdout
-    assert "Wrong answers: 0" in done.stdout
+        assert scenario in done.stdout, f"no scenario {scenario!r} in:\n{done.stdout[-3000:]}"
+    assert "Wrong answers: 0" in done.stdout, f"wrong answers:\n{done.stdout[-3000:]}"
 
 
 def test_document_benchmark_runs() -> None:
     done = _run("bench/bench_documents.py")
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "| 100,000 | insert 1 char |" in done.stdout
 
 
