@@ -10,7 +10,7 @@
 # system's packages are left alone. Quick when everything is already there.
 set -euo pipefail
 DEST=$(realpath -m "${1:-.cache/emacs}")
-major() { emacs --batch --eval '(princ emacs-major-version)' 2>/dev/null || echo 0; }
+major() { emacs --batch -Q --eval '(princ emacs-major-version)' 2>/dev/null || echo 0; }
 
 . "$(dirname "$0")/lib/debian-suite.sh"
 
@@ -59,7 +59,9 @@ for f in "$ELPA"/*/*.el; do
 done
 LOADPATH=()
 for dir in "$ELPA"/*/; do LOADPATH+=(-L "$dir"); done
-emacs --batch -Q "${LOADPATH[@]}" --eval '(setq byte-compile-warnings nil)' -f batch-byte-compile "${COMPILE[@]}" 2>&1 |
+# with a home of its own: native compilation puts trampolines in ~/.emacs.d/eln-cache
+mkdir -p "$DEST/home"
+HOME=$DEST/home emacs --batch -Q "${LOADPATH[@]}" --eval '(setq byte-compile-warnings nil)' -f batch-byte-compile "${COMPILE[@]}" 2>&1 |
   grep -E '^Error|error:' || true
 compgen -G "$ELPA/lsp-mode-*/lsp-inline-completion.elc" >/dev/null || { echo "lsp-mode did not compile" >&2; exit 1; }
 echo "lsp-mode: $(basename "$ELPA"/lsp-mode-*)"

@@ -37,7 +37,7 @@ system_apt_with() {
   done
   echo "deb $(mirror) $suite main" > "$state/sources.list.d/fim-lsp-$suite.list"
   APT=(-o Dir::Etc::SourceParts="$state/sources.list.d" -o Dir::State::Lists="$state/lists"
-       -o Dir::Cache="$state/cache" -o Acquire::Languages=none)
+       -o Dir::Cache="$state/cache" -o Acquire::Languages=none -o APT::Sandbox::User=root)
   apt-get "${APT[@]}" update -qq
 }
 
