@@ -101,6 +101,11 @@ def fmt(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
+def count(x: float) -> str:
+    """A count for people: digits grouped, a fraction only where there is one (a median of two)."""
+    return f"{x:,.0f}" if x == int(x) else f"{x:,.1f}"
+
+
 def row(label: str, xs: list[float], *extra: str) -> str:
     if not xs:
         return f"| {label} | 0 | - | - |" + "".join(f" {e} |" for e in extra)
@@ -367,7 +372,7 @@ class Bench:
             "|---|---:|---:|---:|",
             f"| last keystroke → ghost text | {fmt(median(to_ghost))} | {fmt(p95(to_ghost))} | |",
             *(
-                f"| {label} | {median(xs):g} | {p95(xs):g} | {sum(xs):g} |"
+                f"| {label} | {count(median(xs))} | {count(p95(xs))} | {count(sum(xs))} |"
                 for label, xs in (
                     ("HTTP requests to the backend", http),
                     ("streams aborted (client disconnects)", aborted),

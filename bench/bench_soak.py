@@ -219,10 +219,10 @@ async def run(args: argparse.Namespace) -> int:
     print("| | first half | second half |")
     print("|---|---:|---:|")
     for name in ("edits", "requests", "cancelled", "faults", "suggestions", "empty"):
-        print(f"| {name} | {getattr(first, name)} | {getattr(second, name)} |")
-    print(f"| answered -32800 (cancelled) | {first.cancel_answers} | {second.cancel_answers} |")
+        print(f"| {name} | {getattr(first, name):,} | {getattr(second, name):,} |")
+    print(f"| answered -32800 (cancelled) | {first.cancel_answers:,} | {second.cancel_answers:,} |")
     print()
-    print(f"- {total} requests in {elapsed:.1f} s; unanswered: {unanswered}")
+    print(f"- {total:,} requests in {elapsed:.1f} s; unanswered: {unanswered}")
     print(f"- provider requests: {len(fake.requests)}, fake saw {fake.disconnects} disconnects")
     print(
         f"- tasks: {before['tasks']} before, {after['tasks']} after; provider streams after: "

@@ -9,6 +9,9 @@ REPO=$(cd ../.. && pwd)
 unset MISTRAL_API_KEY CODESTRAL_API_KEY # the tests use made-up keys only; never print or pass real ones
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 step() { printf '== %s (%ss)\n' "$*" "$SECONDS"; }
+# sockets, settings and logs of code-server, Chromium and Node in a private folder, not ~ or /tmp
+. "$REPO/tools/lib/private-dirs.sh"
+private_dirs
 
 step "system packages"
 need=()

@@ -1,5 +1,6 @@
 """The benchmark commands of README and BENCHMARKS.md still run (quick form; no timing is judged)."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,22 +9,25 @@ ROOT = Path(__file__).parents[2]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
     )
+    machine = re.findall(r"\b\d+(?:\.\d+)?e[+-]\d+\b", done.stdout)
+    assert not machine, f"{args[0]} prints numbers in exponent notation for people: {machine}"
+    return done
 
 
 def test_latency_benchmark_runs() -> None:
     done = _run("bench/bench_latency.py", "--quick")
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     for scenario in ("### 1.", "### 2.", "### 3.", "### 4.", "### 5.", "### 6."):
-        assert scenario in done.stdout
-    assert "Wrong answers: 0" in done.stdout
+        assert scenario in done.stdout, f"no scenario {scenario!r} in:\n{done.stdout[-3000:]}"
+    assert "Wrong answers: 0" in done.stdout, f"wrong answers:\n{done.stdout[-3000:]}"
 
 
 def test_document_benchmark_runs() -> None:
     done = _run("bench/bench_documents.py")
-    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "| 100,000 | insert 1 char |" in done.stdout
 
 

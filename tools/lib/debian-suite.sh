@@ -2,6 +2,9 @@
 # the system: downloaded with a private apt state, extracted under DEST/root. Source it, then:
 #   mirror                      the machine's own Debian mirror (deb822 or classic apt configuration)
 #   private_apt DEST SUITE      set APT (apt-get options for DEST's private state) and update its lists
+#   system_apt_with DEST SUITE  set APT to the system's sources plus SUITE (e.g. bookworm-backports), with
+#                               the lists and downloads in DEST/apt-system: `apt-get "${APT[@]}" install`
+#                               installs into the system, whose own apt sources stay as they were
 #   deps PKG...                 what PKG... depend on (one level), as SUITE names them
 #   download DEST PKG...        fetch the .debs into DEST/debs (afresh)
 #   extract DEST                unpack DEST/debs/*.deb into DEST/root (afresh)
@@ -22,6 +25,19 @@ private_apt() {
   APT=(-o Dir::Etc::SourceList="$dest/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
        -o Dir::State::Lists="$dest/apt/lists" -o Dir::Cache="$dest/apt/cache"
        -o Dir::State::status="$dest/apt/status" -o Acquire::Languages=none)
+  apt-get "${APT[@]}" update -qq
+}
+
+system_apt_with() {
+  local state=$1/apt-system suite=$2 f
+  rm -rf "$state/sources.list.d"
+  mkdir -p "$state/sources.list.d" "$state/lists/partial" "$state/cache/archives/partial"
+  for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && cp "$f" "$state/sources.list.d/"
+  done
+  echo "deb $(mirror) $suite main" > "$state/sources.list.d/fim-lsp-$suite.list"
+  APT=(-o Dir::Etc::SourceParts="$state/sources.list.d" -o Dir::State::Lists="$state/lists"
+       -o Dir::Cache="$state/cache" -o Acquire::Languages=none -o APT::Sandbox::User=root)
   apt-get "${APT[@]}" update -qq
 }
 

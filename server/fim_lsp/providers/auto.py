@@ -19,7 +19,9 @@ from fim_lsp.providers.client import HttpClients
 from fim_lsp.providers.reading import ACCEPT_ENCODING, body
 from fim_lsp.providers.refused import plain_http_elsewhere, plain_http_refusal
 
-PROBE_SECONDS = 0.5  # a local Ollama answers in milliseconds; anything slower is not one
+# A local Ollama answers in milliseconds, but on a busy machine both ends may wait seconds for a
+# core; where nothing listens the connection is refused at once, so a longer wait costs nothing there.
+PROBE_SECONDS = 3.0
 RETRY_PROBE_SECONDS = 30.0  # after a failed probe, look again this much later (Ollama may start)
 # Ollama models whose templates fill in the middle (they have the `insert` capability).
 FIM_FAMILIES = ("qwen2.5-coder", "deepseek-coder", "codestral", "starcoder2", "codegemma")
@@ -80,10 +82,11 @@ async def probe_ollama(http: HttpClients, address: str, api_key: str | None) -> 
 async def _list_models(http: HttpClients, address: str, api_key: str | None) -> list[str] | None:
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     host = host_of(address)
+    client = http.client  # built on first use (TLS context and all): not part of the wait
     try:
         async with (
             asyncio.timeout(PROBE_SECONDS),
-            http.client.stream(
+            client.stream(
                 "GET", address.rstrip("/") + "/api/tags", headers={**ACCEPT_ENCODING, **headers}
             ) as response,
         ):

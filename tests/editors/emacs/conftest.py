@@ -19,7 +19,7 @@ from tests.editors.shared import REPO, editor_env, snippet
 HARNESS = Path(__file__).with_name("harness.el")
 ELPA = REPO / ".cache" / "emacs" / "elpa"
 INSTALL = "bash tools/install-emacs.sh .cache/emacs"
-TIMEOUT = 60.0  # one whole Emacs run; the harness's own waits fail sooner, with a reason
+TIMEOUT = 120.0  # one whole Emacs run; the harness's own waits fail sooner, with a reason
 
 
 def emacs_binary() -> str:

@@ -14,6 +14,10 @@
 
 (defvar fim-test-timeout 10 "Seconds any one wait may take.")
 
+(defvar fim-test-start-timeout 30
+  "Seconds starting fim-lsp may take: a Python process importing pygls and lsprotocol, which on a
+busy two-core machine has taken more than 10 s.")
+
 (defvar-local fim-test--shown nil
   "What the ghost text showed after each command, newest first (nil: no ghost text).")
 
@@ -104,14 +108,16 @@ Each of KEYS is either text typed as is, or a vector such as (kbd \"TAB\")."
   "Wait until eglot has started fim-lsp for this buffer."
   (fim-test-wait "eglot to connect to fim-lsp"
                  (lambda () (let ((server (eglot-current-server)))
-                              (and server (eglot--capabilities server))))))
+                              (and server (eglot--capabilities server))))
+                 fim-test-start-timeout))
 
 (defun fim-test-lsp-mode-ready ()
   "Wait until lsp-mode has started fim-lsp (lsp-deferred starts it once Emacs is idle)."
   (fim-test-wait "lsp-mode to start fim-lsp"
                  (lambda () (fim-test-idle 0)
                    (seq-find (lambda (w) (eq (lsp--workspace-status w) 'initialized))
-                             (lsp-workspaces)))))
+                             (lsp-workspaces)))
+                 fim-test-start-timeout))
 
 (defun fim-test-menu (typed)
   "Type TYPED; list the candidates and complete at point (C-M-i, as M-TAB in a terminal).
