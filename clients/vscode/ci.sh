@@ -81,5 +81,5 @@ npx vitest run
 step "end-to-end tests (code-server + Chromium; screenshots in test-artifacts/)"
 rm -rf test-artifacts
 FIM_LSP_PYTHON=$PY FIM_LSP_VSIX=$HERE/dist/fim-lsp.vsix \
-  node --test --test-concurrency=1 --test-reporter=spec test/e2e/vscode.e2e.test.mjs
+  node --test --test-concurrency=1 --test-reporter=spec test/e2e/*.e2e.test.mjs
 step "done"

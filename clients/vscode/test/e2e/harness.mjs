@@ -100,13 +100,14 @@ async function waitFor(what, check, ms) {
 }
 
 export class Harness {
-  constructor() {
+  /** `artifacts`: where this run's screenshots and logs go (one folder per test file). */
+  constructor(artifacts = ARTIFACTS) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), "fim-lsp-vscode-e2e-"));
     this.userData = path.join(this.root, "user");
     this.extensions = path.join(this.root, "extensions");
     this.workspace = path.join(this.root, "workspace");
     this.logs = [];
-    this.artifacts = ARTIFACTS;
+    this.artifacts = artifacts;
     this.fakes = [];
     this.recorders = [];
     /** JSON bodies the recorder passed on to the fake, oldest first. */
@@ -317,8 +318,8 @@ export class Harness {
   }
 
   async screenshot(name) {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const file = path.join(ARTIFACTS, `${name}.png`);
+    fs.mkdirSync(this.artifacts, { recursive: true });
+    const file = path.join(this.artifacts, `${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
   }
@@ -361,21 +362,21 @@ export class Harness {
 
   /** Keep code-server's, the browser's and the extension's logs next to the screenshots. */
   saveLogs() {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    fs.writeFileSync(path.join(ARTIFACTS, "processes.log"), this.logs.join(""));
+    fs.mkdirSync(this.artifacts, { recursive: true });
+    fs.writeFileSync(path.join(this.artifacts, "processes.log"), this.logs.join(""));
     const walk = (dir) => {
       for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
           walk(full);
         } else if (entry.name === "fim-lsp.log" || entry.name === "remoteexthost.log") {
-          fs.copyFileSync(full, path.join(ARTIFACTS, entry.name));
+          fs.copyFileSync(full, path.join(this.artifacts, entry.name));
         }
       }
     };
     walk(path.join(this.userData, "logs"));
     if (fs.existsSync(this.settingsFile)) {
-      fs.copyFileSync(this.settingsFile, path.join(ARTIFACTS, "settings.json"));
+      fs.copyFileSync(this.settingsFile, path.join(this.artifacts, "settings.json"));
     }
   }
 

@@ -5,9 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { BAD_KEY, COMPLETION, GOOD_KEY, Harness, SAMPLES, sleep, waitFor } from "./harness.mjs";
+import { STATUS, text, workbench } from "./workbench.mjs";
 
-const STATUS = '[id="fim-lsp.fim-lsp.fimLsp.status"]';
-const GHOST = ".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text-decoration-preview, .monaco-editor .ghost-text";
 const HEADER = "def add(a, b):\n";
 const FILES = {
   "tab.py": HEADER,
@@ -34,64 +33,7 @@ function workspaceSettings(trap) {
 const h = new Harness();
 let page;
 let rejecting;
-
-function text(value) {
-  return (value ?? "").replace(/\u00a0/g, " ");
-}
-
-async function statusLabel() {
-  return text(await page.locator(STATUS).getAttribute("aria-label", { timeout: 1000 }));
-}
-
-async function waitStatus(pattern, ms = 20_000) {
-  try {
-    return await waitFor(`status ${pattern}`, async () => pattern.test(await statusLabel()) && (await statusLabel()), ms);
-  } catch (error) {
-    throw new Error(`${error.message}; status is "${await statusLabel().catch(() => "(none)")}"`);
-  }
-}
-
-async function ghost() {
-  return text((await page.locator(GHOST).allTextContents()).join(""));
-}
-
-async function waitGhost(ms = 10_000) {
-  return waitFor("ghost text", async () => (await ghost()).includes("return"), ms);
-}
-
-/**
- * Ghost text after typing. If VS Code shows none within 5 s, ask once more with the manual trigger
- * (the readiness pitfall of shared/reference/editor-testing.md); each retry is reported.
- */
-async function waitTypedGhost(t) {
-  try {
-    return await waitGhost(5000);
-  } catch {
-    t.diagnostic("no ghost text 5 s after typing; retried with editor.action.inlineSuggest.trigger");
-    await trigger();
-    return waitGhost(5000);
-  }
-}
-
-/** editor.action.inlineSuggest.trigger, from the command palette (Alt+\\ did not reach it in headless Chromium). */
-async function trigger() {
-  await runCommand("Trigger Inline Suggestion");
-}
-
-async function quickInput() {
-  const widget = page.locator(".quick-input-widget");
-  await widget.waitFor({ state: "visible", timeout: 10_000 });
-  return widget;
-}
-
-async function runCommand(title) {
-  await page.keyboard.press("F1");
-  const widget = await quickInput();
-  await page.keyboard.type(title);
-  const row = widget.locator(".monaco-list-row", { hasText: title }).first();
-  await row.waitFor({ timeout: 10_000 });
-  await row.click();
-}
+let waitStatus, ghost, waitGhost, waitTypedGhost, quickInput, runCommand, openFile;
 
 /** Set API Key with provider `auto`: pick which provider the key is for, then type it. */
 async function setKey(key, provider = "mistral") {
@@ -104,19 +46,6 @@ async function setKey(key, provider = "mistral") {
   await widget.locator('input[type="password"]').waitFor({ timeout: 10_000 });
   await page.keyboard.type(key);
   await page.keyboard.press("Enter");
-}
-
-async function openFile(name) {
-  await page.keyboard.press("Control+P");
-  const widget = await quickInput();
-  await page.keyboard.type(name);
-  // click the row: Enter could open whichever row was first before the filter caught up
-  const row = widget.locator(".monaco-list-row", { hasText: name }).first();
-  await row.waitFor({ timeout: 10_000 });
-  await row.click();
-  await page.locator(`.tab.active[data-resource-name="${name}"], .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 10_000 });
-  await page.locator(".monaco-editor .view-lines").first().click();
-  await page.keyboard.press("Control+End");
 }
 
 /** The lines of the active editor (Monaco renders only those in view, positioned; sorted by their top). */
@@ -227,6 +156,7 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await h.startCodeServer();
     await h.openBrowser();
     page = h.page;
+    ({ waitStatus, ghost, waitGhost, waitTypedGhost, quickInput, runCommand, openFile } = workbench(page));
     // readiness: the extension reports the server started before anything is typed
     await waitStatus(/^fim-lsp: ready/, 60_000);
     // the only key the fake accepts, entered through the command and SecretStorage

@@ -124,8 +124,8 @@ describe("settings", () => {
   });
 
   it("forwards every server setting (the generated list)", () => {
-    expect(SERVER_KEYS).toHaveLength(30);
-    expect(SERVER_KEYS).toEqual(expect.arrayContaining(["exclude", "redactSecrets", "respectGitignore", "allowHttp", "prefetch", "triggerMode", "suggestions"]));
+    expect(SERVER_KEYS).toHaveLength(31);
+    expect(SERVER_KEYS).toEqual(expect.arrayContaining(["exclude", "redactSecrets", "respectGitignore", "allowHttp", "prefetch", "triggerMode", "suggestions", "workspaceDefinitions"]));
     expect(explicitValue("model", undefined)).toBeUndefined();
   });
 
