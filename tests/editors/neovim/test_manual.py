@@ -109,11 +109,11 @@ def test_next_with_one_suggestion_shown_asks_as_the_user_and_shows_the_next(
     editor.nvim.input("o    ")
     editor.wait_ghost(USUAL)
     typing_answered(editor)
-    assert len(sampling.requests) == 1
+    before = len(sampling.requests)
 
     editor.nvim.input("<M-]>")
     editor.wait_ghost(MINUS, what="the next alternative after asking as the user")
-    assert len(sampling.requests) == 3, "one request for each of the two alternatives"
+    assert len(sampling.requests) == before + 2, "one request for each of the two alternatives"
     editor.nvim.input("<M-[>")
     editor.wait_ghost(USUAL, what="the usual suggestion again")
 
