@@ -90,7 +90,9 @@ class Editor:
             if not m then return nil end
             local function text(chunks)
               local t = {}
-              for _, c in ipairs(chunks or {}) do t[#t + 1] = c[1] end
+              for _, c in ipairs(chunks or {}) do
+                if c[2] ~= 'ComplHintMore' then t[#t + 1] = c[1] end -- not the " (2/3)" hint
+              end
               return table.concat(t)
             end
             local lines = {text(m[4].virt_text)}

@@ -179,6 +179,7 @@ def test_setup_rejects_bad_options_with_clear_errors(editor: Editor) -> None:
         )
 
     assert error_of("{keys = {accept = 1}}").startswith("fim_lsp.setup: keys.accept")
+    assert error_of("{keys = {next = ''}}").startswith("fim_lsp.setup: keys.next")
     assert "unknown option colour" in error_of("{colour = 'red'}")
     assert "never a setting" in error_of("{settings = {apiKey = 'x'}}")
 
@@ -378,7 +379,10 @@ def test_the_builtin_adapter_is_guarded_and_answers_the_ghost_texts_calls(editor
         """
     )
     available, builtin_calls, ghost_calls = modules
-    shared = ["accept", "attach", "current", "detach", "dismiss", "enable", "ready", "request"]
+    shared = [
+        *("accept", "attach", "current", "detach", "dismiss", "enable", "ready", "request"),
+        "select",
+    ]
     assert available is editor.builtin
     assert builtin_calls == (sorted([*shared, "guard"]) if editor.builtin else [])
     assert set(shared) <= set(ghost_calls)

@@ -120,6 +120,29 @@ def test_the_readme_snippet_guards_the_builtin_and_its_key_falls_back(
     assert plain.mode() == "i"
 
 
+@pytest.mark.parametrize("version", ["0.12"])
+def test_without_the_plugins_request_key_manual_mode_shows_nothing(
+    plain: Editor, demo: Path, fake: FakeCodestral
+) -> None:
+    """The README says so: the built-in asks only as Automatic, which manual mode answers empty."""
+    plain.lua(
+        """
+        vim.lsp.config('fim_lsp', { settings = { fimLsp = { triggerMode = 'manual' } } })
+        vim.api.nvim_create_autocmd('LspRequest', { callback = function(args)
+          local r = args.data.request
+          if r and r.method == 'textDocument/inlineCompletion' and r.type == 'complete' then
+            vim.g.fim_test_answered = (vim.g.fim_test_answered or 0) + 1
+          end
+        end })
+        """
+    )
+    plain.edit(demo)
+    plain.nvim.input("o    ")
+    wait_for(lambda: plain.last_answered() > 0, what="the built-in's request to be answered")
+    assert plain.ghost() is None
+    assert fake.requests == [], "the built-in's Automatic request reached the provider"
+
+
 @pytest.mark.parametrize(
     "suggestion",
     ["total = a + b\n    return total", "cost = f'${a}' + '\\\\'\n    if x:\n        y()"],

@@ -21,6 +21,7 @@ if not M.available then
 end
 
 local inline = vim.lsp.inline_completion
+local INVOKED = 1 -- InlineCompletionTriggerKind
 
 -- the built-in draws into this namespace; we read it for partial accepts
 local ns = api.nvim_create_namespace('nvim.lsp.inline_completion')
@@ -51,6 +52,15 @@ end
 ---@type table<integer, {row: integer, col: integer, text: string, after: string}>
 local answered = {} -- per buffer: our server's item the built-in shows, anchored where it was asked
 
+---@type table<integer, {client: vim.lsp.Client, params: table, items: table[], index: integer}>
+local answers = {} -- per buffer: our server's last answer, whose items select() goes through
+
+---@type table<integer, true>
+local invoke = {} -- per buffer: the user asked, so our server's next request there is Invoked
+
+---@type table<integer, integer>
+local then_select = {} -- per buffer: after the answer to an Invoked request, move by this many
+
 --- Is the item the built-in shows in `buf` one the text before the cursor no longer leads into?
 local function stale(buf)
   local item = answered[buf]
@@ -77,15 +87,21 @@ function M.current(buf)
   return shown ~= '' and { row = mark[2], col = mark[3], text = shown } or nil
 end
 
---- Ask for a suggestion in `buf` now.
+--- Ask for a suggestion in `buf` now, as the user (Invoked: also in manual mode, with
+--- alternatives).
 ---@param buf integer
 function M.request(buf)
-  -- the built-in has no public trigger: run its own insert-mode trigger for this buffer
-  pcall(api.nvim_exec_autocmds, 'CursorMovedI', {
+  -- the built-in has no public trigger and asks as Automatic: run its own insert-mode trigger for
+  -- this buffer, and let watch() turn the request it sends into an Invoked one
+  invoke[buf] = true
+  local ok = pcall(api.nvim_exec_autocmds, 'CursorMovedI', {
     group = augroup(buf),
     buffer = buf,
     modeline = false,
   })
+  if not ok then
+    invoke[buf] = nil
+  end
 end
 
 --- Drop the built-in's item in `buf` (hidden now, gone once `get()` runs), then ask again for the
@@ -102,6 +118,19 @@ local function drop(buf)
       return nil
     end,
   })
+end
+
+--- `item`, answered to `params` in `buf`, as text anchored where it starts (bytes, 0-based).
+local function anchored(client, buf, params, item)
+  local insert = item.insertText
+  insert = type(insert) == 'table' and insert.value or insert
+  local at = item.range and item.range.start or params.position
+  local line = api.nvim_buf_get_lines(buf, at.line, at.line + 1, false)[1]
+  if type(insert) ~= 'string' or not line then
+    return nil
+  end
+  local ok, col = pcall(vim.str_byteindex, line, client.offset_encoding, at.character, false)
+  return ok and { row = at.line, col = col, text = insert, after = text.after_cursor() } or nil
 end
 
 --- After the built-in redrew for a cursor move or an edit: drop what no longer fits.
@@ -141,6 +170,35 @@ function M.accept(buf, s, part, rest)
   })
 end
 
+--- The built-in now shows the selected item of our server's last answer in `buf` (or nothing):
+--- keep it, anchored, to guard it, and report it shown.
+local function follow(buf)
+  local last = answers[buf]
+  local item = last and shows(buf) and last.items[last.index]
+  answered[buf] = item and anchored(last.client, buf, last.params, item) or nil
+  check(buf) -- an answer for text typed over since
+  if item and M.current(buf) ~= nil then
+    lifecycle.shown(buf, last.client.id, item)
+  end
+end
+
+--- Show the suggestion `count` items on in `buf` (negative: back), going round. With only one
+--- item shown, first ask again as the user, who gets the alternatives, as VS Code does.
+---@param buf integer
+---@param count integer
+function M.select(buf, count)
+  local last = answers[buf]
+  if last and #last.items > 1 and shows(buf) then
+    -- the built-in goes round the items of its last answer the same way
+    last.index = (last.index - 1 + count) % #last.items + 1
+    inline.select({ bufnr = buf, count = count })
+    follow(buf)
+  else
+    then_select[buf] = count
+    M.request(buf)
+  end
+end
+
 --- Hide the suggestion in `buf`: close the built-in's item without inserting it.
 ---@param buf integer
 function M.dismiss(buf)
@@ -164,19 +222,6 @@ function M.enable(enable, clients)
   end
 end
 
---- `item`, answered to `params` in `buf`, as text anchored where it starts (bytes, 0-based).
-local function anchored(client, buf, params, item)
-  local insert = item.insertText
-  insert = type(insert) == 'table' and insert.value or insert
-  local at = item.range and item.range.start or params.position
-  local line = api.nvim_buf_get_lines(buf, at.line, at.line + 1, false)[1]
-  if type(insert) ~= 'string' or not line then
-    return nil
-  end
-  local ok, col = pcall(vim.str_byteindex, line, client.offset_encoding, at.character, false)
-  return ok and { row = at.line, col = col, text = insert, after = text.after_cursor() } or nil
-end
-
 --- The built-in asks and draws itself: wrap `client.request` to see its answers from our server,
 --- so that what it shows can be reported and checked.
 ---@param client vim.lsp.Client
@@ -189,18 +234,28 @@ local function watch(client)
   ---@diagnostic disable-next-line: duplicate-set-field
   client.request = function(self, method, params, handler, bufnr)
     if method == 'textDocument/inlineCompletion' and handler then
+      local buf = bufnr or params.textDocument and vim.uri_to_bufnr(params.textDocument.uri)
+      local select_after = then_select[buf]
+      if invoke[buf] and params.context then
+        params.context.triggerKind = INVOKED
+        invoke[buf], then_select[buf] = nil, nil
+      else
+        select_after = nil
+      end
       local inner = handler
       handler = function(err, result, ctx, config)
         inner(err, result, ctx, config)
-        local buf = ctx.bufnr
+        buf = ctx.bufnr
         local items = not err and result and (result.items or result) or {}
         if not (buf and api.nvim_buf_is_valid(buf)) then
           return
         end
-        answered[buf] = shows(buf) and items[1] and anchored(self, buf, params, items[1]) or nil
-        check(buf) -- an answer for text typed over since
-        if items[1] and M.current(buf) ~= nil then
-          lifecycle.shown(buf, ctx.client_id, items[1])
+        answers[buf] = #items > 0 and { client = self, params = params, items = items, index = 1 }
+          or nil
+        if select_after and #items > 1 and shows(buf) then
+          M.select(buf, select_after)
+        else
+          follow(buf)
         end
       end
     end
@@ -231,7 +286,7 @@ function M.guard(buf, client)
     group = group,
     buffer = buf,
     callback = function()
-      answered[buf] = nil
+      answered[buf], answers[buf], invoke[buf], then_select[buf] = nil, nil, nil, nil
     end,
   })
   after_builtin()

@@ -8,6 +8,8 @@ local M = {}
 ---@field accept_line string|false
 ---@field dismiss string|false
 ---@field request string|false
+---@field next string|false
+---@field prev string|false
 
 ---@class fim_lsp.Options
 ---@field cmd? string[] server command
@@ -31,6 +33,8 @@ M.defaults = {
     accept_line = '<M-Down>',
     dismiss = '<C-]>',
     request = '<M-\\>',
+    next = '<M-]>',
+    prev = '<M-[>',
   },
   override_keys = false,
 }

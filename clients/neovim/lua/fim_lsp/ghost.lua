@@ -17,10 +17,15 @@ M.client_name = 'fim_lsp'
 local INVOKED, AUTOMATIC = 1, 2
 
 ---@class fim_lsp.GhostState
----@field item? {row: integer, col: integer, text: string, after: string} the suggestion, anchored
----where it starts, and the text after the cursor when it came
+---@field item? {row: integer, col: integer, text: string, after: string} the suggestion shown,
+---anchored where it starts, and the text after the cursor when it came
+---@field items? table[] all of the last answer's suggestions (anchored like `item`), to select from
+---@field index? integer which of `items` is `item`
+---@field then_select? {request: table, count: integer} after the answer to `request`, which the
+---user made, move by `count`
 ---@field mark? integer
----@field request? {client: vim.lsp.Client, id: integer}
+---@field request? {client: vim.lsp.Client, id: integer, invoked: boolean, tick: integer, row: integer, col: integer}
+---the request in flight, for the text at `tick` and the cursor at (`row`, `col`)
 ---@field scheduled? boolean
 
 ---@type table<integer, fim_lsp.GhostState>
@@ -63,7 +68,7 @@ function M.clear(buf)
   local s = states[buf]
   if s then
     cancel(s)
-    s.item = nil
+    s.item, s.items, s.index, s.then_select = nil, nil, nil, nil
     hide(buf, s)
   end
 end
@@ -120,31 +125,18 @@ function M.current(buf)
   } or nil
 end
 
-local function on_result(buf, s, tick, row, col, err, result, ctx)
-  if s.request and s.request.id == ctx.request_id then
-    s.request = nil
-  end
-  if err or not api.nvim_buf_is_valid(buf) or not in_insert() then
-    return
-  end
-  local crow, ccol = cursor_of(buf)
-  if api.nvim_buf_get_changedtick(buf) ~= tick or crow ~= row or ccol ~= col then
-    return -- the buffer moved on; the newer request answers
-  end
-  local items = result and (result.items or result) or {}
-  local item = items[1]
-  local insert = item and item.insertText
+--- `item`, answered for the cursor at (`row`, `col`), anchored where it starts (bytes, 0-based).
+local function anchored(buf, item, row, col, client_id)
+  local insert = item.insertText
   if type(insert) == 'table' then
     insert = insert.value
   end
   if type(insert) ~= 'string' or insert == '' then
-    s.item = nil
-    hide(buf, s)
-    return
+    return nil
   end
   local arow, acol = row, col
   if item.range then
-    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    local client = vim.lsp.get_client_by_id(client_id)
     local line = api.nvim_buf_get_lines(buf, item.range.start.line, item.range.start.line + 1, false)[1]
     if client and line then
       arow = item.range.start.line
@@ -153,21 +145,78 @@ local function on_result(buf, s, tick, row, col, err, result, ctx)
       acol = ok and byte or col
     end
   end
-  s.item = {
+  return {
     row = arow,
     col = acol,
     text = insert,
     after = text.after_cursor(),
     command = item.command,
-    client_id = ctx.client_id,
+    client_id = client_id,
+    lsp_item = item,
   }
+end
+
+--- Show the `index`-th of the suggestions of the last answer in `buf`.
+local function show(buf, s, index)
+  s.index = index
+  s.item = s.items[index]
   M.refresh(buf)
   if s.mark then
-    lifecycle.shown(buf, ctx.client_id, item)
+    lifecycle.shown(buf, s.item.client_id, s.item.lsp_item)
   end
 end
 
---- Ask the server for a suggestion at the cursor, cancelling the previous request.
+local function on_result(buf, s, request, err, result, ctx)
+  if s.request == request then
+    s.request = nil
+  end
+  local then_select = s.then_select and s.then_select.request == request and s.then_select.count
+  if then_select then
+    s.then_select = nil
+  end
+  if err or not api.nvim_buf_is_valid(buf) or not in_insert() then
+    return
+  end
+  local row, col = request.row, request.col
+  local crow, ccol = cursor_of(buf)
+  if api.nvim_buf_get_changedtick(buf) ~= request.tick or crow ~= row or ccol ~= col then
+    return -- the buffer moved on; the newer request answers
+  end
+  local items = {}
+  for _, item in ipairs(result and (result.items or result) or {}) do
+    items[#items + 1] = anchored(buf, item, row, col, ctx.client_id)
+  end
+  if #items == 0 then
+    s.item, s.items, s.index = nil, nil, nil
+    hide(buf, s)
+    return
+  end
+  s.items = items
+  show(buf, s, 1)
+  if then_select and #items > 1 then
+    M.select(buf, then_select)
+  end
+end
+
+--- Show the suggestion `count` items on in `buf` (negative: back), going round. With only one
+--- item shown, first ask again as the user, who gets the alternatives, as VS Code does.
+---@param buf integer
+---@param count integer
+function M.select(buf, count)
+  local s = states[buf]
+  if not s then
+    return
+  end
+  if s.items and #s.items > 1 and s.mark then
+    show(buf, s, (s.index - 1 + count) % #s.items + 1)
+  else
+    M.request(buf, true)
+    s.then_select = s.request and { request = s.request, count = count }
+  end
+end
+
+--- Ask the server for a suggestion at the cursor, cancelling the previous request, unless that
+--- is the user's own for the same text and place (typed keys run before the scheduled request).
 ---@param invoked? boolean a user request (the server skips its debounce)
 function M.request(buf, invoked)
   local s = states[buf]
@@ -179,16 +228,22 @@ function M.request(buf, invoked)
   if not row then
     return
   end
+  local tick = api.nvim_buf_get_changedtick(buf)
+  local r = s.request
+  if not invoked and r and r.invoked and r.tick == tick and r.row == row and r.col == col then
+    return
+  end
   cancel(s)
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
   ---@diagnostic disable-next-line: inject-field
   params.context = { triggerKind = invoked and INVOKED or AUTOMATIC }
-  local tick = api.nvim_buf_get_changedtick(buf)
+  local request = { client = client, invoked = invoked == true, tick = tick, row = row, col = col }
   local ok, id = client:request('textDocument/inlineCompletion', params, function(err, result, ctx)
-    on_result(buf, s, tick, row, col, err, result, ctx)
+    on_result(buf, s, request, err, result, ctx)
   end, buf)
   if ok and id then
-    s.request = { client = client, id = id }
+    request.id = id
+    s.request = request
   end
 end
 

@@ -60,9 +60,35 @@ end
 
 M.part = text.part -- the part of a suggestion one accept of a kind takes
 
---- Ask for a suggestion now (the server skips its debounce for this one on 0.11).
+--- Ask for a suggestion now, as the user (Invoked): the server skips its debounce, answers also in
+--- manual mode (`triggerMode = 'manual'`) and sends up to `suggestions` alternatives.
 function M.request()
   ghost_text.request(api.nvim_get_current_buf(), true)
+end
+
+--- Show the next (`count` 1) or previous (-1) of the alternatives, going round; with only one
+--- shown, ask as the user first, then move. Returns false when nothing is shown.
+---@param count integer
+---@return boolean
+local function select(count)
+  local buf = api.nvim_get_current_buf()
+  if not M.suggestion(buf) then
+    return false
+  end
+  ghost_text.select(buf, count)
+  return true
+end
+
+--- Show the next alternative (`suggestions` above 1); false when nothing is shown.
+---@return boolean
+function M.next()
+  return select(1)
+end
+
+--- Show the previous alternative; false when nothing is shown.
+---@return boolean
+function M.prev()
+  return select(-1)
 end
 
 --- Accept all, the next word or the rest of the line of the suggestion; the rest stays as ghost

@@ -1,6 +1,7 @@
--- The insert-mode keys: accept all, a word or a line, dismiss and request, each mapped unless the
--- user already mapped that key. They are expr mappings: with nothing to act on, a key does what it
--- did before, the mapping it replaced (override_keys) or what the key does unmapped.
+-- The insert-mode keys: accept all, a word or a line, dismiss, request, and the next or previous
+-- alternative, each mapped unless the user already mapped that key. They are expr mappings: with
+-- nothing to act on, a key does what it did before, the mapping it replaced (override_keys) or what
+-- the key does unmapped.
 local api = vim.api
 
 local M = {}
@@ -54,6 +55,8 @@ function M.set(fim, keys, override, previous)
     accept_word = shown,
     accept_line = shown,
     dismiss = shown,
+    next = shown,
+    prev = shown,
     request = function()
       return true -- asking is always something to do (nothing is asked while ghost text is off)
     end,
@@ -69,6 +72,8 @@ function M.set(fim, keys, override, previous)
       fim.accept('line')
     end,
     dismiss = fim.dismiss,
+    next = fim.next,
+    prev = fim.prev,
     request = fim.request,
   }
   for _, lhs in ipairs(previous) do -- from an earlier setup(), if still ours
