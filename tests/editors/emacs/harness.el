@@ -164,6 +164,23 @@ M-<down> M-RET picks it."
     (fim-test-keys (kbd "C-<return>"))
     (fim-test--result `(before . ,before) `(ghost . ,ghost))))
 
+;; (lsp-mode 10's keys while a suggestion shows: C-n and C-p cycle, C-<return> accepts)
+(defun fim-test-lsp-mode-cycle (typed)
+  "Type TYPED, ask for inline completions as `M-x lsp-inline-completion-display' does (Invoked),
+then C-n, C-n, C-p, recording the ghost text after each, and accept with C-<return>."
+  (fim-test-lsp-mode-ready)
+  (setq fim-test--ghost (lambda () (and (lsp-inline-completion--active-p)
+                                        (fim-test-after-string lsp-inline-completion--overlay))))
+  (fim-test-keys typed)
+  (call-interactively #'lsp-inline-completion-display)
+  (fim-test-wait "lsp-mode's inline completion" #'lsp-inline-completion--active-p)
+  (let ((shown (list (funcall fim-test--ghost))))
+    (dolist (key '("C-n" "C-n" "C-p"))
+      (fim-test-keys (kbd key))
+      (push (funcall fim-test--ghost) shown))
+    (fim-test-keys (kbd "C-<return>"))
+    (fim-test--result `(cycle . ,(vconcat (nreverse shown))))))
+
 ;;; Entry point
 
 (defun fim-test-main (scenario typed)

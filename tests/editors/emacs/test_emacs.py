@@ -68,3 +68,19 @@ def test_lsp_mode_menu_item_completes_the_word_being_typed(
     assert got["text"] == DEMO + "    return a + b"
     assert got["cursor"] == [1, 16]
     assert got["accepted"] == 1
+
+
+def test_lsp_mode_cycles_through_alternatives_asked_for(emacs: Emacs, fake: FakeCodestral) -> None:
+    """`suggestions` 3: an explicit request gets three items, C-n and C-p go through them."""
+    fake.completion = "total = a + b"
+    fake.samples = ("total = a + b", "total = a - b", "total = a * b")  # by seed: 1 -> "-"
+    emacs.env = dict(emacs.env, FIM_LSP_SUGGESTIONS="3")
+    got = emacs.run("emacs-lsp-mode", "lsp-mode-cycle", "    ")
+    assert got["cycle"] == ["total = a + b", "total = a - b", "total = a * b", "total = a - b"]
+    assert got["text"] == DEMO + "    total = a - b"
+    asked = [
+        r
+        for r in fake.requests
+        if r.path.endswith("/fim/completions") and r.body["prompt"].endswith(DEMO + "    ")
+    ]  # (after the accept, the server may fetch what comes next: that asks elsewhere)
+    assert len(asked) == 3, "the usual request and two alternatives, one provider request each"
