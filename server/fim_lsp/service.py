@@ -275,7 +275,7 @@ class Service:
                 self.recent_edits,
                 self.editor.workspace_roots(),
                 self.allowed,
-                self.workspace_index if settings.workspace_definitions else None,
+                self.workspace_index,  # None when workspaceDefinitions is off
                 # the index listed only files git does not ignore, when the mode is on
                 lambda uri: _sendable(uri, settings),
             )

@@ -152,8 +152,23 @@ def test_the_server_answers_initialize_before_loading_what_waits_for_first_use()
         "pathspec",
         "fim_lsp.privacy.redaction",
         "fim_lsp.providers.factory",
+        "fim_lsp.cli_commands",  # the one module that prints to stdout: never while serving
     }
     assert not later & set(loaded), f"loaded at start: {later & set(loaded)}"
+
+
+def test_only_the_command_line_loads_the_module_that_prints() -> None:
+    """`cli_commands` prints to stdout, which is the protocol channel when serving: it is loaded
+    only by `cli`, for the commands other than serving."""
+    importers = [_name(path) for path in _modules() if "fim_lsp.cli_commands" in _imports(path)]
+    assert importers == ["cli"], importers
+    for path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print"):
+                continue
+            to = next((ast.unparse(k.value) for k in node.keywords if k.arg == "file"), "stdout")
+            where = f"{_name(path)}:{node.lineno}"
+            assert _name(path) == "cli_commands" or to == "sys.stderr", f"{where} prints to {to}"
 
 
 def test_every_module_starts_with_a_one_sentence_docstring() -> None:

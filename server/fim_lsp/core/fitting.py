@@ -125,13 +125,18 @@ def same_line(line: str, other: str) -> bool:
 _SHORT_OR_CLOSING = re.compile(r"[\W_]*|.{1,7}|(?:end|fi|done|esac)\W*")
 
 
+def squeezed(line: str) -> str:
+    """`line` without any whitespace: what is left when indentation and spacing are ignored."""
+    return "".join(line.split())
+
+
 def rewrites(line: str, other: str) -> bool:
     """`line` is `other` written again: the same line, or, for a line of real code, the same
     characters with other whitespace anywhere (re-indented, spaces added or dropped)."""
     if same_line(line, other):
         return True
-    squeezed = "".join(line.split())
-    return not _SHORT_OR_CLOSING.fullmatch(squeezed) and squeezed == "".join(other.split())
+    code = squeezed(line)
+    return not _SHORT_OR_CLOSING.fullmatch(code) and code == squeezed(other)
 
 
 def _indent(line: str) -> int:
@@ -157,17 +162,13 @@ def cut_suffix_overlap_lines(text: str, around: Around) -> str | None:
     return text
 
 
-def _squeezed(line: str) -> str:
-    return "".join(line.split())
-
-
 def _rewrites_run(lines: list[str], below: list[str]) -> bool:
     """The non-blank `lines` start with two or more of the lines `below` written again, with any
     whitespace: short lines (`done`, `end`, `'ls',`) count when their neighbours agree."""
-    said = [_squeezed(line) for line in lines if line.strip()]
+    said = [squeezed(line) for line in lines if line.strip()]
     run = 0
     for ours, theirs in zip(said, below, strict=False):
-        if ours != _squeezed(theirs):
+        if ours != squeezed(theirs):
             break
         run += 1
     return run >= 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fim_lsp.core.fitting import FENCE, OPENER, rewrites, unclosed
+from fim_lsp.core.fitting import FENCE, OPENER, rewrites, squeezed, unclosed
 
 SINGLE_LINE = "single-line"
 MULTI_LINE = "multi-line"
@@ -107,9 +107,7 @@ class Suggestion:
             self._fenced = True  # an opening fence: drop it, the code follows
             return
         if not self._lines:  # the cursor's own line is always kept
-            if self._base_from_text and line.strip():
-                self._base = indent_width(line)
-                self._base_from_text = False
+            self._learn_base(line)
             self._lines.append(line)
             self.complete = self._single or self._counted() >= self._max_lines
             return
@@ -130,9 +128,7 @@ class Suggestion:
             self._lines = _without_trailing_blanks(self._lines)
             self._finish()
             return
-        if self._base_from_text:
-            self._base = indent_width(line)
-            self._base_from_text = False
+        self._learn_base(line)
         if self._stop_at is not None and self._closes_what_is_below(line):
             self._finish()
             return
@@ -149,16 +145,22 @@ class Suggestion:
         if self._counted() >= self._max_lines:
             self._finish()
 
+    def _learn_base(self, line: str) -> None:
+        """On an empty line, the suggestion's first non-blank line sets the level it keeps to."""
+        if self._base_from_text and line.strip():
+            self._base = indent_width(line)
+            self._base_from_text = False
+
     def _closes_what_is_below(self, line: str) -> bool:
         """`line` rewrites the first line below the cursor, or is that line's closer written at
         another indentation (it closes a bracket the suggestion did not open)."""
         assert self._stop_at is not None
         if rewrites(line, self._stop_at):
             return True
-        squeezed = "".join(line.split())
+        code = squeezed(line)
         return (
-            squeezed[:1] in ")]}"
-            and squeezed == "".join(self._stop_at.split())
+            code[:1] in ")]}"
+            and code == squeezed(self._stop_at)
             and not unclosed("\n".join(self._lines))
         )
 

@@ -131,9 +131,9 @@ class GitIgnore:
             raise
         message = stderr.decode(errors="replace").strip()
         code = process.returncode
-        if code in (0, 1) or (code == 128 and "not a git repository" in message):
+        if code == 0 or _nothing_ignored(code, message):
             self.problem = None
-            return code == 0  # 128: outside any repository, so nothing to respect
+            return code == 0
         detail = message.splitlines()[0] if message else f"exit status {code}"
         return self._fail(f"git check-ignore failed ({detail})", "it works")
 
@@ -146,6 +146,12 @@ class GitIgnore:
             log.warning("%s", problem)
         self.problem = problem
         return True
+
+
+def _nothing_ignored(code: int | None, message: str) -> bool:
+    """What `git check-ignore` exiting with `code` says: 1, none of the paths is ignored; 128
+    outside any repository, nothing to respect."""
+    return code == 1 or (code == 128 and "not a git repository" in message)
 
 
 def ignored_among(directory: str, paths: list[str], git: str = "git") -> set[str] | None:
@@ -167,7 +173,7 @@ def ignored_among(directory: str, paths: list[str], git: str = "git") -> set[str
         log.warning("git check-ignore could not run: %s", error)
         return None
     message = done.stderr.decode(errors="replace")
-    if done.returncode == 1 or (done.returncode == 128 and "not a git repository" in message):
+    if _nothing_ignored(done.returncode, message):
         return set()
     if done.returncode != 0:
         log.warning("git check-ignore failed: %s", message.strip()[:200])
