@@ -524,7 +524,8 @@ async def run(arguments: argparse.Namespace) -> int:
     plan = QUICK if arguments.quick else FULL
     wall = time.perf_counter()
     print("… building cases", file=sys.stderr, flush=True)
-    files, notes = [], []
+    files: list[FileCases] = []
+    notes: list[str] = []
     for split in arguments.split:
         built, told = build(plan, split, next_id=sum(len(f.cases) for f in files))
         files += built
@@ -579,8 +580,15 @@ async def run(arguments: argparse.Namespace) -> int:
             lines += ["### window/showMessage", "", *(f"- {m}" for m in server.messages), ""]
     if arguments.examples:
         lines += examples(misses(cases)[1], arguments.examples)
-    if arguments.dump:
-        write_dump(Path(arguments.dump), cases)
+    return finish_report(lines, cases, failures, arguments.dump)
+
+
+def finish_report(
+    lines: list[str], cases: list[Case], failures: list[str], dump: str | None
+) -> int:
+    """Print the report with its FAILURES section, write the dump if asked; the exit status."""
+    if dump:
+        write_dump(Path(dump), cases)
     if failures:
         lines += ["### FAILURES", "", *(f"- {f}" for f in failures), ""]
     print("\n".join(lines))
@@ -679,12 +687,7 @@ async def run_provider(
         lines += [f"### `{split}`: per language", "", *table("language", grouped(
             group, lambda c: c.language, LANGUAGES
         )), ""]  # fmt: skip
-    if arguments.dump:
-        write_dump(Path(arguments.dump), cases)
-    if failures:
-        lines += ["### FAILURES", "", *(f"- {f}" for f in failures), ""]
-    print("\n".join(lines))
-    return 1 if failures else 0
+    return finish_report(lines, cases, failures, arguments.dump)
 
 
 def main() -> None:

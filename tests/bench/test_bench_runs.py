@@ -133,3 +133,11 @@ def test_retrieval_benchmark_runs() -> None:
         cases, baseline, index = int(row[2]), float(row[3].strip(" %")), float(row[4].strip(" %"))
         assert cases > 0 and index > baseline  # the index finds definitions related code misses
     assert "| definitions indexed | - |" in done.stdout
+
+
+def test_counts_read_as_people_write_them() -> None:
+    """Large counts in the latency tables were printed as `1.04169e+06`."""
+    from bench.bench_latency import count
+
+    assert count(1_041_690) == "1,041,690"
+    assert count(2.5) == "2.5" and count(3.0) == "3"
