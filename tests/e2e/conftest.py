@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 import sys
+import tempfile
+import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +21,43 @@ from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env as fake_env
 
-SERVER = [sys.executable, "-m", "fim_lsp", "--stdio", "--log-level", "DEBUG"]
+HERE = Path(__file__).parent
+# Each server is its own process on its own pipes, forked from one that has imported fim_lsp already
+# (prefork.py says what that does and does not change); FIM_LSP_TEST_COLD_START=1 starts every one
+# as `python -m fim_lsp`.
+COLD_START = os.environ.get("FIM_LSP_TEST_COLD_START", "") not in ("", "0")
+_folder = tempfile.gettempdir()
+WARM_SOCKET = Path(_folder if len(_folder) < 64 else "/tmp") / f"fim-lsp-warm-{os.getpid()}.sock"
+FIM_LSP = (
+    [sys.executable, "-m", "fim_lsp"]
+    if COLD_START
+    else [sys.executable, "-I", "-S", str(HERE / "prefork_launch.py"), str(WARM_SOCKET)]
+)
+SERVER = [*FIM_LSP, "--stdio", "--log-level", "DEBUG"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def warm_starts() -> Iterator[None]:
+    """The process the servers of this test worker are forked from, for the whole session."""
+    if COLD_START:
+        yield
+        return
+    WARM_SOCKET.unlink(missing_ok=True)
+    forker = subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.prefork", str(WARM_SOCKET)],
+        cwd=HERE.parents[1],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not WARM_SOCKET.exists():
+        assert forker.poll() is None, f"the warm-start process ended ({forker.returncode}) at start"
+        assert time.monotonic() < deadline, "the warm-start process did not listen within 120 s"
+        time.sleep(0.02)
+    yield
+    assert forker.stdin is not None
+    forker.stdin.close()  # it ends when its stdin closes and removes the socket
+    forker.wait(timeout=30)
 
 
 @pytest.fixture
@@ -200,7 +240,7 @@ async def printed_stats(env: dict[str, str]) -> str:
     """What `fim-lsp stats` prints with `env`, run as a user runs it."""
     done = await asyncio.to_thread(
         subprocess.run,
-        [*SERVER[:3], "stats"],
+        [*FIM_LSP, "stats"],
         env=env,
         capture_output=True,
         text=True,

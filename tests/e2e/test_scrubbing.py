@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from bench.fakes.http import FakeServer
 from bench.fakes.llamacpp import FakeLlamaCpp
 from bench.fakes.ollama import FakeOllama
 from bench.fakes.openai import FakeOpenAI
-from tests.e2e.conftest import Start, inline, open_document, server_env, stop
+from tests.e2e.conftest import FIM_LSP, Start, inline, open_document, server_env, stop
 
 KEY = "fake-key-Zq81xWv30pLk"
 PASSWORD = "pw-Hq27vNc94"
@@ -74,7 +73,7 @@ failures = st.one_of(
 
 def _relay(tmp: Path) -> list[str]:
     """The server behind tees that copy every byte each way, its stderr to a file."""
-    server = shlex.join([sys.executable, "-m", "fim_lsp", "--log-level", "DEBUG"])
+    server = shlex.join([*FIM_LSP, "--log-level", "DEBUG"])
     copy_in, copy_out = (
         f"tee {shlex.quote(str(tmp / name))} 2>/dev/null" for name in ("in.jsonrpc", "out.jsonrpc")
     )
@@ -143,9 +142,7 @@ def _cli(fake: FakeServer, tmp: Path, *arguments: str, **env: str) -> str:
     log = tmp / "cli.log"
     done = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "fim_lsp",
+            *FIM_LSP,
             "--log-level",
             "DEBUG",
             "--log-file",
