@@ -116,7 +116,9 @@ async function editSettings(extra) {
 
 /**
  * Change user settings and wait until the server has applied them: one save also turns the server
- * off and a second (the settings kept) turns it on; both show in the status bar.
+ * off and a second (the settings kept) turns it on; both show in the status bar. Each change writes
+ * the whole settings, so a scenario that changes them sets all it needs and leaves them for the next
+ * to replace (each change costs two trips through the settings editor).
  */
 async function changeSettings(extra) {
   await editSettings({ ...extra, "fimLsp.enable": false });
@@ -240,6 +242,24 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     );
   });
 
+  scenario("clicking the status bar item turns suggestions off and on", async () => {
+    await openFile("toggle.py");
+    await page.locator(STATUS).click();
+    await waitStatus(/^fim-lsp: disabled/);
+    assert.match(fs.readFileSync(h.settingsFile, "utf8"), /"fimLsp\.enable": false/);
+    await page.keyboard.type("    ");
+    await sleep(1000);
+    assert.equal(await ghost(), "", "no suggestion while disabled");
+    await h.screenshot("6-disabled");
+    await page.locator(STATUS).click();
+    await waitStatus(/^fim-lsp: ready/);
+    const settings = await waitFor("fimLsp.enable removed from settings.json", () => {
+      const now = fs.readFileSync(h.settingsFile, "utf8");
+      return !now.includes("fimLsp.enable") && now;
+    }, 10_000).catch(() => fs.readFileSync(h.settingsFile, "utf8"));
+    assert.doesNotMatch(settings, /fimLsp\.enable/, "back on, the default: no fimLsp.enable left in settings.json");
+  });
+
   scenario("Alt+\\, the key the extension binds to the trigger, skips a long debounce; settings reach the server live", async () => {
     await changeSettings({ "fimLsp.debounceMs": 6000 });
     await openFile("manual.py"); // already indented: nothing typed, so no automatic request
@@ -248,9 +268,8 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     await waitGhost(4000);
     const took = Date.now() - asked;
     assert.ok(took < 4000, `ghost text after ${took} ms; an automatic request would wait 6000 ms`);
-    await h.screenshot("6-manual-trigger");
+    await h.screenshot("7-manual-trigger");
     await page.keyboard.press("Escape");
-    await changeSettings({});
   }, 150_000);
 
   scenario("manual mode: typing asks nothing, Alt+\\ asks, Alt+] and Alt+[ go through the alternatives", async () => {
@@ -273,30 +292,11 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
         throw new Error(`${error.message}; the ghost text is ${JSON.stringify(await ghost())}`);
       });
     }
-    await h.screenshot("7-alternative");
+    await h.screenshot("8-alternative");
     assert.equal(h.received.length, before + 3, "going through the alternatives asked the provider again");
     await page.keyboard.press("Tab");
     assert.equal(await saved("cycle.py"), `${FILES["cycle.py"]}    ${SAMPLES[1]}`);
-    await changeSettings({});
   }, 180_000);
-
-  scenario("clicking the status bar item turns suggestions off and on", async () => {
-    await openFile("toggle.py");
-    await page.locator(STATUS).click();
-    await waitStatus(/^fim-lsp: disabled/);
-    assert.match(fs.readFileSync(h.settingsFile, "utf8"), /"fimLsp\.enable": false/);
-    await page.keyboard.type("    ");
-    await sleep(1000);
-    assert.equal(await ghost(), "", "no suggestion while disabled");
-    await h.screenshot("8-disabled");
-    await page.locator(STATUS).click();
-    await waitStatus(/^fim-lsp: ready/);
-    const settings = await waitFor("fimLsp.enable removed from settings.json", () => {
-      const now = fs.readFileSync(h.settingsFile, "utf8");
-      return !now.includes("fimLsp.enable") && now;
-    }, 10_000).catch(() => fs.readFileSync(h.settingsFile, "utf8"));
-    assert.doesNotMatch(settings, /fimLsp\.enable/, "back on, the default: no fimLsp.enable left in settings.json");
-  });
 
   scenario("a rejected key (401 from the fake) shows an error in the status bar", async () => {
     // a second fake that does not accept our key; switched to live through fimLsp.baseUrl
