@@ -43,7 +43,8 @@ want="$(python3 --version) $(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ] || ! .venv/bin/python -c 'import fim_lsp' 2>/dev/null; then
   step "Python packages into .venv"
   python3 -m venv .venv
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  # --group needs pip 25.1; asking for it fails loudly where an upgrade would quietly keep an old pip
+  .venv/bin/python -m pip install --quiet --upgrade "pip>=25.1"
   .venv/bin/python -m pip install --quiet --editable . --group dev
   echo "$want" >"$STAMP"
 else
