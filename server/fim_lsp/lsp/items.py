@@ -26,8 +26,9 @@ def menu_item(
 ) -> types.CompletionItem:
     """The suggestion as a menu item that replaces the word before the cursor with that word and
     the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
-    text's result; `markdown`: the client renders markdown documentation; `snippets`: as a snippet
-    whose later lines the client indents as the cursor's line (see `snippets_for`)."""
+    text's result (plain text says it goes in as is); `markdown`: the client renders markdown
+    documentation; `snippets`: as a snippet whose later lines the client indents as the cursor's
+    line (see `snippets_for`)."""
     word = cursor.word_before(cut)
     inserted = word + text
     new_text, text_format = inserted, types.InsertTextFormat.PlainText
@@ -49,6 +50,8 @@ def menu_item(
         filter_text=inserted,
         text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=new_text),
         insert_text_format=text_format,
+        # VS Code adjusts the indentation of every other item's later lines
+        insert_text_mode=types.InsertTextMode.AsIs if snippet is None else None,
     )
 
 

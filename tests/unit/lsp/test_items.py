@@ -51,6 +51,7 @@ def _item(text: str, line_prefix: str, snippets: bool) -> types.CompletionItem:
 def test_a_client_without_snippets_gets_plain_text() -> None:
     item = _item("urn $a\n    b", "    ret", snippets=False)
     assert item.insert_text_format == types.InsertTextFormat.PlainText
+    assert item.insert_text_mode == types.InsertTextMode.AsIs  # VS Code would indent it again
     assert isinstance(item.text_edit, types.TextEdit)
     assert item.text_edit.new_text == "return $a\n    b"
 
