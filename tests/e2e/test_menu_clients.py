@@ -38,8 +38,8 @@ COMPLETION_KINDS = list(range(1, 26))
 
 
 def _neovim(version: str) -> dict[str, Any]:
-    """Neovim's own client: the completion part of `make_client_capabilities` (0.11 and 0.12)."""
-    return {
+    """Neovim's own client: the completion part of `make_client_capabilities` (0.11.4, 0.12.4)."""
+    capabilities: dict[str, Any] = {
         "general": {"positionEncodings": ["utf-8", "utf-16", "utf-32"]},
         "textDocument": {
             "completion": {
@@ -61,6 +61,12 @@ def _neovim(version: str) -> dict[str, Any]:
             }
         },
     }
+    if version == "0.12":
+        item = capabilities["textDocument"]["completion"]["completionItem"]
+        item["resolveSupport"]["properties"].append("documentation")
+        item["insertReplaceSupport"] = True
+        item["labelDetailsSupport"] = True
+    return capabilities
 
 
 def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -280,11 +286,11 @@ class Client:
 
 CLIENTS = {
     "neovim-0.11": Client("Neovim", "0.11.4", _neovim("0.11"), neovim_builtin),
-    "neovim-0.12": Client("Neovim", "0.12.0", _neovim("0.12"), neovim_builtin),
+    "neovim-0.12": Client("Neovim", "0.12.4", _neovim("0.12"), neovim_builtin),
     "nvim-cmp-0.11": Client("Neovim", "0.11.4", _nvim_cmp("0.11"), neovim_plugin),
-    "nvim-cmp-0.12": Client("Neovim", "0.12.0", _nvim_cmp("0.12"), neovim_plugin),
+    "nvim-cmp-0.12": Client("Neovim", "0.12.4", _nvim_cmp("0.12"), neovim_plugin),
     "blink.cmp-0.11": Client("Neovim", "0.11.4", _blink_cmp("0.11"), neovim_plugin),
-    "blink.cmp-0.12": Client("Neovim", "0.12.0", _blink_cmp("0.12"), neovim_plugin),
+    "blink.cmp-0.12": Client("Neovim", "0.12.4", _blink_cmp("0.12"), neovim_plugin),
     "vscode": Client("Visual Studio Code", "1.106.0", VSCODE, vscode),
     "eglot-yasnippet": Client("Eglot", "1.17.30", _eglot(True), own_snippet_engine("yasnippet")),
     "eglot": Client("Eglot", "1.17.30", _eglot(False), own_snippet_engine("yasnippet")),
