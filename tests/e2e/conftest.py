@@ -86,12 +86,15 @@ REGISTRATIONS: weakref.WeakKeyDictionary[LanguageClient, list[types.Registration
 
 @pytest_asyncio.fixture
 async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
-    """Start servers; each is shut down cleanly after the test."""
+    """Start servers; each is shut down cleanly after the test. `client` names the capabilities
+    pytest-lsp recorded; `capabilities` and `client_info`, when given, are sent instead."""
     clients: list[LanguageClient] = []
 
     async def _start(
         *,
         client: str = "neovim@v0.11.0",
+        capabilities: types.ClientCapabilities | None = None,
+        client_info: types.ClientInfo | None = None,
         env: dict[str, str] | None = None,
         initialization_options: Any = None,
         configuration: dict[str, Any] | None = None,
@@ -120,7 +123,8 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
         clients.append(lsp)
         INITIALIZE_RESULTS[lsp] = await lsp.initialize_session(
             types.InitializeParams(
-                capabilities=client_capabilities(client),
+                capabilities=capabilities or client_capabilities(client),
+                client_info=client_info,
                 initialization_options=initialization_options,
                 workspace_folders=(
                     [types.WorkspaceFolder(uri=workspace, name="project")] if workspace else None

@@ -85,9 +85,9 @@ async def test_plain_completion(client: LanguageClient, fake: FakeCodestral) -> 
     assert item.documentation.kind == types.MarkupKind.Markdown
     assert item.documentation.value == "```python\ntotal = a + b\n    return total\n```"
     assert isinstance(item.text_edit, types.TextEdit)
-    # Neovim inserts snippets whole and indents their later lines as the cursor's line
-    assert item.insert_text_format == types.InsertTextFormat.Snippet
-    assert item.text_edit.new_text == "total = a + b\nreturn total"
+    # a client that does not name itself Neovim gets plain text (test_menu_clients.py: which get what)
+    assert item.insert_text_format == types.InsertTextFormat.PlainText
+    assert item.text_edit.new_text == "total = a + b\n    return total"
     assert item.filter_text == "total = a + b\n    return total"
     cursor = types.Position(line=1, character=4)
     assert item.text_edit.range == types.Range(start=cursor, end=cursor)

@@ -140,3 +140,25 @@ async def test_alternatives_that_come_back_the_same_are_shown_once(
     uri = open_document(client, SOURCE)
     assert await _texts(client, uri, 1, 4, invoked=True) == [USUAL]
     assert len(_fim_bodies(fake)) == 4
+
+
+async def test_typing_into_alternatives_keeps_those_that_fit_without_asking_again(
+    start: Start, fake: FakeCodestral
+) -> None:
+    """Neovim 0.12 and VS Code can go on cycling through alternatives the user types into."""
+    fake.completion = USUAL
+    fake.samples = SAMPLES
+    client = await start(env=server_env(fake, FIM_LSP_SUGGESTIONS="3"))
+    uri = open_document(client, SOURCE)
+    assert await _texts(client, uri, 1, 4, invoked=True) == [USUAL, SAMPLES[1], SAMPLES[2]]
+    assert len(_fim_bodies(fake)) == 3
+
+    change(client, uri, 2, "ret", (1, 4), (1, 4))
+    assert await _texts(client, uri, 1, 7, invoked=False) == [
+        "urn a + b",
+        "urn b + a",
+        "urn sum((a, b))",
+    ]
+    change(client, uri, 3, "urn b", (1, 7), (1, 7))
+    assert await _texts(client, uri, 1, 12, invoked=False) == [" + a"]  # only the second fits
+    assert len(_fim_bodies(fake)) == 3, "typing into an alternative asked the provider again"

@@ -193,8 +193,10 @@ class Engine:
         """Up to `count` different suggestions for `cut`, the usual one first; a newer request for
         the same `key` answers this one with none.
 
-        Only an `invoked` request gets more than one: each extra one is a provider request of its
-        own (sampled differently), sent alongside the usual one. Requests in different lanes
+        Only an `invoked` request asks for more than one: each extra one is a provider request of
+        its own (sampled differently), sent alongside the usual one. An automatic request gets
+        those of them the cache still has for the text typed since, and then asks the provider
+        for nothing, so the user can go on cycling through them. Requests in different lanes
         (ghost text, completion menu) do not supersede each other. `prepare` turns a request into
         what is sent (context added, redacted); it is called only when a request reaches the
         provider.
@@ -215,7 +217,15 @@ class Engine:
         try:
             if invoked and count > 1 and not self.reporter.blocks(invoked=True):
                 extra = [self._alternative(cut, n, language_id, prepare) for n in range(1, count)]
-            text = await self._complete(state, newest, cut, invoked, language_id, prepare)
+            elif not invoked:
+                extra = [*self._cached_alternatives(cut, count)]
+            cache_only = bool(extra) and not invoked
+            text = await self._complete(
+                state, newest, cut, invoked, language_id, prepare, cache_only=cache_only
+            )
+            if cache_only and text is None:
+                self.counters.cache_hits += 1
+                self._emit(CacheHit(typed_through=bool(self.cache.last_typed)))
             more = await until_superseded(_texts(extra), newest) if extra else []
         except Superseded:
             self.counters.superseded += 1
@@ -242,6 +252,8 @@ class Engine:
         invoked: bool,
         language_id: str,
         prepare: Callable[[FimRequest], FimRequest],
+        *,
+        cache_only: bool = False,
     ) -> str | None:
         adaptation = Adaptation() if invoked else self.adaptation()
         request, max_lines, params = ask(
@@ -251,6 +263,8 @@ class Engine:
             self.counters.cache_hits += 1
             self._emit(CacheHit(typed_through=bool(self.cache.last_typed)))
             return hit
+        if cache_only:
+            return None
         fetch = state.fetch
         if fetch is not None and fetch.joinable(params, cut.prefix, cut.suffix):
             self.counters.joins += 1
@@ -284,6 +298,15 @@ class Engine:
         if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
             return hit
         return self._launch(request, prepare, params, cut, language_id, max_lines, alternative=True)
+
+    def _cached_alternatives(self, cut: Cut, count: int) -> list[str]:
+        """Alternatives 1 to `count` - 1 for `cut` that the cache has, typed-through ones included."""
+        found: list[str] = []
+        for sample in range(1, count):
+            _, _, params = ask(self.settings, self.provider, cut, one_line=False, sample=sample)
+            if (hit := self.cache.get(params, cut.prefix, cut.suffix)) is not None:
+                found.append(hit)
+        return found
 
     def prefetch(
         self,

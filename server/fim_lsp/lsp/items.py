@@ -26,9 +26,9 @@ def menu_item(
 ) -> types.CompletionItem:
     """The suggestion as a menu item that replaces the word before the cursor with that word and
     the suggestion, so that editors can filter by what was typed and inserting it gives the ghost
-    text's result; `markdown`: the client renders markdown documentation; `snippets`: the client
-    expands snippets and indents their later lines as the cursor's line (Neovim's own completion,
-    which inserts only the first word or line of a multi-line plain-text item)."""
+    text's result (plain text says it goes in as is); `markdown`: the client renders markdown
+    documentation; `snippets`: as a snippet whose later lines the client indents as the cursor's
+    line (see `snippets_for`)."""
     word = cursor.word_before(cut)
     inserted = word + text
     new_text, text_format = inserted, types.InsertTextFormat.PlainText
@@ -50,7 +50,27 @@ def menu_item(
         filter_text=inserted,
         text_edit=types.TextEdit(range=types.Range(start=start, end=at.end), new_text=new_text),
         insert_text_format=text_format,
+        # VS Code adjusts the indentation of every other item's later lines
+        insert_text_mode=types.InsertTextMode.AsIs if snippet is None else None,
     )
+
+
+SNIPPET_CLIENT = "Neovim"  # the clientInfo name of Neovim's own LSP client
+
+
+def snippets_for(
+    client_name: str | None, capabilities: types.ClientCompletionItemOptions | None
+) -> bool:
+    """Whether menu items go as snippets: only to Neovim's own completion (`vim.lsp.completion`),
+    which inserts only the first word or line of a multi-line plain-text item, expands snippets
+    and indents their later lines as the cursor's line, and does not say it can insert text as is.
+    Plain text to every other client, which inserts it exactly: nvim-cmp and blink.cmp (Neovim
+    too, but they say they insert as is), VS Code, and eglot and Helix, whose snippet engines
+    indent a snippet's lines in their own ways."""
+    if client_name != SNIPPET_CLIENT or capabilities is None or not capabilities.snippet_support:
+        return False
+    modes = capabilities.insert_text_mode_support
+    return modes is None or types.InsertTextMode.AsIs not in modes.value_set
 
 
 SNIPPET_SPECIAL = re.compile(r"[\\$}]")

@@ -45,7 +45,7 @@ class FimServer(LanguageServer):
             protocol_cls=sync.SyncProtocol,
         )
         self.markdown_documentation = False  # whether the client renders markdown in menu items
-        self.snippets = False  # menu items go as snippets (see `_snippets`)
+        self.snippets = False  # menu items go as snippets (see `items.snippets_for`)
         self.can_watch_files = False  # whether the client registers file watchers on request
         self.settings_pushed = 0  # how many didChangeConfiguration carried our section
 
@@ -165,7 +165,8 @@ def create_server(
         )
         formats = (item_capabilities and item_capabilities.documentation_format) or []
         ls.markdown_documentation = types.MarkupKind.Markdown in formats
-        ls.snippets = _snippets(item_capabilities or None)
+        client_name = params.client_info.name if params.client_info else None
+        ls.snippets = items.snippets_for(client_name, item_capabilities or None)
         log.info("client %s, position encoding %s", _client_name(params), ls.encoding)
 
     @server.feature(types.INITIALIZED)
@@ -288,17 +289,6 @@ def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:
     if value == "utf-32":
         return "utf-32"
     return "utf-16"
-
-
-def _snippets(capabilities: types.ClientCompletionItemOptions | None) -> bool:
-    """Whether menu items go as snippets: to a client that expands them and indents their later
-    lines, which is any that does not say it can insert text as is (Neovim's own completion). To
-    the others (VS Code, nvim-cmp) plain text, which they insert exactly: nvim-cmp says it can,
-    then leaves snippets to an engine that indents all the same."""
-    if capabilities is None or not capabilities.snippet_support:
-        return False
-    modes = capabilities.insert_text_mode_support
-    return modes is None or types.InsertTextMode.AsIs not in modes.value_set
 
 
 def _client_name(params: types.InitializeParams) -> str:

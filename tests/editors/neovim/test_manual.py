@@ -45,6 +45,17 @@ def typing_answered(editor: Editor) -> None:
     )
 
 
+def type_and_wait_for_the_answer(editor: Editor, key: str) -> None:
+    """Type `key` and wait for the answer to the request it sends (0.12's built-in sends it
+    200 ms later; an answer to an earlier one does not count)."""
+    sent = editor.last_sent()
+    editor.nvim.input(key)
+    wait_for(
+        lambda: editor.last_sent() > sent and editor.last_answered() >= editor.last_sent(),
+        what=f"the answer to the request after typing {key!r}",
+    )
+
+
 def server_stats(editor: Editor) -> dict[str, int]:
     stats = editor.lua(
         """
@@ -128,3 +139,31 @@ def test_with_nothing_shown_next_and_previous_fall_back(
     editor.nvim.input("ox<M-]><M-[>")
     wait_for(lambda: editor.lines()[1] == "xNEXTPREV", what="the replaced mappings' keys")
     assert editor.mode() == "i"
+
+
+def test_typing_into_the_alternative_shown_keeps_it_shown(
+    editor: Editor, demo: Path, sampling: FakeCodestral
+) -> None:
+    """Typing `return a ` into MINUS, which USUAL and TIMES also start with: each answer lists
+    USUAL first, yet MINUS stays on screen, and next still goes on from it."""
+    setup(editor, suggestions=3)
+    editor.edit(demo)
+    editor.nvim.input("o    <M-\\>")
+    editor.wait_ghost(USUAL, what="the usual suggestion first")
+    editor.nvim.input("<M-]>")
+    editor.wait_ghost(MINUS, what="the alternative chosen")
+    requests = len(sampling.requests)
+
+    typed = ""
+    for key in "return a ":
+        type_and_wait_for_the_answer(editor, key)
+        typed += key
+        ghost = editor.wait_ghost(MINUS[len(typed) :], what=f"the alternative after {typed!r}")
+        assert (ghost.row, ghost.col) == editor.cursor()
+    assert editor.lines() == ["def add(a, b):", "    return a "]
+    assert len(sampling.requests) == requests, "typing into an alternative asked the provider"
+
+    editor.nvim.input("<M-]>")
+    editor.wait_ghost("* b", what="the next alternative after the one typed into")
+    editor.nvim.input("<M-l>")
+    wait_for(lambda: editor.lines()[1] == "    " + TIMES, what="the alternative shown, accepted")

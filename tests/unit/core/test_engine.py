@@ -638,3 +638,39 @@ async def test_a_failed_alternative_leaves_the_others() -> None:
     extra[0].fail(UNAVAILABLE)
     extra[1].finish("return b + a")
     assert await asked == [ANSWER, "return b + a"]
+
+
+async def _three_alternatives(rig: Rig) -> None:
+    """Ask for three suggestions at SOURCE and answer them `ANSWER`, `return b + a`, `total = a`."""
+    asked = rig.ask_many(SOURCE, 3, invoked=True)
+    await idle()
+    by_seed = sorted(rig.provider.streams, key=lambda s: s.request.random_seed or 0)
+    for stream, text in zip(by_seed, [ANSWER, "return b + a", "total = a"], strict=True):
+        stream.finish(text)
+    assert await asked == [ANSWER, "return b + a", "total = a"]
+
+
+@pytest.mark.parametrize(
+    ("typing", "answer"),
+    [
+        ("", [ANSWER, "return b + a", "total = a"]),
+        ("ret", ["urn a + b", "urn b + a"]),
+        ("return b", [" + a"]),  # only an alternative fits: still no provider request
+        ("tot", ["al = a"]),
+        ("return b +", [" a"]),
+    ],
+)
+@virtual_time
+async def test_typing_into_alternatives_keeps_those_that_fit_from_the_cache(
+    typing: str, answer: list[str]
+) -> None:
+    rig = Rig(debounce_ms=150)
+    await _three_alternatives(rig)
+    rig.provider.reply = "x = 0"  # what a new provider request would answer
+    asked_at = now()
+    assert await rig.ask_many(typed(typing), 3, invoked=False) == answer
+    assert now() == asked_at, "the cache answers without a debounce"
+    assert len(rig.provider.streams) == 3, "an alternative typed into asked the provider again"
+    assert [e for e in rig.events if isinstance(e, CacheHit)] == [
+        CacheHit(typed_through=bool(typing))
+    ]

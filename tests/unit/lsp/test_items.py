@@ -7,8 +7,7 @@ import pytest
 from lsprotocol import types
 
 from fim_lsp.core.cursor import Cut
-from fim_lsp.lsp.items import as_snippet, menu_item
-from fim_lsp.lsp.server import _snippets
+from fim_lsp.lsp.items import as_snippet, menu_item, snippets_for
 
 AT = types.Range(start=types.Position(1, 7), end=types.Position(1, 7))
 
@@ -52,6 +51,7 @@ def _item(text: str, line_prefix: str, snippets: bool) -> types.CompletionItem:
 def test_a_client_without_snippets_gets_plain_text() -> None:
     item = _item("urn $a\n    b", "    ret", snippets=False)
     assert item.insert_text_format == types.InsertTextFormat.PlainText
+    assert item.insert_text_mode == types.InsertTextMode.AsIs  # VS Code would indent it again
     assert isinstance(item.text_edit, types.TextEdit)
     assert item.text_edit.new_text == "return $a\n    b"
 
@@ -81,22 +81,30 @@ def _options(
     )
 
 
+AS_IS, ADJUST = types.InsertTextMode.AsIs, types.InsertTextMode.AdjustIndentation
+
+
 @pytest.mark.parametrize(
-    ("options", "snippets"),
+    ("client", "options", "snippets"),
     [
-        (None, False),
-        (_options(False, None), False),
-        (_options(True, None), True),  # Neovim's own completion
-        (_options(True, [types.InsertTextMode.AdjustIndentation]), True),
-        (
-            _options(True, [types.InsertTextMode.AsIs, types.InsertTextMode.AdjustIndentation]),
-            False,
-        ),
+        ("Neovim", None, False),
+        ("Neovim", _options(False, None), False),
+        ("Neovim", _options(True, None), True),  # vim.lsp.completion, 0.11 and 0.12
+        ("Neovim", _options(True, [ADJUST]), True),
+        ("Neovim", _options(True, [AS_IS, ADJUST]), False),  # nvim-cmp with cmp-nvim-lsp
+        ("Neovim", _options(True, [AS_IS]), False),  # blink.cmp
+        ("Visual Studio Code", _options(True, [AS_IS, ADJUST]), False),
+        ("Eglot", _options(True, None), False),  # with yasnippet, which indents lines itself
+        ("Eglot", _options(False, None), False),
+        ("helix", _options(True, None), False),
+        ("emacs", _options(True, None), False),  # lsp-mode
+        (None, _options(True, None), False),  # a client that does not say its name
     ],
 )
-def test_snippets_go_only_to_clients_that_indent_them(
-    options: types.ClientCompletionItemOptions | None, snippets: bool
+def test_snippets_go_only_to_neovims_own_completion(
+    client: str | None, options: types.ClientCompletionItemOptions | None, snippets: bool
 ) -> None:
-    """VS Code and nvim-cmp (which say they can insert as is) keep the plain text they insert
-    exactly; nvim-cmp would hand a snippet to an engine that indents it anyway."""
-    assert _snippets(options) is snippets
+    """Neovim's own completion inserts a multi-line plain-text item cut short, and indents a
+    snippet's later lines as the cursor's line; every other client inserts plain text exactly,
+    and some (eglot's yasnippet, Helix) indent a snippet's lines in ways of their own."""
+    assert snippets_for(client, options) is snippets

@@ -244,16 +244,26 @@ local function watch(client)
       end
       local inner = handler
       handler = function(err, result, ctx, config)
-        inner(err, result, ctx, config)
         buf = ctx.bufnr
+        local shown = buf and answered[buf] and not stale(buf) and text.rest(buf, answered[buf])
+        inner(err, result, ctx, config)
         local items = not err and result and (result.items or result) or {}
         if not (buf and api.nvim_buf_is_valid(buf)) then
           return
         end
         answers[buf] = #items > 0 and { client = self, params = params, items = items, index = 1 }
           or nil
+        local texts = {}
+        for i, item in ipairs(items) do
+          local anchor = anchored(self, buf, params, item)
+          texts[i] = anchor and text.rest(buf, anchor) or ''
+        end
+        -- the built-in shows the first item of every answer: move on to the one the user chose
+        local keep = text.continuing(texts, shown)
         if select_after and #items > 1 and shows(buf) then
           M.select(buf, select_after)
+        elseif keep and keep > 1 and shows(buf) then
+          M.select(buf, keep - 1)
         else
           follow(buf)
         end

@@ -191,8 +191,13 @@ local function on_result(buf, s, request, err, result, ctx)
     hide(buf, s)
     return
   end
+  local texts = {}
+  for i, item in ipairs(items) do
+    texts[i] = text.rest(buf, item) or ''
+  end
+  local shown = s.item and text.rest(buf, s.item)
   s.items = items
-  show(buf, s, 1)
+  show(buf, s, text.continuing(texts, shown) or 1)
   if then_select and #items > 1 then
     M.select(buf, then_select)
   end

@@ -1,6 +1,7 @@
 -- Suggestion text and the buffer: what is left of a suggestion after the typing since it was made
 -- (nothing when the text before the cursor no longer leads into it), how much of it one accept
--- takes, and inserting it with the cursor after it. Used by both ghost texts (0.11 and 0.12).
+-- takes, which of a new answer's suggestions continues the one shown, and inserting it with the
+-- cursor after it. Used by both ghost texts (0.11 and 0.12).
 local api = vim.api
 
 local M = {}
@@ -34,6 +35,21 @@ function M.rest(buf, item)
     return nil
   end
   return item.text:sub(#typed + 1)
+end
+
+--- Which of `texts`, the suggestions of a new answer from the cursor on, is `shown`, what is left
+--- of the suggestion on screen: typing into an alternative the user chose keeps it on screen,
+--- though the answer lists the usual suggestion first. nil when none is.
+---@param texts string[]
+---@param shown string?
+---@return integer?
+function M.continuing(texts, shown)
+  for i, candidate in ipairs(shown and texts or {}) do
+    if candidate == shown then
+      return i
+    end
+  end
+  return nil
 end
 
 --- The part of `text` one partial accept takes.
