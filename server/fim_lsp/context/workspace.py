@@ -1,7 +1,8 @@
-"""The workspace's definitions and imports: indexed on a thread, bounded, kept fresh by mtimes."""
+"""The workspace's definitions and imports: indexed on a thread, bounded, patched as files change."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import subprocess
@@ -9,16 +10,17 @@ import threading
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from fim_lsp.context import symbols
 
 log = logging.getLogger(__name__)
 
-MAX_FILES = 5_000  # indexed per workspace; the rest are left out (logged)
+MAX_FILES = 20_000  # indexed per workspace; the rest are left out (logged)
 MAX_FILE_BYTES = 400_000  # a larger file is generated or data, not code to learn names from
 MAX_DEFINITIONS_PER_FILE = 2_000
+MAX_DEFINITIONS = 150_000  # in all: about 70 MiB, whatever the files hold
 REFRESH_SECONDS = 30.0  # a request after this long lists the workspace again, on the thread
 MAX_RESOLVED = 4_096  # imports resolved, remembered until the next build
 SKIPPED_FOLDERS = frozenset(
@@ -48,20 +50,29 @@ class Entry:
 
 @dataclass(slots=True)
 class Snapshot:
-    """One consistent state of the index, swapped whole when a build finishes."""
+    """One consistent state of the index, swapped whole when a build or a patch finishes."""
 
     entries: dict[str, Entry]  # absolute path -> entry
     by_name: dict[str, list[tuple[str, symbols.Definition]]]  # name -> (absolute path, def)
     names: list[str]  # sorted, for completing a partly typed name
     paths: dict[str, symbols.Paths]  # root -> its paths
     vetted: bool  # built with git's ignore check
-    built: float  # monotonic time
+    built: float  # monotonic time of the last full listing
     files_seen: int  # before the cap
     definitions: int
     resolved: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)  # imports
+    ignores: int = 0  # the ignore rules' generation this snapshot was vetted against
 
 
 EMPTY = Snapshot({}, {}, [], {}, False, 0.0, 0, 0)
+
+
+@dataclass(slots=True)
+class Buffer:
+    """An open document's own text, read for definitions instead of the file on disk."""
+
+    version: int
+    entry: Entry
 
 
 def git_listing(root: str) -> list[str] | None:
@@ -97,9 +108,11 @@ def walk_listing(root: str, limit: int) -> list[str]:
 
 
 class WorkspaceIndex:
-    """Definitions and imports of the code files under the workspace roots.
+    """Definitions and imports of the code files under the workspace roots, and of the open
+    documents whose text the editor holds.
 
-    Built on a thread that never holds the event loop; requests read the last whole snapshot.
+    Built and patched on one worker thread that never holds the event loop; requests read the
+    last whole snapshot. Open documents are read on the loop, when a request needs them.
     """
 
     def __init__(
@@ -108,27 +121,82 @@ class WorkspaceIndex:
         *,
         ignored: IgnoreCheck | None = None,
         max_files: int = MAX_FILES,
+        max_definitions: int = MAX_DEFINITIONS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.roots = [os.path.normpath(root) for root in roots]
         self._ignored = ignored
         self._max_files = max_files
+        self._max_definitions = max_definitions
         self._clock = clock
         self.snapshot = EMPTY
-        self._building = threading.Lock()
+        self._queue = threading.Lock()  # guards the three fields below
+        self._rebuild = False
+        self._changed: set[str] = set()
+        self._worker: threading.Thread | None = None
+        self._ignores = 0  # bumped when the ignore rules change
+        self._buffers: dict[str, Buffer] = {}  # absolute path -> open document
+        self._buffer_names: dict[str, list[tuple[str, symbols.Definition]]] = {}
         self.build_seconds = 0.0
+        self.patch_seconds = 0.0
 
     @property
     def vetted(self) -> bool:
         """Whether git's ignore check was asked of every file (needed when respectGitignore is on)."""
         return self._ignored is not None
 
+    @property
+    def trusted(self) -> bool:
+        """Whether the snapshot was vetted against the ignore rules as they are now (not, from
+        a change of a .gitignore until the listing that follows it)."""
+        return self.snapshot.ignores == self._ignores
+
     def start(self) -> None:
-        """Build (or rebuild) the index on a thread, unless a build is running."""
-        if not self._building.acquire(blocking=False):
-            return
-        thread = threading.Thread(target=self._build, name="fim-lsp-index", daemon=True)
-        thread.start()
+        """List the workspace again and index what changed, on the worker thread."""
+        with self._queue:
+            self._rebuild = True
+            self._wake()
+
+    def changed(self, absolutes: Iterable[str]) -> None:
+        """Index these files again (created, changed or deleted), on the worker thread: a patch
+        of the snapshot, not a listing of the workspace."""
+        wanted = [path for path in absolutes if self.root_of(path) is not None]
+        if wanted:
+            with self._queue:
+                self._changed.update(wanted)
+                self._wake()
+
+    def ignores_changed(self) -> None:
+        """A .gitignore (or git's exclude file) changed: no longer trust the snapshot's vetting,
+        and list the workspace again under the new rules."""
+        self._ignores += 1
+        self.start()
+
+    def idle(self) -> bool:
+        """Whether nothing is queued or being indexed."""
+        with self._queue:
+            return self._worker is None
+
+    def _wake(self) -> None:
+        if self._worker is None:  # the caller holds the queue's lock
+            self._worker = threading.Thread(target=self._work, name="fim-lsp-index", daemon=True)
+            self._worker.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._queue:
+                rebuild, changed = self._rebuild, self._changed
+                self._rebuild, self._changed = False, set()
+                if not rebuild and not changed:
+                    self._worker = None
+                    return
+            try:
+                if rebuild:  # a listing reads every changed file again as well
+                    self._build()
+                else:
+                    self._patch(changed)
+            except Exception:
+                log.exception("indexing the workspace failed; definitions from it are left out")
 
     def refresh_if_old(self) -> None:
         """List the workspace again (on the thread) when the last build is REFRESH_SECONDS old."""
@@ -136,29 +204,23 @@ class WorkspaceIndex:
             self.start()
 
     def _build(self) -> None:
-        try:
-            started = time.perf_counter()
-            self.snapshot = self._scan(self.snapshot)
-            self.build_seconds = time.perf_counter() - started
-            snap = self.snapshot
-            log.info(
-                "workspace index: %d files (of %d), %d definitions in %.2f s",
-                len(snap.entries),
-                snap.files_seen,
-                snap.definitions,
-                self.build_seconds,
-            )
-        except Exception:
-            log.exception("indexing the workspace failed; definitions from it are left out")
-        finally:
-            self._building.release()
+        started = time.perf_counter()
+        self.snapshot = self._scan(self.snapshot, self._ignores)
+        self.build_seconds = time.perf_counter() - started
+        snap = self.snapshot
+        log.info(
+            "workspace index: %d files (of %d), %d definitions in %.2f s",
+            len(snap.entries),
+            snap.files_seen,
+            snap.definitions,
+            self.build_seconds,
+        )
 
     def _listing(self, root: str) -> list[str]:
         listed = git_listing(root)
         if not listed:  # no git, no repository, or one that ignores this whole folder
             listed = walk_listing(root, self._max_files * 4)
-        code = [path for path in listed if symbols.family_of_path(path) is not None]
-        code = [p for p in code if not any(part.startswith(".") for part in p.split("/")[:-1])]
+        code = [path for path in listed if _indexable(path)]
         if self._ignored is not None and code:
             ignored = self._ignored(root, code)
             if ignored is None:
@@ -167,10 +229,11 @@ class WorkspaceIndex:
             code = [path for path in code if path not in ignored]
         return code
 
-    def _scan(self, before: Snapshot) -> Snapshot:
+    def _scan(self, before: Snapshot, ignores: int) -> Snapshot:
         entries: dict[str, Entry] = {}
         paths: dict[str, symbols.Paths] = {}
         seen = 0
+        room = self._max_definitions
         for root in self.roots:
             if not os.path.isdir(root):
                 continue
@@ -180,16 +243,62 @@ class WorkspaceIndex:
             listed.sort(key=lambda path: (path.count("/"), path))
             kept: list[str] = []
             for path in listed:
-                if len(entries) >= self._max_files:
+                if len(entries) >= self._max_files or room <= 0:
                     break
                 absolute = os.path.join(root, *path.split("/"))
                 entry = self._entry(root, path, absolute, before.entries.get(absolute))
                 if entry is not None:
+                    entry = _within(entry, room)
+                    room -= len(entry.definitions)
                     entries[absolute] = entry
                     kept.append(path)
                 time.sleep(0)  # let the event loop's thread have the interpreter
             paths[root] = symbols.Paths(kept)
-        return _snapshot(entries, paths, self.vetted, self._clock(), seen)
+        if room <= 0:
+            log.warning(
+                "workspace index: %d definitions at most; later files left out",
+                self._max_definitions,
+            )
+        snapshot = _snapshot(entries, paths, self.vetted, self._clock(), seen)
+        snapshot.ignores = ignores
+        return snapshot
+
+    def _patch(self, changed: set[str]) -> None:
+        """Index `changed` files again into a copy of the snapshot, then swap it in."""
+        started = time.perf_counter()
+        before = self.snapshot
+        entries = dict(before.entries)
+        by_root: dict[str, list[str]] = defaultdict(list)
+        for absolute in sorted(changed):
+            place = self.root_of(absolute)
+            if place is not None and _indexable(place[1]):
+                by_root[place[0]].append(place[1])
+        replaced: dict[str, tuple[Entry | None, Entry | None]] = {}  # absolute -> (old, new)
+        room = self._max_definitions - before.definitions
+        for root, relatives in by_root.items():
+            ignored = self._ignored(root, relatives) if self._ignored is not None else set()
+            for path in relatives:
+                absolute = os.path.join(root, *path.split("/"))
+                old = entries.pop(absolute, None)
+                room += len(old.definitions) if old is not None else 0
+                new = None
+                if ignored is not None and path not in ignored and len(entries) < self._max_files:
+                    new = self._entry(root, path, absolute, None)
+                if new is not None:
+                    new = _within(new, room)
+                    room -= len(new.definitions)
+                    entries[absolute] = new
+                if old is not None or new is not None:
+                    replaced[absolute] = (old, new)
+        if replaced:
+            self.snapshot = _patched(before, entries, replaced)
+        self.patch_seconds = time.perf_counter() - started
+        log.info(
+            "workspace index: %d of %d changed files indexed again in %.2f ms",
+            len(replaced),
+            len(changed),
+            self.patch_seconds * 1000,
+        )
 
     def _entry(self, root: str, path: str, absolute: str, old: Entry | None) -> Entry | None:
         try:
@@ -204,6 +313,38 @@ class WorkspaceIndex:
         if text is None:
             return None
         return _make_entry(root, path, status.st_mtime_ns, text)
+
+    # ---------------------------------------------------------------- open documents
+
+    def use_buffers(self, buffers: Iterable[tuple[str, int, Callable[[], str]]]) -> None:
+        """Read the open documents inside the roots, (absolute path, version, text), instead of
+        their files: their unsaved text wins. A document is read again only when its version
+        changed; one no longer given is forgotten. On the event loop's thread only."""
+        kept: dict[str, Buffer] = {}
+        for absolute, version, text in buffers:
+            place = self.root_of(absolute)
+            if place is None or not _indexable(place[1]):
+                continue
+            known = self._buffers.get(absolute)
+            if known is None or known.version != version:
+                source = text()
+                if len(source) > MAX_FILE_BYTES:
+                    continue
+                known = Buffer(version, _make_entry(*place, -1, source.replace("\r\n", "\n")))
+            kept[absolute] = known
+        if kept.keys() != self._buffers.keys() or any(
+            kept[path] is not self._buffers[path] for path in kept
+        ):
+            self._buffers = kept
+            names: dict[str, list[tuple[str, symbols.Definition]]] = defaultdict(list)
+            for absolute, buffer in kept.items():
+                for definition in buffer.entry.definitions:
+                    names[definition.name].append((absolute, definition))
+            self._buffer_names = dict(names)
+
+    def is_buffer(self, absolute: str) -> bool:
+        """Whether `absolute` is read from its open document rather than from disk."""
+        return absolute in self._buffers
 
     # ---------------------------------------------------------------- what requests ask
 
@@ -237,7 +378,11 @@ class WorkspaceIndex:
 
     def lookup(self, name: str) -> list[tuple[str, symbols.Definition]]:
         """(absolute path, definition) of each definition of `name`."""
-        return self.snapshot.by_name.get(name, [])
+        found = self.snapshot.by_name.get(name, [])
+        if not self._buffers:
+            return found
+        own = self._buffer_names.get(name, [])
+        return [place for place in found if place[0] not in self._buffers] + own
 
     def completing(self, partial: str, limit: int) -> list[str]:
         """Up to `limit` defined names that start with `partial`, shortest first."""
@@ -247,26 +392,110 @@ class WorkspaceIndex:
         while at < len(names) and names[at].startswith(partial) and len(found) < limit * 4:
             found.append(names[at])
             at += 1
-        found.sort(key=len)
-        return found[:limit]
+        if self._buffers:  # a name only an open document's file defined may be gone from it
+            found = [name for name in found if self.lookup(name)]
+            found += [name for name in self._buffer_names if name.startswith(partial)]
+        return sorted(dict.fromkeys(found), key=len)[:limit]
 
     def fresh(self, absolute: str) -> bool:
-        """Whether an indexed file is as it was indexed; a changed one is indexed again (on the
-        thread) and its old definitions are not used."""
+        """Whether an indexed file is as it was indexed (an open document always is); a changed
+        one is indexed again (on the thread) and its old definitions are not used."""
+        if absolute in self._buffers:
+            return True
         entry = self.snapshot.entries.get(absolute)
         try:
             mtime = os.stat(absolute).st_mtime_ns
         except OSError:
             return False
         if entry is None or mtime != entry.mtime_ns:
-            self.start()
+            self.changed([absolute])
             return False
         return True
 
     def definitions_in(self, absolute: str) -> tuple[symbols.Definition, ...]:
         """The definitions indexed for `absolute` (none if it is not indexed)."""
-        entry = self.snapshot.entries.get(absolute)
+        entry = self._entry_of(absolute)
         return entry.definitions if entry is not None else ()
+
+    def imports_of(self, absolute: str) -> tuple[str, ...]:
+        """The imports indexed for `absolute`, as written (none if it is not indexed)."""
+        entry = self._entry_of(absolute)
+        return entry.imports if entry is not None else ()
+
+    def _entry_of(self, absolute: str) -> Entry | None:
+        buffer = self._buffers.get(absolute)
+        return buffer.entry if buffer is not None else self.snapshot.entries.get(absolute)
+
+
+def _indexable(path: str) -> bool:
+    """Whether a path relative to a root is a code file outside hidden folders."""
+    hidden = any(part.startswith(".") for part in path.split("/")[:-1])
+    return not hidden and symbols.family_of_path(path) is not None
+
+
+def _within(entry: Entry, room: int) -> Entry:
+    """`entry` with at most `room` definitions (the index's cap in all)."""
+    if len(entry.definitions) <= room:
+        return entry
+    return dataclasses.replace(entry, definitions=entry.definitions[: max(room, 0)])
+
+
+def _patched(
+    before: Snapshot,
+    entries: dict[str, Entry],
+    replaced: dict[str, tuple[Entry | None, Entry | None]],
+) -> Snapshot:
+    """`before` with the `replaced` files' (old, new) entries swapped: only the names they define
+    are looked at again. Lists are copied, never changed in place: requests may be reading them."""
+    by_name = dict(before.by_name)
+    names = before.names
+    count = before.definitions
+    touched: set[str] = set()
+    for old, new in replaced.values():
+        for entry, sign in ((old, -1), (new, 1)):
+            if entry is not None:
+                touched.update(definition.name for definition in entry.definitions)
+                count += sign * len(entry.definitions)
+    for name in touched:
+        places = [place for place in by_name.get(name, []) if place[0] not in replaced]
+        for absolute, (_, new) in replaced.items():
+            if new is not None:
+                places += [(absolute, d) for d in new.definitions if d.name == name]
+        if (name in by_name) != bool(places):  # a name comes or goes
+            names = list(names) if names is before.names else names
+            at = bisect_left(names, name)
+            if places:
+                names.insert(at, name)
+            else:
+                del names[at]
+        if places:
+            by_name[name] = places
+        else:
+            by_name.pop(name, None)
+    paths, resolved = before.paths, before.resolved
+    roots = {
+        entry.root
+        for pair in replaced.values()
+        if (pair[0] is None) != (pair[1] is None)
+        for entry in pair
+        if entry is not None
+    }
+    if roots:  # a file came or went: imports may resolve otherwise
+        paths, resolved = dict(paths), {}
+        for root in roots:
+            paths[root] = symbols.Paths(e.path for e in entries.values() if e.root == root)
+    return Snapshot(
+        entries,
+        by_name,
+        names,
+        paths,
+        before.vetted,
+        before.built,
+        before.files_seen,
+        count,
+        resolved,
+        before.ignores,
+    )
 
 
 def _read(absolute: str) -> str | None:
