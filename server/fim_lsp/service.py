@@ -176,18 +176,23 @@ class Service:
     def _index_workspace(self, settings: config.Settings) -> None:
         """Start indexing the workspace folders on a thread (again when they or the gitignore
         mode changed), or drop the index when the setting is off."""
-        roots = [
-            preamble.uri_path(uri)
-            for uri in dict.fromkeys(self.editor.workspace_roots())
-            if uri.startswith("file:")
-        ]
+        roots = list(
+            dict.fromkeys(
+                os.path.normpath(preamble.uri_path(uri))
+                for uri in self.editor.workspace_roots()
+                if uri.startswith("file:")
+            )
+        )
         if not settings.workspace_definitions or not roots:
             self.workspace_index = None
             return
         vetted = settings.respect_gitignore
         index = self.workspace_index
         if index is None or index.roots != roots or index.vetted != vetted:
+            before = index
             index = WorkspaceIndex(roots, ignored=ignored_among if vetted else None)
+            if before is not None and before.vetted == vetted:
+                index.reuse(before)  # files it read that have not changed are not read again
             self.workspace_index = index
             index.start()
 
@@ -276,8 +281,7 @@ class Service:
                 self.editor.workspace_roots(),
                 self.allowed,
                 self.workspace_index,  # None when workspaceDefinitions is off
-                # the index listed only files git does not ignore, when the mode is on
-                lambda uri: _sendable(uri, settings),
+                self._index_allowed,
             )
             takes_files = getattr(self.engine.provider, "takes_files", False)  # llama.cpp
             secrets = self._secrets if settings.redact_secrets else None
@@ -288,6 +292,32 @@ class Service:
             return sent
 
         return prepare
+
+    def _index_allowed(self, uri: str) -> bool:
+        """Whether an indexed file's definitions may go: the index listed only files git does
+        not ignore (when the mode is on), unless the rules changed since or the text is an open
+        document's, which nobody vetted; those are asked like any other file."""
+        index = self.workspace_index
+        if index is None or not index.trusted or index.is_buffer(preamble.uri_path(uri)):
+            return self.allowed(uri)
+        return _sendable(uri, self.engine.settings)
+
+    def files_changed(self, uris: Collection[str]) -> None:
+        """Files were created, changed, saved or deleted: the index reads just those again."""
+        if self.workspace_index is not None:
+            paths = [preamble.uri_path(uri) for uri in uris if uri.startswith("file:")]
+            self.workspace_index.changed(paths)
+
+    def ignores_changed(self) -> None:
+        """A .gitignore (or git's exclude file) changed: git is asked again, and the index is
+        vetted again under the new rules (until then its files are asked one by one)."""
+        self.gitignore.clear()
+        if self.workspace_index is not None and self.workspace_index.vetted:
+            self.workspace_index.ignores_changed()
+
+    def folders_changed(self) -> None:
+        """Workspace folders were added or removed: the index follows them."""
+        self._index_workspace(self.engine.settings)
 
     def _git_path(self, uri: str) -> str | None:
         """The path to ask git about, when respectGitignore is on and `uri` is a file."""
@@ -375,6 +405,7 @@ class Service:
         snapshot = index.snapshot
         return {
             "built": snapshot.built > 0,
+            "idle": index.idle(),  # nothing queued or being read
             "files": len(snapshot.entries),
             "definitions": snapshot.definitions,
         }

@@ -137,6 +137,7 @@ class WorkspaceIndex:
         self._ignores = 0  # bumped when the ignore rules change
         self._buffers: dict[str, Buffer] = {}  # absolute path -> open document
         self._buffer_names: dict[str, list[tuple[str, symbols.Definition]]] = {}
+        self._reused: dict[str, Entry] = {}
         self.build_seconds = 0.0
         self.patch_seconds = 0.0
 
@@ -150,6 +151,11 @@ class WorkspaceIndex:
         """Whether the snapshot was vetted against the ignore rules as they are now (not, from
         a change of a .gitignore until the listing that follows it)."""
         return self.snapshot.ignores == self._ignores
+
+    def reuse(self, other: WorkspaceIndex) -> None:
+        """Take the entries of `other` (the index of other roots) for the first listing's
+        modification-time checks; requests see none of them until that listing ends."""
+        self._reused = other.snapshot.entries
 
     def start(self) -> None:
         """List the workspace again and index what changed, on the worker thread."""
@@ -205,7 +211,10 @@ class WorkspaceIndex:
 
     def _build(self) -> None:
         started = time.perf_counter()
-        self.snapshot = self._scan(self.snapshot, self._ignores)
+        before = self.snapshot
+        if self._reused:
+            before, self._reused = dataclasses.replace(EMPTY, entries=self._reused), {}
+        self.snapshot = self._scan(before, self._ignores)
         self.build_seconds = time.perf_counter() - started
         snap = self.snapshot
         log.info(
@@ -305,7 +314,7 @@ class WorkspaceIndex:
             status = os.stat(absolute)
         except OSError:
             return None
-        if old is not None and old.mtime_ns == status.st_mtime_ns:
+        if old is not None and (old.mtime_ns, old.root) == (status.st_mtime_ns, root):
             return old
         if status.st_size > MAX_FILE_BYTES:
             return None
