@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -20,6 +21,13 @@ AMBIGUOUS = 6  # a name defined this often, none of them imported, tells nothing
 MAX_COMPLETIONS = 8  # defined names that complete a partly typed one
 MAX_CHUNKS = 16  # definitions made into chunks per request
 CROWDED = 24  # a name defined this often anywhere is skipped without a look
+MAX_QUALIFIED = 12  # qualified uses (`click.echo`) near the cursor, closest first
+MAX_MEMBERS = 6  # of a module after `alias.` at the cursor, with nothing of the name typed
+MAX_REEXPORTS = 8  # imports of a module (`click/__init__.py`) looked into for a member
+SEPARATORS = {"python": ".", "js": ".", "lua": ".", "go": ".", "rust": "::"}
+_QUALIFIED = re.compile(r"[A-Za-z_]\w*(?:(?:::|[.:])[A-Za-z_]\w*)+")
+_AT_CURSOR = re.compile(r"([A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*)(::|[.:])(\w*)$")
+_PARTS = re.compile(r"::|[.:]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +99,7 @@ def wanted(
     for name in symbols.imported_names(head, family):
         want(name, 30.0, "imported by name")
 
-    found: list[Wanted] = []
+    found: list[Wanted] = _qualified(index, absolute, family, head, before, after)
     for name, (score, why) in scores.items():
         everywhere = index.lookup(name)
         if len(everywhere) > CROWDED:
@@ -112,7 +120,108 @@ def wanted(
             boost = bonus(path)
             reason = why + (", imported" if boost >= 30 else "")
             found.append(Wanted(score + boost - 5.0 * (len(places) > 1), path, definition, reason))
-    found.sort(key=lambda item: -item.score)
+    best: dict[tuple[str, int], Wanted] = {}
+    for item in found:  # a definition found by its name and as a module's member goes once
+        key = (item.path, item.definition.line)
+        if key not in best or item.score > best[key].score:
+            best[key] = item
+    return sorted(best.values(), key=lambda item: -item.score)
+
+
+def qualified_uses(before: str, after: str) -> list[tuple[str, str, str]]:
+    """(qualifier, separator, member) of the qualified names around the cursor (`click.echo`,
+    `pkg::item`, `M:fn`), closest first, every split of a longer one (`a.b.c`: `a` and `b`,
+    `a.b` and `c`); first, when the cursor ends one, that one with its member as typed."""
+    found: dict[tuple[str, str, str], int] = {}
+    at_cursor = _AT_CURSOR.search(before[-200:])
+    if at_cursor is not None:
+        found[(at_cursor[1], at_cursor[2], at_cursor[3])] = -1
+    cursor = len(before)
+    for match in _QUALIFIED.finditer(before + after):
+        if match.end() == cursor and at_cursor is not None:
+            continue  # the one the cursor is in, as typed so far
+        far = cursor - match.start() if match.start() < cursor else 2 * (match.start() - cursor)
+        parts = _PARTS.split(match[0])
+        separators = _PARTS.findall(match[0])
+        for k in range(1, len(parts)):
+            qualifier = match[0][: _offset(parts, separators, k)]
+            key = (qualifier, separators[k - 1], parts[k])
+            if far < found.get(key, far + 1):
+                found[key] = far
+    return sorted(found, key=found.__getitem__)[: MAX_QUALIFIED + 1]
+
+
+def _starting(typed: str) -> Callable[[str], bool]:
+    return lambda name: name.startswith(typed)
+
+
+def _offset(parts: list[str], separators: list[str], k: int) -> int:
+    """Where the first `k` parts of a qualified name end."""
+    return sum(map(len, parts[:k])) + sum(map(len, separators[: k - 1]))
+
+
+def _module_files(
+    index: WorkspaceIndex, absolute: str, family: str, table: dict[str, str], qualifier: str
+) -> list[str]:
+    """The indexed files of the module `qualifier` names in the file `absolute`, whose imports
+    gave `table` (from `symbols.aliases`); none when it names no module of the workspace."""
+    spec = table.get(qualifier)
+    separator = SEPARATORS.get(family, ".")
+    head, _, rest = qualifier.partition(separator)
+    if spec is None and rest and head in table and family in ("python", "rust"):
+        spec = (
+            table[head] + separator + rest
+        )  # `import a` then `a.b.f`; `use crate::a` then `a::b::f`
+    elif spec is None and family == "rust" and head in ("crate", "super", "self"):
+        spec = qualifier
+    return index.resolve(spec, absolute, family) if spec is not None else []
+
+
+def _members(
+    index: WorkspaceIndex, files: list[str], family: str, wanted_name: Callable[[str], bool]
+) -> list[tuple[str, symbols.Definition]]:
+    """The definitions in `files` whose names `wanted_name` says, else in the files they import
+    (a package's `__init__.py`, an `index.js`, a `mod.rs` that re-exports)."""
+    found = [(path, d) for path in files for d in index.definitions_in(path) if wanted_name(d.name)]
+    if found:
+        return found
+    for path in files:
+        for spec in index.imports_of(path)[:MAX_REEXPORTS]:
+            for inner in index.resolve(spec, path, family):
+                found += [(inner, d) for d in index.definitions_in(inner) if wanted_name(d.name)]
+    return found
+
+
+def _qualified(
+    index: WorkspaceIndex, absolute: str, family: str, head: str, before: str, after: str
+) -> list[Wanted]:
+    """The definitions qualified names near the cursor point to in the modules they name."""
+    table = symbols.aliases(head, family)
+    if not table and family != "rust":
+        return []
+    found: list[Wanted] = []
+    mentioned: set[str] | None = None
+    for rank, (qualifier, separator, member) in enumerate(qualified_uses(before, after)):
+        files = _module_files(index, absolute, family, table, qualifier)
+        files = [path for path in files if path != absolute]
+        if not files:
+            continue
+        spelled = f"{qualifier}{separator}{member}"
+        if rank == 0 and before.endswith(spelled) and not member:  # `click.` at the cursor
+            if mentioned is None:
+                mentioned = {name for _, name in symbols.identifiers(head + before + after)}
+            members = _members(index, files, family, lambda name: True)
+            members.sort(key=lambda place: place[1].name not in mentioned)
+            for k, (path, definition) in enumerate(members[:MAX_MEMBERS]):
+                found.append(Wanted(120.0 - k, path, definition, f"in {qualifier}"))
+        elif rank == 0 and before.endswith(spelled):  # `click.ec` at the cursor
+            members = _members(index, files, family, _starting(member))
+            members.sort(key=lambda place: len(place[1].name))
+            for k, (path, definition) in enumerate(members[:MAX_COMPLETIONS]):
+                found.append(Wanted(140.0 - k, path, definition, f"completes {spelled!r}"))
+        else:
+            for path, definition in _members(index, files, family, member.__eq__)[:MAX_PER_NAME]:
+                found.append(Wanted(110.0 - rank, path, definition, f"used as {spelled!r}"))
     return found
 
 
