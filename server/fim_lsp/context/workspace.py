@@ -17,7 +17,7 @@ from fim_lsp.context import symbols
 
 log = logging.getLogger(__name__)
 
-MAX_FILES = 20_000  # indexed per workspace; the rest are left out (logged)
+MAX_FILES = 5_000  # indexed per workspace; the rest are left out (logged)
 MAX_FILE_BYTES = 400_000  # a larger file is generated or data, not code to learn names from
 MAX_DEFINITIONS_PER_FILE = 2_000
 MAX_DEFINITIONS = 150_000  # in all: about 70 MiB, whatever the files hold
