@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from fim_lsp import __version__, config
 from fim_lsp.context import preamble, related
+from fim_lsp.context.symbols import FAMILIES
 from fim_lsp.context.workspace import WorkspaceIndex
 from fim_lsp.core import cursor, health
 from fim_lsp.core.documents import LINE_BREAK, Document, DocumentStore, Position, column
@@ -301,6 +302,11 @@ class Service:
         if index is None or not index.trusted or index.is_buffer(preamble.uri_path(uri)):
             return self.allowed(uri)
         return _sendable(uri, self.engine.settings)
+
+    @staticmethod
+    def code_files() -> str:
+        """A glob of the files the workspace index reads, for the editor to watch."""
+        return "**/*.{" + ",".join(sorted(extension[1:] for extension in FAMILIES)) + "}"
 
     def files_changed(self, uris: Collection[str]) -> None:
         """Files were created, changed, saved or deleted: the index reads just those again."""

@@ -266,11 +266,8 @@ IGNORE_FILES = (".gitignore", ".git/info/exclude")  # wherever they are in the w
 async def _watch_files(ls: FimServer) -> None:
     """Ask the editor to tell us of changed ignore files, so git's answers are asked again, and
     of changed code files, so the workspace index reads them again."""
-    from fim_lsp.context.symbols import FAMILIES  # its patterns load after the start
-
-    code = "**/*.{" + ",".join(sorted(extension[1:] for extension in FAMILIES)) + "}"
     watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in IGNORE_FILES]
-    watchers.append(types.FileSystemWatcher(glob_pattern=code))
+    watchers.append(types.FileSystemWatcher(glob_pattern=ls.service.code_files()))
     registration = types.Registration(
         id="fim-lsp-watched-files",
         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
