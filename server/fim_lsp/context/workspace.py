@@ -75,11 +75,14 @@ class Buffer:
     entry: Entry
 
 
-def git_listing(root: str) -> list[str] | None:
-    """The files git knows or would add under `root` (ignored ones left out), or None."""
+def git_listing(root: str, only: list[str] | None = None) -> list[str] | None:
+    """The files git knows or would add under `root` (ignored ones left out), or None; `only`:
+    of these paths alone."""
+    command = ["git", "--literal-pathspecs", "-C", root, "ls-files", "-z", "--cached", "--others"]
+    command += ["--exclude-standard", "--", *only] if only is not None else ["--exclude-standard"]
     try:
         done = subprocess.run(
-            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            command,
             capture_output=True,
             timeout=GIT_SECONDS,
             check=False,
@@ -285,13 +288,13 @@ class WorkspaceIndex:
         replaced: dict[str, tuple[Entry | None, Entry | None]] = {}  # absolute -> (old, new)
         room = self._max_definitions - before.definitions
         for root, relatives in by_root.items():
-            ignored = self._ignored(root, relatives) if self._ignored is not None else set()
+            ignored = self._left_out(root, relatives)
             for path in relatives:
                 absolute = os.path.join(root, *path.split("/"))
                 old = entries.pop(absolute, None)
                 room += len(old.definitions) if old is not None else 0
                 new = None
-                if ignored is not None and path not in ignored and len(entries) < self._max_files:
+                if path not in ignored and len(entries) < self._max_files:
                     new = self._entry(root, path, absolute, None)
                 if new is not None:
                     new = _within(new, room)
@@ -308,6 +311,19 @@ class WorkspaceIndex:
             len(changed),
             self.patch_seconds * 1000,
         )
+
+    def _left_out(self, root: str, paths: list[str]) -> set[str]:
+        """Which of `paths` a listing would leave out: those git does not list (or, outside a
+        repository, those in build folders), and those its ignore check names."""
+        listed = git_listing(root, paths)
+        if listed is None:
+            out = {path for path in paths if SKIPPED_FOLDERS.intersection(path.split("/")[:-1])}
+        else:
+            out = set(paths).difference(listed)
+        if self._ignored is not None:
+            ignored = self._ignored(root, paths)
+            out.update(paths if ignored is None else ignored)  # no answer: none of them
+        return out
 
     def _entry(self, root: str, path: str, absolute: str, old: Entry | None) -> Entry | None:
         try:

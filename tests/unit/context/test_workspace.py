@@ -2,6 +2,8 @@
 definitions, re-vetted when ignore rules change, and open documents' text read before disk."""
 
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,9 +52,10 @@ def listings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     listed: list[str] = []
     real = workspace.git_listing
 
-    def counted(root: str) -> list[str] | None:
-        listed.append(root)
-        return real(root)
+    def counted(root: str, only: list[str] | None = None) -> list[str] | None:
+        if only is None:
+            listed.append(root)
+        return real(root, only)
 
     monkeypatch.setattr(workspace, "git_listing", counted)
     return listed
@@ -95,6 +98,23 @@ def test_created_and_deleted_files_come_and_go(folder: Path, listings: list[str]
     assert index.snapshot.definitions == 3
     assert index.resolve(".rates", str(folder / "billing" / "tax.py"), "python") == [str(new)]
     assert str(folder / "utils.py") not in index.snapshot.entries
+
+
+def test_a_created_file_a_listing_would_leave_out_stays_out(folder: Path) -> None:
+    subprocess.run(["git", "-C", str(folder), "init", "-q"], check=True, capture_output=True)
+    (folder / ".gitignore").write_text("generated/\n")
+    index = built(folder)  # respectGitignore off: git's own listing still leaves them out
+    made = [folder / "generated" / "parser.py", folder / "node_modules" / "x" / "index.js"]
+    for path in made:
+        path.parent.mkdir(parents=True)
+        path.write_text("def generated_parse():\n    pass\n")
+    index.changed([str(path) for path in made])
+    settled(index)
+    assert not index.lookup("generated_parse")
+    shutil.rmtree(folder / ".git")
+    index.changed([str(path) for path in made])  # outside a repository: build folders stay out
+    settled(index)
+    assert [path for path, _ in index.lookup("generated_parse")] == [str(made[0])]
 
 
 def test_a_changed_file_git_ignores_is_dropped(folder: Path) -> None:
@@ -144,9 +164,9 @@ def threading_gate(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     gate = threading.Event()
     real = workspace.git_listing
 
-    def held(root: str) -> list[str] | None:
+    def held(root: str, only: list[str] | None = None) -> list[str] | None:
         gate.wait(30)
-        return real(root)
+        return real(root, only)
 
     monkeypatch.setattr(workspace, "git_listing", held)
     return gate.set
