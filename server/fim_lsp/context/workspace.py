@@ -169,7 +169,8 @@ class WorkspaceIndex:
     def changed(self, absolutes: Iterable[str]) -> None:
         """Index these files again (created, changed or deleted), on the worker thread: a patch
         of the snapshot, not a listing of the workspace."""
-        wanted = [path for path in absolutes if self.root_of(path) is not None]
+        places = {path: self.root_of(path) for path in absolutes}
+        wanted = [path for path, place in places.items() if place and _indexable(place[1])]
         if wanted:
             with self._queue:
                 self._changed.update(wanted)
