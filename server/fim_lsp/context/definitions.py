@@ -178,10 +178,14 @@ def _module_files(
 
 
 def _members(
-    index: WorkspaceIndex, files: list[str], family: str, wanted_name: Callable[[str], bool]
+    index: WorkspaceIndex,
+    files: list[str],
+    family: str,
+    wanted_name: Callable[[str], bool] | None,
 ) -> list[tuple[str, symbols.Definition]]:
-    """The definitions in `files` whose names `wanted_name` says, else in the files they import
-    (a package's `__init__.py`, an `index.js`, a `mod.rs` that re-exports)."""
+    """The definitions in `files` whose names `wanted_name` says (None: all), else in the files
+    they import (a package's `__init__.py`, an `index.js`, a `mod.rs` that re-exports)."""
+    wanted_name = wanted_name or _starting("")
     found = [(path, d) for path in files for d in index.definitions_in(path) if wanted_name(d.name)]
     if found:
         return found
@@ -195,34 +199,112 @@ def _members(
 def _qualified(
     index: WorkspaceIndex, absolute: str, family: str, head: str, before: str, after: str
 ) -> list[Wanted]:
-    """The definitions qualified names near the cursor point to in the modules they name."""
+    """The definitions qualified names near the cursor point to: in the modules they name, or,
+    at the cursor, among the methods of the type the variable before the dot holds."""
     table = symbols.aliases(head, family)
-    if not table and family != "rust":
-        return []
     found: list[Wanted] = []
-    mentioned: set[str] | None = None
     for rank, (qualifier, separator, member) in enumerate(qualified_uses(before, after)):
+        spelled = f"{qualifier}{separator}{member}"
+        at_cursor = rank == 0 and before.endswith(spelled)
         files = _module_files(index, absolute, family, table, qualifier)
         files = [path for path in files if path != absolute]
-        if not files:
+        if files:
+            members = _members(index, files, family, _starting(member) if at_cursor else None)
+            where = f"in {qualifier}"
+        elif at_cursor and separator != "::":
+            members = [
+                (path, d)
+                for path, d in _methods(index, absolute, family, before, qualifier)
+                if d.name.startswith(member)
+            ]
+            where = f"a method of {qualifier}"
+        else:
             continue
-        spelled = f"{qualifier}{separator}{member}"
-        if rank == 0 and before.endswith(spelled) and not member:  # `click.` at the cursor
-            if mentioned is None:
-                mentioned = {name for _, name in symbols.identifiers(head + before + after)}
-            members = _members(index, files, family, lambda name: True)
+        if not at_cursor:
+            exact = [(path, d) for path, d in members if d.name == member][:MAX_PER_NAME]
+            found += [Wanted(110.0 - rank, p, d, f"used as {spelled!r}") for p, d in exact]
+        elif member:  # `click.ec` at the cursor
+            members.sort(key=lambda place: len(place[1].name))
+            for k, (path, d) in enumerate(members[:MAX_COMPLETIONS]):
+                found.append(Wanted(140.0 - k, path, d, f"completes {spelled!r}, {where}"))
+        else:  # `click.` at the cursor: the names the file mentions first
+            mentioned = {name for _, name in symbols.identifiers(head + before + after)}
             members.sort(key=lambda place: place[1].name not in mentioned)
             for k, (path, definition) in enumerate(members[:MAX_MEMBERS]):
-                found.append(Wanted(120.0 - k, path, definition, f"in {qualifier}"))
-        elif rank == 0 and before.endswith(spelled):  # `click.ec` at the cursor
-            members = _members(index, files, family, _starting(member))
-            members.sort(key=lambda place: len(place[1].name))
-            for k, (path, definition) in enumerate(members[:MAX_COMPLETIONS]):
-                found.append(Wanted(140.0 - k, path, definition, f"completes {spelled!r}"))
-        else:
-            for path, definition in _members(index, files, family, member.__eq__)[:MAX_PER_NAME]:
-                found.append(Wanted(110.0 - rank, path, definition, f"used as {spelled!r}"))
+                found.append(Wanted(120.0 - k, path, definition, where))
     return found
+
+
+# where a variable's type is written, per family: `{v}` is the variable; the last match wins
+_TYPED_AS: dict[str, tuple[str, ...]] = {
+    "go": (
+        r"\(\s*{v}\s+\*?(\w+)",  # a receiver or the first parameter
+        r"[(,]\s*{v}\s+\*?(\w+)\s*[,)]",  # a parameter
+        r"\bvar\s+{v}\s+\*?(\w+)",
+        r"\b{v}\s*:?=\s*&?(\w+)\s*\{{",  # a composite literal
+        r"\b{v}\s*:?=\s*(?:\w+\.)?[Nn]ew(\w+)\(",  # a constructor by convention
+    ),
+    "js": (r"\b{v}\s*[?!]?:\s*(\w+)", r"\b{v}\s*=\s*new\s+(\w+)"),
+    "python": (r"\b{v}\s*:\s*([A-Za-z_]\w*)", r"\b{v}\s*=\s*([A-Z]\w*)\("),
+    "lua": (r"\blocal\s+{v}\s*=\s*(\w+)[.:]new\b",),
+}
+_CLASS: dict[str, re.Pattern[str]] = {  # the class `this` or `self` is in, and its bases
+    "js": re.compile(r"\bclass\s+(\w+)(?:\s*<[^>\n]*>)?(?:\s+extends\s+([\w.]+))?"),
+    "python": re.compile(r"^[ \t]*class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:", re.M),
+}
+
+
+def types_of(variable: str, before: str, family: str) -> list[str]:
+    """The type names the text before the cursor gives `variable`, the likeliest first."""
+    if variable in ("this", "self") and family in _CLASS:
+        classes = list(_CLASS[family].finditer(before))
+        if not classes:
+            return []
+        bases = [base.strip().rpartition(".")[2] for base in (classes[-1][2] or "").split(",")]
+        return [classes[-1][1], *(base for base in bases if base)]
+    best: tuple[int, str] | None = None
+    for pattern in _TYPED_AS.get(family, ()):
+        for match in re.finditer(pattern.format(v=re.escape(variable)), before):
+            if match[1] not in symbols.KEYWORDS and (best is None or match.start() > best[0]):
+                best = (match.start(), match[1])
+    return [best[1]] if best is not None else []
+
+
+def _methods(
+    index: WorkspaceIndex, absolute: str, family: str, before: str, variable: str
+) -> list[tuple[str, symbols.Definition]]:
+    """The methods, defined in other files, of the type `variable` holds at the cursor."""
+    found: list[tuple[str, symbols.Definition]] = []
+    for type_name in types_of(variable, before, family)[:3]:
+        if family == "go":  # methods anywhere in the type's package, said by their receiver
+            receiver = re.compile(rf"func\s*\(\s*\w*\s*\*?{re.escape(type_name)}\b")
+            files = dict.fromkeys(index.beside(absolute))
+            for path, _ in index.lookup(type_name)[:AMBIGUOUS]:
+                files.update(dict.fromkeys(index.beside(path)))
+            for path in files:
+                if path != absolute:
+                    found += [
+                        (path, d) for d in index.definitions_in(path) if receiver.match(d.signature)
+                    ]
+            continue
+        for path, definition in index.lookup(type_name)[:AMBIGUOUS]:
+            if path != absolute:
+                found += [(path, d) for d in _body(index.definitions_in(path), definition)]
+    return found
+
+
+def _body(
+    defined: tuple[symbols.Definition, ...], owner: symbols.Definition
+) -> list[symbols.Definition]:
+    """The indented definitions after `owner` (a class) up to the next one at its margin."""
+    inside: list[symbols.Definition] = []
+    for definition in defined:
+        if definition.line <= owner.line:
+            continue
+        if not definition.signature[:1].isspace():
+            break
+        inside.append(definition)
+    return inside
 
 
 def chunks(

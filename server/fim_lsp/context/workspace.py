@@ -438,6 +438,16 @@ class WorkspaceIndex:
             return False
         return True
 
+    def beside(self, absolute: str) -> list[str]:
+        """The indexed files in the folder of `absolute` (a Go package)."""
+        place = self.root_of(absolute)
+        paths = self.snapshot.paths.get(place[0]) if place is not None else None
+        if place is None or paths is None:
+            return []
+        root, path = place
+        folder = path.rpartition("/")[0]
+        return [os.path.join(root, *other.split("/")) for other in paths.in_folder(folder)]
+
     def definitions_in(self, absolute: str) -> tuple[symbols.Definition, ...]:
         """The definitions indexed for `absolute` (none if it is not indexed)."""
         entry = self._entry_of(absolute)

@@ -200,3 +200,58 @@ def test_qualified_uses_closest_first_the_one_at_the_cursor_leading() -> None:
     ]
     assert qualified_uses("local p = M:run(", "") == [("M", ":", "run")]
     assert qualified_uses("x = 3.14 + y", "") == []
+
+
+@pytest.mark.parametrize(
+    ("files", "current", "before", "expected"),
+    [
+        pytest.param(  # a receiver's type: its methods in any file of the package
+            {
+                "cli/command.go": "package cli\n\ntype Command struct {\n}\n",
+                "cli/flag_bool.go": "package cli\n\nfunc (cmd *Command) Bool(name string) bool {\n",
+                "cli/other.go": "package cli\n\nfunc (f *Flag) Bool() bool {\n",
+            },
+            "cli/help.go",
+            "package cli\n\nfunc (cmd *Command) help() {\n\tif cmd.Bo",
+            ("cli/flag_bool.go", "func (cmd *Command) Bool(name string) bool {"),
+            id="go-receiver",
+        ),
+        pytest.param(  # `this` in a class that extends one from another file
+            {
+                "src/base.ts": "export class Base {\n  protected render(view: View): string {\n"
+                "  }\n}\nexport class Other {\n  render(): void {\n  }\n}\n",
+            },
+            "src/page.ts",
+            'import { Base } from "./base"\n\nclass Page extends Base {\n  show() {\n    this.re',
+            ("src/base.ts", "  protected render(view: View): string {"),
+            id="ts-this-extends",
+        ),
+        pytest.param(  # a parameter's annotation
+            {
+                "app/models.py": "class Invoice:\n    def total_due(self, when):\n        pass\n"
+                "\n\nclass Order:\n    def total_due(self):\n        pass\n",
+            },
+            "app/views.py",
+            "from .models import Invoice\n\ndef show(invoice: Invoice):\n    return invoice.to",
+            ("app/models.py", "    def total_due(self, when):"),
+            id="python-annotation",
+        ),
+    ],
+)
+def test_a_variables_type_gives_the_methods_after_its_dot(
+    tmp_path: Path,
+    files: dict[str, str],
+    current: str,
+    before: str,
+    expected: tuple[str, str],
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    index = built(tmp_path)
+    family = {"go": "go", "ts": "js", "py": "python"}[current.rpartition(".")[2]]
+    found = wanted(index, str(tmp_path / current), family, before, before, "\n")
+    assert found, "nothing was found after the dot"
+    first = found[0]
+    assert (first.path, first.definition.signature) == (str(tmp_path / expected[0]), expected[1])
+    assert "method of" in first.why
