@@ -169,9 +169,8 @@ def _module_files(
     separator = SEPARATORS.get(family, ".")
     head, _, rest = qualifier.partition(separator)
     if spec is None and rest and head in table and family in ("python", "rust"):
-        spec = (
-            table[head] + separator + rest
-        )  # `import a` then `a.b.f`; `use crate::a` then `a::b::f`
+        # `import a` then `a.b.f`; `use crate::a` then `a::b::f`
+        spec = table[head] + separator + rest
     elif spec is None and family == "rust" and head in ("crate", "super", "self"):
         spec = qualifier
     return index.resolve(spec, absolute, family) if spec is not None else []
