@@ -295,11 +295,11 @@ class Service:
         return prepare
 
     def _index_allowed(self, uri: str) -> bool:
-        """Whether an indexed file's definitions may go: the index listed only files git does
-        not ignore (when the mode is on), unless the rules changed since or the text is an open
-        document's, which nobody vetted; those are asked like any other file."""
+        """Whether definitions from the index may go: it listed only files git does not ignore
+        (when the mode is on); others (the rules changed since, or an open document that no
+        listing had) are asked like any other file."""
         index = self.workspace_index
-        if index is None or not index.trusted or index.is_buffer(preamble.uri_path(uri)):
+        if index is None or not index.listed(preamble.uri_path(uri)):
             return self.allowed(uri)
         return _sendable(uri, self.engine.settings)
 

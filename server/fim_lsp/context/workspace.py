@@ -368,9 +368,9 @@ class WorkspaceIndex:
                     names[definition.name].append((absolute, definition))
             self._buffer_names = dict(names)
 
-    def is_buffer(self, absolute: str) -> bool:
-        """Whether `absolute` is read from its open document rather than from disk."""
-        return absolute in self._buffers
+    def listed(self, absolute: str) -> bool:
+        """Whether the file at `absolute` is indexed under the ignore rules as they are now."""
+        return self.trusted and absolute in self.snapshot.entries
 
     # ---------------------------------------------------------------- what requests ask
 
