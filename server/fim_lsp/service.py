@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from fim_lsp import __version__, config
 from fim_lsp.context import preamble, related
 from fim_lsp.context.symbols import FAMILIES
-from fim_lsp.context.workspace import WorkspaceIndex
+from fim_lsp.context.workspace import WATCHED_REFRESH_SECONDS, WorkspaceIndex
 from fim_lsp.core import cursor, health
 from fim_lsp.core.documents import LINE_BREAK, Document, DocumentStore, Position, column
 from fim_lsp.core.engine import Adaptation, Engine
@@ -116,6 +116,7 @@ class Service:
         self.gitignore = GitIgnore()
         self.inspector = Inspector()
         self.workspace_index: WorkspaceIndex | None = None
+        self.editor_watches_files = False  # it accepted our watcher of code files
         self._contexts: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # prompt -> notes
         self.init_layer: Mapping[str, object] = {}  # from initializationOptions
         self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
@@ -196,6 +197,8 @@ class Service:
                 index.reuse(before)  # files it read that have not changed are not read again
             self.workspace_index = index
             index.start()
+        if self.editor_watches_files:
+            index.refresh_seconds = WATCHED_REFRESH_SECONDS
 
     async def _tell_what_is_missing(self, provider: Provider) -> None:
         """Tell the user what `provider` lacks (a key, a local model), once, before anything is
@@ -320,6 +323,11 @@ class Service:
         self.gitignore.clear()
         if self.workspace_index is not None and self.workspace_index.vetted:
             self.workspace_index.ignores_changed()
+
+    def files_watched(self) -> None:
+        """The editor reports changed files: the index lists the workspace again seldom."""
+        self.editor_watches_files = True
+        self._index_workspace(self.engine.settings)
 
     def folders_changed(self) -> None:
         """Workspace folders were added or removed: the index follows them."""

@@ -22,6 +22,7 @@ MAX_FILE_BYTES = 400_000  # a larger file is generated or data, not code to lear
 MAX_DEFINITIONS_PER_FILE = 2_000
 MAX_DEFINITIONS = 150_000  # in all: about 70 MiB, whatever the files hold
 REFRESH_SECONDS = 30.0  # a request after this long lists the workspace again, on the thread
+WATCHED_REFRESH_SECONDS = 600.0  # ... when the editor reports changed files
 MAX_RESOLVED = 4_096  # imports resolved, remembered until the next build
 SKIPPED_FOLDERS = frozenset(
     {"node_modules", "__pycache__", "venv", "target", "dist", "build", "out", "vendor"}
@@ -141,6 +142,7 @@ class WorkspaceIndex:
         self._buffers: dict[str, Buffer] = {}  # absolute path -> open document
         self._buffer_names: dict[str, list[tuple[str, symbols.Definition]]] = {}
         self._reused: dict[str, Entry] = {}
+        self.refresh_seconds = REFRESH_SECONDS
         self.build_seconds = 0.0
         self.patch_seconds = 0.0
 
@@ -209,8 +211,9 @@ class WorkspaceIndex:
                 log.exception("indexing the workspace failed; definitions from it are left out")
 
     def refresh_if_old(self) -> None:
-        """List the workspace again (on the thread) when the last build is REFRESH_SECONDS old."""
-        if self.snapshot.built and self._clock() - self.snapshot.built > REFRESH_SECONDS:
+        """List the workspace again (on the thread) when the last build is `refresh_seconds` old:
+        for what no editor reports (a branch switched, files made by a build)."""
+        if self.snapshot.built and self._clock() - self.snapshot.built > self.refresh_seconds:
             self.start()
 
     def _build(self) -> None:

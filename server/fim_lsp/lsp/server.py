@@ -277,6 +277,7 @@ async def _watch_files(ls: FimServer) -> None:
         await ls.client_register_capability_async(
             types.RegistrationParams(registrations=[registration])
         )
+        ls.service.files_watched()
     except Exception as error:  # an editor may refuse; saving a file still tells us
         log.info("the editor does not watch files for us: %s", error)
 

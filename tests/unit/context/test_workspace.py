@@ -191,3 +191,19 @@ def test_an_open_documents_text_wins_over_its_file(folder: Path) -> None:
     # an open document outside the roots, or not code, is not read
     index.use_buffers([("/elsewhere/x.py", 1, lambda: unsaved), (str(folder / "a.txt"), 1, str)])
     assert not index.lookup("compute_vat_unsaved")
+
+
+def test_the_workspace_is_listed_again_seldom_when_the_editor_reports_changes(
+    folder: Path, listings: list[str]
+) -> None:
+    now = [1.0]
+    index = built(folder, clock=lambda: now[0])
+    now[0] += workspace.REFRESH_SECONDS + 1
+    index.refresh_seconds = workspace.WATCHED_REFRESH_SECONDS  # the editor watches files
+    index.refresh_if_old()
+    settled(index)
+    assert len(listings) == 1
+    index.refresh_seconds = workspace.REFRESH_SECONDS
+    index.refresh_if_old()
+    settled(index)
+    assert len(listings) == 2
