@@ -252,6 +252,9 @@ async def test_a_file_a_changed_gitignore_ignores_is_never_sent(
 ) -> None:
     (repo / "shared").mkdir()
     (repo / "shared" / "rates.py").write_text(SHARED, encoding="utf-8")
+    (repo / "filler").mkdir()
+    for number in range(2_000):  # a listing long enough for a request to come while it runs
+        (repo / "filler" / f"module_{number}.py").write_text(f"VALUE_{number} = 1\n")
     client = await start(
         workspace=repo.as_uri(), env=server_env(fake, FIM_LSP_RESPECT_GITIGNORE="true")
     )
@@ -304,4 +307,6 @@ async def test_an_open_documents_unsaved_text_wins_and_is_vetted_like_its_file(
     user = open_document(client, USER, uri=(repo / "user.py").as_uri())
     for line, typed in ((4, "    return compute_"), (2, "    b = compute_")):
         prompt = await _prompt_at(client, fake, user, line, len(typed))  # then git has answered
-        assert "MARKER" not in prompt, "an ignored or excluded open document's text was sent"
+        assert "def compute_ignored_rate" not in prompt, "an ignored open document was sent"
+        assert "def compute_private_rate" not in prompt, "an excluded open document was sent"
+        assert "MARKER" not in prompt
