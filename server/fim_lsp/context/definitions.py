@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -28,6 +28,7 @@ SEPARATORS = {"python": ".", "js": ".", "lua": ".", "go": ".", "rust": "::"}
 _QUALIFIED = re.compile(r"[A-Za-z_]\w*(?:(?:::|[.:])[A-Za-z_]\w*)+")
 _AT_CURSOR = re.compile(r"([A-Za-z_]\w*(?:(?:::|\.)[A-Za-z_]\w*)*)(::|[.:])(\w*)$")
 _PARTS = re.compile(r"::|[.:]")
+_RUST_HEADS = frozenset({"crate", "super", "self"})  # a path from the crate needs no `use`
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,18 +129,24 @@ def wanted(
     return sorted(best.values(), key=lambda item: -item.score)
 
 
-def qualified_uses(before: str, after: str) -> list[tuple[str, str, str]]:
+def qualified_uses(
+    before: str, after: str, heads: Container[str] | None = None
+) -> list[tuple[str, str, str]]:
     """(qualifier, separator, member) of the qualified names around the cursor (`click.echo`,
     `pkg::item`, `M:fn`), closest first, every split of a longer one (`a.b.c`: `a` and `b`,
-    `a.b` and `c`); first, when the cursor ends one, that one with its member as typed."""
+    `a.b` and `c`), only those whose first part is one of `heads` (None: any); first, when the
+    cursor ends one, that one with its member as typed (whatever its first part)."""
     found: dict[tuple[str, str, str], int] = {}
     at_cursor = _AT_CURSOR.search(before[-200:])
     if at_cursor is not None:
         found[(at_cursor[1], at_cursor[2], at_cursor[3])] = -1
+    before, after = before[-NEAR_CHARS:], after[: NEAR_CHARS // 3]
     cursor = len(before)
     for match in _QUALIFIED.finditer(before + after):
         if match.end() == cursor and at_cursor is not None:
             continue  # the one the cursor is in, as typed so far
+        if heads is not None and _PARTS.split(match[0], 1)[0] not in heads:
+            continue
         far = cursor - match.start() if match.start() < cursor else 2 * (match.start() - cursor)
         parts = _PARTS.split(match[0])
         separators = _PARTS.findall(match[0])
@@ -201,8 +208,9 @@ def _qualified(
     """The definitions qualified names near the cursor point to: in the modules they name, or,
     at the cursor, among the methods of the type the variable before the dot holds."""
     table = symbols.aliases(head, family)
+    heads = {name.split(".")[0] for name in table} | (_RUST_HEADS if family == "rust" else set())
     found: list[Wanted] = []
-    for rank, (qualifier, separator, member) in enumerate(qualified_uses(before, after)):
+    for rank, (qualifier, separator, member) in enumerate(qualified_uses(before, after, heads)):
         spelled = f"{qualifier}{separator}{member}"
         at_cursor = rank == 0 and before.endswith(spelled)
         files = _module_files(index, absolute, family, table, qualifier)
@@ -227,7 +235,7 @@ def _qualified(
             for k, (path, d) in enumerate(members[:MAX_COMPLETIONS]):
                 found.append(Wanted(140.0 - k, path, d, f"completes {spelled!r}, {where}"))
         else:  # `click.` at the cursor: the names the file mentions first
-            mentioned = {name for _, name in symbols.identifiers(head + before + after)}
+            mentioned = symbols.names_in(head + before + after)
             members.sort(key=lambda place: place[1].name not in mentioned)
             for k, (path, definition) in enumerate(members[:MAX_MEMBERS]):
                 found.append(Wanted(120.0 - k, path, definition, where))

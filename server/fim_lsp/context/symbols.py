@@ -395,6 +395,11 @@ def _go_aliases(text: str) -> dict[str, str]:
 _ALIAS_READERS = {"python": _python_aliases, "rust": _rust_aliases, "go": _go_aliases}
 
 
+def names_in(text: str) -> set[str]:
+    """Every identifier in `text`, once."""
+    return set(_IDENTIFIER.findall(text))
+
+
 def identifiers(text: str) -> Iterator[tuple[int, str]]:
     """(offset, name) of each identifier in `text`."""
     for match in _IDENTIFIER.finditer(text):
