@@ -409,6 +409,15 @@ def identifiers(text: str) -> Iterator[tuple[int, str]]:
 _JS_EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".d.ts")
 
 
+def importer_matters(spec: str, family: str) -> bool:
+    """Whether where the importing file is changes what `resolve` finds for `spec` (a relative
+    import, a C include, a Rust path); a Python absolute import, a Lua module or a Go package
+    resolves the same from any file of the workspace."""
+    if family == "python":
+        return spec.startswith(".")
+    return family not in ("lua", "go")
+
+
 def resolve(spec: str, importer: str, family: str, files: Paths) -> list[str]:
     """The workspace files (paths relative to the root, `/`-separated) that the import `spec`
     in the file `importer` brings in; `files` is every indexed path."""

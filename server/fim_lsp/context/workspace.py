@@ -388,10 +388,12 @@ class WorkspaceIndex:
     def resolve(self, spec: str, absolute: str, family: str) -> list[str]:
         """The absolute paths of the indexed files the import `spec` in `absolute` brings in."""
         snapshot = self.snapshot
-        key = (spec, absolute, family)
+        place = self.root_of(absolute)
+        # the same answer for every file of a root, when the importer does not matter
+        root = place[0] if place is not None else ""
+        key = (spec, absolute if symbols.importer_matters(spec, family) else root, family)
         if (known := snapshot.resolved.get(key)) is not None:
             return known
-        place = self.root_of(absolute)
         paths = snapshot.paths.get(place[0]) if place is not None else None
         found = []
         if place is not None and paths is not None:
