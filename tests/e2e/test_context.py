@@ -310,3 +310,23 @@ async def test_an_open_documents_unsaved_text_wins_and_is_vetted_like_its_file(
         assert "def compute_ignored_rate" not in prompt, "an ignored open document was sent"
         assert "def compute_private_rate" not in prompt, "an excluded open document was sent"
         assert "MARKER" not in prompt
+
+
+async def test_a_qualified_name_brings_the_definition_from_the_module_it_names(
+    start: Start, fake: FakeCodestral, tmp_path: Path
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from .utils import run\n", encoding="utf-8")
+    (tmp_path / "pkg" / "utils.py").write_text(
+        "def run(message, err=False):\n    pass\n", encoding="utf-8"
+    )
+    (tmp_path / "decoys").mkdir()
+    for number in range(30):  # `run` alone names too many definitions to tell anything
+        (tmp_path / "decoys" / f"d{number}.py").write_text("def run():\n    pass\n")
+    client = await start(workspace=tmp_path.as_uri())
+    await _settled(client)
+    uri = open_document(client, "import pkg\n\npkg.ru\n", uri=(tmp_path / "app.py").as_uri())
+    prompt = await _prompt_at(client, fake, uri, 2, len("pkg.ru"))
+    assert "# from pkg/utils.py:\n# def run(message, err=False):\n" in prompt, (
+        "the definition `pkg.ru` completes, re-exported by the package, was not sent"
+    )
