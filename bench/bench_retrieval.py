@@ -1,6 +1,7 @@
 """Benchmark: how often the context fim-lsp sends holds the definition the hole needs, and its cost.
 
 Run: .venv/bin/python bench/bench_retrieval.py [--quick] [--split dev|heldout|both] [--no-scale]
+     .venv/bin/python bench/bench_retrieval.py --large [--quick]
 
 Cases are cut from the pinned corpora in bench/corpus (see SOURCES.md): each language folder is
 copied to a temporary folder, which is the workspace. A case is a use, in code (not in a comment
@@ -25,6 +26,13 @@ the context (its DEBUG log line ``context: ... in X ms``).
 The scale part copies 2,000 Python files of the standard library into one workspace and asks at
 200 places in them: p50/p95 of the context's wall and CPU time (the machine may be shared), the
 index's build time and size, and the server's resident memory with the index on and off.
+
+`--large` (alone) generates a workspace of 20,000 code files in five languages in a temporary
+folder, more definitions than the index keeps (MAX_DEFINITIONS), and measures through the real
+server the build, the resident memory with the index off and on, p50/p95 wall and CPU time of
+the context at 200 places, and what a save costs: the server's own time to read one saved file
+again (didSave), against listing the whole workspace again (what a save cost before: measured
+in this process on the same folder, as the index's worker does it).
 """
 
 from __future__ import annotations
@@ -46,6 +54,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lsprotocol import types
+
 from bench.bench_quality import QualityServer, position
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env
@@ -53,6 +63,7 @@ from bench.lsp_driver import REQUEST_TIMEOUT, SERVER_COMMAND, Failure, run_bench
 from bench.quality_cases import CORPUS, SYNTAX, mask
 from fim_lsp import config
 from fim_lsp.context import symbols
+from fim_lsp.context.workspace import WorkspaceIndex
 
 SEED = 20260420
 LANGUAGES = ("python", "javascript", "typescript", "go", "rust", "c", "lua")
@@ -65,6 +76,8 @@ CONTEXT_LINE = re.compile(
 INDEXED = re.compile(r"workspace index: (\d+) files \(of (\d+)\), (\d+) definitions in ([\d.]+) s")
 COMMAND = [*SERVER_COMMAND, "--log-level", "DEBUG"]
 SCALE_FILES = 2_000
+LARGE_FILES = 20_000
+PATCHED = re.compile(r"workspace index: (\d+) of (\d+) changed files indexed again in ([\d.]+) ms")
 
 
 @dataclass
@@ -317,6 +330,161 @@ async def scale(fake: FakeCodestral, places: int, root: Path) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- large
+
+
+LARGE_LANGUAGES = (  # extension, languageId, a module of `k` definitions
+    ("py", "python", "def {name}(value, options=None):\n    return helper_{i}(value)\n\n"),
+    ("ts", "typescript", "export function {name}(value: number): number {{\n  return value\n}}\n"),
+    ("go", "go", "func {name}(value int) int {{\n\treturn value\n}}\n\n"),
+    ("lua", "lua", "function M.{name}(value)\n  return value\nend\n\n"),
+    ("rs", "rust", "pub fn {name}(value: u32) -> u32 {{\n    value\n}}\n\n"),
+)
+LARGE_DEFINITIONS_PER_FILE = 40
+
+
+def generate(root: Path, files: int) -> list[tuple[Path, str]]:
+    """`files` code files under `root`, 50 to a folder, the languages in turn; each defines
+    LARGE_DEFINITIONS_PER_FILE functions and calls two of its neighbour's. (path, languageId)."""
+    made = []
+    for i in range(files):
+        extension, language_id, template = LARGE_LANGUAGES[i % len(LARGE_LANGUAGES)]
+        folder = root / f"pkg{i // 50:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        body = "".join(
+            template.format(name=f"compute_{i}_{k}", i=i) for k in range(LARGE_DEFINITIONS_PER_FILE)
+        )
+        uses = f"// uses compute_{i - 5}_1 and compute_{i - 5}_2\n" if i >= 5 else ""
+        path = folder / f"module_{i:05d}.{extension}"
+        path.write_text(uses + body, encoding="utf-8")
+        made.append((path, language_id))
+    return made
+
+
+def relisting_seconds(root: Path, changed: Path) -> tuple[float, float, int]:
+    """In this process, on the same folder: (seconds to list the workspace again after one
+    change, seconds to patch that one file in, definitions indexed)."""
+    index = WorkspaceIndex([str(root)])
+    index.start()
+    while not index.idle():
+        time.sleep(0.05)
+    touched(changed)
+    started = time.perf_counter()
+    index.start()  # what a save cost before: a listing, a stat of every file, the one read again
+    while not index.idle():
+        time.sleep(0.001)
+    relisted = time.perf_counter() - started
+    index.changed([str(changed)])
+    while not index.idle():
+        time.sleep(0.001)
+    return relisted, index.patch_seconds, index.snapshot.definitions
+
+
+async def large(fake: FakeCodestral, places: int, root: Path, files: int) -> list[str]:
+    """The index on a generated workspace of `files` files: build, memory, time per request,
+    and the cost of a save."""
+    started = time.perf_counter()
+    made = generate(root, files)
+    written = time.perf_counter() - started
+    rng = random.Random(f"{SEED}:large")
+    picks = [rng.choice(made) for _ in range(places)]
+    rows: dict[str, Any] = {}
+    for run, value in (("off", "false"), ("on", "true")):
+        env = server_env(fake, FIM_LSP_DEBOUNCE_MS="0", FIM_LSP_PREFETCH="false",
+                         FIM_LSP_WORKSPACE_DEFINITIONS=value)  # fmt: skip
+        server = await start_server(env, root)
+        try:
+            rss_start = server.memory_kb("VmRSS")
+            if run == "on":
+                rows["index"] = await wait_for_index(server, limit=600.0)
+                rows["built rss"] = server.memory_kb("VmRSS")
+            times: list[tuple[float, float]] = []
+            for number, (path, language_id) in enumerate(picks):
+                text = path.read_text(encoding="utf-8")
+                lines = text.split("\n")
+                line = random.Random(f"{SEED}:large:{number}").randrange(len(lines))
+                uri = path.as_uri()
+                server.open_as(uri, text, language_id)
+                logged, asked = len(server.stderr), len(fake.requests)
+                await server.inline(uri, line, len(lines[line]), invoked=True)
+                if len(fake.requests) > asked:
+                    times.append(await logged_ms(server, logged))
+                server.close(uri)
+            if run == "on":
+                rows["save"] = await saved_ms(server, picks[0][0])
+            rows[run] = (times, rss_start, server.memory_kb("VmRSS"), server.memory_kb("VmHWM"))
+        finally:
+            await server.stop()
+    relisted, patched, in_process = relisting_seconds(root, picks[1][0])
+    (off_times, off_start, off_rss, off_peak) = rows["off"]
+    (on_times, on_start, on_rss, on_peak) = rows["on"]
+    indexed, seen, count, seconds = rows["index"]
+    p = percentile
+    out = [
+        f"Workspace: {files:,} generated files ({', '.join(e for e, _, _ in LARGE_LANGUAGES)} in "
+        f"turn, 50 to a folder, {LARGE_DEFINITIONS_PER_FILE} functions each: "
+        f"{files * LARGE_DEFINITIONS_PER_FILE:,} definitions on disk; written in {written:.1f} s); "
+        f"{places} requests at the end of a random line of a random file (opened, asked, closed; "
+        f"{len(on_times)} reached the provider).",
+        "",
+        "| | index off (baseline) | index on |",
+        "|---|---:|---:|",
+    ]
+    for q in (50, 95):
+        out.append(f"| context, wall time, p{q} | {p(off_times, q, 0)} | {p(on_times, q, 0)} |")
+        out.append(f"| context, CPU time, p{q} | {p(off_times, q, 1)} | {p(on_times, q, 1)} |")
+    out += [
+        f"| resident memory after initialize | {off_start / 1024:.1f} MiB "
+        f"| {on_start / 1024:.1f} MiB |",
+        f"| resident memory once the index is built | - | {rows['built rss'] / 1024:.1f} MiB |",
+        f"| resident memory after the requests | {off_rss / 1024:.1f} MiB "
+        f"| {on_rss / 1024:.1f} MiB |",
+        f"| peak resident memory | {off_peak / 1024:.1f} MiB | {on_peak / 1024:.1f} MiB |",
+        f"| files indexed (of those listed) | - | {indexed:,} (of {seen:,}) |",
+        f"| definitions indexed (cap {workspace_cap():,}) | - | {count:,} |",
+        f"| index build, on its thread | - | {seconds:.2f} s |",
+        f"| a save: the saved file read again (server's log) | - | {rows['save']:.2f} ms |",
+        f"| a save before: the workspace listed again (in process) | - | {relisted * 1000:.0f} ms |",
+        f"| a save: the file patched in (in process) | - | {patched * 1000:.2f} ms |",
+    ]
+    assert in_process == count, "the in-process index differs from the server's"
+    return out
+
+
+def touched(path: Path) -> None:
+    """`path` changed on disk: a line added at its end."""
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+
+def workspace_cap() -> int:
+    from fim_lsp.context import workspace
+
+    return workspace.MAX_DEFINITIONS
+
+
+def percentile(times: list[tuple[float, float]], q: int, which: int) -> str:
+    ordered = sorted(t[which] for t in times)
+    return f"{ordered[min(len(ordered) - 1, len(ordered) * q // 100)]:.2f} ms" if ordered else "-"
+
+
+async def saved_ms(server: QualityServer, path: Path) -> float:
+    """Save `path` (changed on disk, didSave) and wait for the server's log of reading it."""
+    touched(path)
+    logged = len(server.stderr)
+    server.client.text_document_did_save(
+        types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri())
+        )
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for line in server.stderr[logged:]:
+            if match := PATCHED.search(line):
+                return float(match[3])
+        await asyncio.sleep(0.01)
+    raise Failure("the server did not log reading the saved file again")
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -353,6 +521,17 @@ def table(cases: list[Case], key: str, groups: list[str]) -> list[str]:
 
 
 async def main(args: argparse.Namespace) -> int:
+    if args.large:
+        with (
+            tempfile.TemporaryDirectory(prefix="fim-retrieval-large-") as temp,
+            FakeCodestral(completion="pass") as fake,
+        ):
+            files = LARGE_FILES // 10 if args.quick else LARGE_FILES
+            places = 40 if args.quick else 200
+            lines = ["### Memory and cost on a generated workspace", ""]
+            lines += await large(fake, places, Path(temp) / "large", files)
+        print("\n".join(lines))
+        return 0
     splits = ("dev", "heldout") if args.split == "both" else (args.split,)
     per_file = 2 if args.quick else CASES_PER_FILE
     report: list[str] = []
@@ -415,5 +594,6 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="six files a language, two cases each")
     parser.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
     parser.add_argument("--no-scale", dest="scale", action="store_false")
+    parser.add_argument("--large", action="store_true", help="the generated 20,000-file workspace")
     started = time.perf_counter()
     run_benchmark(main(parser.parse_args()))

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 
 from fim_lsp import __version__, config
 from fim_lsp.context import preamble, related
-from fim_lsp.context.workspace import WorkspaceIndex
+from fim_lsp.context.symbols import FAMILIES
+from fim_lsp.context.workspace import WATCHED_REFRESH_SECONDS, WorkspaceIndex
 from fim_lsp.core import cursor, health
 from fim_lsp.core.documents import LINE_BREAK, Document, DocumentStore, Position, column
 from fim_lsp.core.engine import Adaptation, Engine
@@ -115,6 +116,7 @@ class Service:
         self.gitignore = GitIgnore()
         self.inspector = Inspector()
         self.workspace_index: WorkspaceIndex | None = None
+        self.editor_watches_files = False  # it accepted our watcher of code files
         self._contexts: OrderedDict[str, tuple[str, ...]] = OrderedDict()  # prompt -> notes
         self.init_layer: Mapping[str, object] = {}  # from initializationOptions
         self.workspace_layer: Mapping[str, object] = {}  # from workspace/configuration
@@ -176,20 +178,27 @@ class Service:
     def _index_workspace(self, settings: config.Settings) -> None:
         """Start indexing the workspace folders on a thread (again when they or the gitignore
         mode changed), or drop the index when the setting is off."""
-        roots = [
-            preamble.uri_path(uri)
-            for uri in dict.fromkeys(self.editor.workspace_roots())
-            if uri.startswith("file:")
-        ]
+        roots = list(
+            dict.fromkeys(
+                os.path.normpath(preamble.uri_path(uri))
+                for uri in self.editor.workspace_roots()
+                if uri.startswith("file:")
+            )
+        )
         if not settings.workspace_definitions or not roots:
             self.workspace_index = None
             return
         vetted = settings.respect_gitignore
         index = self.workspace_index
         if index is None or index.roots != roots or index.vetted != vetted:
+            before = index
             index = WorkspaceIndex(roots, ignored=ignored_among if vetted else None)
+            if before is not None and before.vetted == vetted:
+                index.reuse(before)  # files it read that have not changed are not read again
             self.workspace_index = index
             index.start()
+        if self.editor_watches_files:
+            index.refresh_seconds = WATCHED_REFRESH_SECONDS
 
     async def _tell_what_is_missing(self, provider: Provider) -> None:
         """Tell the user what `provider` lacks (a key, a local model), once, before anything is
@@ -276,8 +285,7 @@ class Service:
                 self.editor.workspace_roots(),
                 self.allowed,
                 self.workspace_index,  # None when workspaceDefinitions is off
-                # the index listed only files git does not ignore, when the mode is on
-                lambda uri: _sendable(uri, settings),
+                self._index_allowed,
             )
             takes_files = getattr(self.engine.provider, "takes_files", False)  # llama.cpp
             secrets = self._secrets if settings.redact_secrets else None
@@ -288,6 +296,42 @@ class Service:
             return sent
 
         return prepare
+
+    def _index_allowed(self, uri: str) -> bool:
+        """Whether definitions from the index may go: it listed only files git does not ignore
+        (when the mode is on); others (the rules changed since, or an open document that no
+        listing had) are asked like any other file."""
+        index = self.workspace_index
+        if index is None or not index.listed(preamble.uri_path(uri)):
+            return self.allowed(uri)
+        return _sendable(uri, self.engine.settings)
+
+    @staticmethod
+    def code_files() -> str:
+        """A glob of the files the workspace index reads, for the editor to watch."""
+        return "**/*.{" + ",".join(sorted(extension[1:] for extension in FAMILIES)) + "}"
+
+    def files_changed(self, uris: Collection[str]) -> None:
+        """Files were created, changed, saved or deleted: the index reads just those again."""
+        if self.workspace_index is not None:
+            paths = [preamble.uri_path(uri) for uri in uris if uri.startswith("file:")]
+            self.workspace_index.changed(paths)
+
+    def ignores_changed(self) -> None:
+        """A .gitignore (or git's exclude file) changed: git is asked again, and the index is
+        vetted again under the new rules (until then its files are asked one by one)."""
+        self.gitignore.clear()
+        if self.workspace_index is not None and self.workspace_index.vetted:
+            self.workspace_index.ignores_changed()
+
+    def files_watched(self) -> None:
+        """The editor reports changed files: the index lists the workspace again seldom."""
+        self.editor_watches_files = True
+        self._index_workspace(self.engine.settings)
+
+    def folders_changed(self) -> None:
+        """Workspace folders were added or removed: the index follows them."""
+        self._index_workspace(self.engine.settings)
 
     def _git_path(self, uri: str) -> str | None:
         """The path to ask git about, when respectGitignore is on and `uri` is a file."""
@@ -375,6 +419,7 @@ class Service:
         snapshot = index.snapshot
         return {
             "built": snapshot.built > 0,
+            "idle": index.idle(),  # nothing queued or being read
             "files": len(snapshot.entries),
             "definitions": snapshot.definitions,
         }

@@ -135,6 +135,19 @@ def test_retrieval_benchmark_runs() -> None:
     assert "| definitions indexed | - |" in done.stdout
 
 
+def test_retrieval_benchmark_on_a_generated_workspace_runs() -> None:
+    done = _run("bench/bench_retrieval.py", "--large", "--quick")  # 2,000 files, not 20,000
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    for row in (
+        "| context, CPU time, p95 |",
+        "| resident memory once the index is built | - |",
+        "| definitions indexed (cap 150,000) | - | 80,000 |",
+        "| a save: the saved file read again (server's log) | - |",
+        "| a save before: the workspace listed again (in process) | - |",
+    ):
+        assert row in done.stdout, f"no {row!r} in:\n{done.stdout}"
+
+
 def test_counts_read_as_people_write_them() -> None:
     """Large counts in the latency tables were printed as `1.04169e+06`."""
     from bench.bench_latency import count

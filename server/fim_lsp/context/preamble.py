@@ -44,14 +44,20 @@ def preamble(
     index: WorkspaceIndex | None = None,
     index_allowed: Callable[[str], bool] | None = None,
 ) -> related.Preamble:
-    """The file header and the context: definitions the code at the cursor uses (from `index`),
-    then related code; only from files `allowed` (for the index's files: `index_allowed`) says
-    may be sent."""
+    """The file header and the context: definitions the code at the cursor uses (from `index`,
+    which reads the other open `documents` instead of their files), then related code; only from
+    files `allowed` (for the index's files: `index_allowed`) says may be sent."""
     chunks: list[related.Chunk] = []
     notes: list[str] = []
     if settings.extra_context_tokens > 0:
         started, cpu = time.perf_counter(), time.thread_time()
         documents = list(documents)
+        if index is not None:
+            index.use_buffers(
+                (uri_path(other.uri), other.version, other.text)
+                for other in documents
+                if other.uri.startswith("file:") and other is not document
+            )
         found = _definitions(document, cut, settings, roots, index_allowed or allowed, index)
         chunks = related.related(
             document,

@@ -143,6 +143,35 @@ _NAMED_IMPORTS: dict[str, re.Pattern[str]] = {
     ),
     "rust": re.compile(rf"^{_S}*(?:pub{_S}+)?use{_S}+[\w:]+::\{{([^}}]*)\}}", re.M),
 }
+# the names a file gives to modules it imports, for qualified uses: `click.echo`, `M.fn`, `io::Read`
+_ALIASES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "python": (
+        re.compile(
+            rf"^{_S}*import{_S}+([\w.]+(?:{_S}+as{_S}+\w+)?(?:{_S}*,{_S}*[\w.]+(?:{_S}+as{_S}+\w+)?)*)",
+            re.M,
+        ),
+    ),
+    "js": (
+        re.compile(r"""\bimport\s+\*\s+as\s+(\w+)\s+from\s*["']([^"'\n]+)["']"""),
+        re.compile(
+            r"""\bimport\s+(?!type\b)(\w+)\s*(?:,\s*\{[^}]*\})?\s*from\s*["']([^"'\n]+)["']"""
+        ),
+        re.compile(
+            r"""\b(?:const|let|var|import)\s+(\w+)\s*=\s*require\s*\(\s*["']([^"'\n]+)["']\s*\)"""
+        ),
+    ),
+    "lua": (re.compile(r"""\blocal\s+(\w+)\s*=\s*require\s*\(?\s*["']([\w./-]+)["']"""),),
+    "go": (re.compile(r"""^\s*(?:import\s+)?(?:(\w+)\s+)?"([\w./-]+)"\s*$""", re.M),),
+    "rust": (
+        re.compile(
+            rf"^{_S}*(?:pub(?:\([^)\n]*\))?{_S}+)?use{_S}+([\w:]+?)(?:::\{{([^}}]*)\}})?(?:{_S}+as{_S}+(\w+))?{_S}*;",
+            re.M,
+        ),
+        re.compile(rf"^{_S}*(?:pub(?:\([^)\n]*\))?{_S}+)?mod{_S}+(\w+){_S}*;", re.M),
+    ),
+}
+_AS = re.compile(r"^([\w.:]+)(?:\s+as\s+(\w+))?$")
+_GO_VERSION = re.compile(r"v\d+")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _BINDS_AN_IMPORT = re.compile(r"=\s*(?:await\s+)?(?:require|import)\b")
 
@@ -297,6 +326,80 @@ def imported_names(text: str, family: str) -> list[str]:
     return list(names)
 
 
+def aliases(text: str, family: str) -> dict[str, str]:
+    """The names `text` gives to the modules it imports, each with the import as `resolve`
+    takes it: `import os.path as osp` gives {"osp": "os.path"}, `from . import utils` gives
+    {"utils": ".utils"}, `local M = require("a.b")` {"M": "a.b"}, `use crate::x::y;` {"y":
+    "crate::x::y"}. A name that is not a module (`from m import f`) resolves to no file."""
+    if family in _ALIAS_READERS:
+        return _ALIAS_READERS[family](text)
+    found: dict[str, str] = {}
+    for pattern in _ALIASES.get(family, ()):  # JavaScript and Lua: (name, module) as written
+        for match in pattern.finditer(text):
+            found[match[1]] = match[2]
+    return found
+
+
+def _python_aliases(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _ALIASES["python"][0].finditer(text):
+        for part in match[1].split(","):
+            named = _AS.match(part.strip())
+            if named is not None:
+                module, alias = named[1], named[2]
+                top = module.split(".")[0]
+                found[alias or top] = module if alias else top
+                found[module] = module  # `import a.b` then `a.b.f`
+    for match in _NAMED_IMPORTS["python"].finditer(text):
+        source = re.match(rf"{_S}*from{_S}+([\w.]+)", match[0])
+        base = source[1] if source is not None else ""
+        for part in match[1].strip("() \n").split(","):
+            named = _AS.match(" ".join(part.split()))
+            if base and named is not None and _IDENTIFIER.fullmatch(named[1]):
+                joiner = "" if base.endswith(".") else "."
+                found.setdefault(named[2] or named[1], base + joiner + named[1])
+    return found
+
+
+def _rust_aliases(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    uses, mods = _ALIASES["rust"]
+    for match in uses.finditer(text):
+        path, group, alias = match[1], match[2], match[3]
+        if group is None:
+            found[alias or path.rpartition("::")[2]] = path
+            continue
+        for part in group.split(","):  # `use a::{b, c as d, self}`
+            named = _AS.match(" ".join(part.split()))
+            if named is None:
+                continue
+            item = path if named[1] == "self" else f"{path}::{named[1]}"
+            found[named[2] or item.rpartition("::")[2]] = item
+    for match in mods.finditer(text):
+        found.setdefault(match[1], match[1])
+    return found
+
+
+def _go_aliases(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _ALIASES["go"][0].finditer(text):
+        alias, spec = match[1], match[2]
+        if alias in (None, "_", "import"):  # the package's name, guessed from its path
+            parts = spec.split("/")
+            versioned = len(parts) > 1 and _GO_VERSION.fullmatch(parts[-1])
+            alias = (parts[-2] if versioned else parts[-1]).removeprefix("go-")
+        found[alias.replace("-", "_")] = spec
+    return found
+
+
+_ALIAS_READERS = {"python": _python_aliases, "rust": _rust_aliases, "go": _go_aliases}
+
+
+def names_in(text: str) -> set[str]:
+    """Every identifier in `text`, once."""
+    return set(_IDENTIFIER.findall(text))
+
+
 def identifiers(text: str) -> Iterator[tuple[int, str]]:
     """(offset, name) of each identifier in `text`."""
     for match in _IDENTIFIER.finditer(text):
@@ -304,6 +407,15 @@ def identifiers(text: str) -> Iterator[tuple[int, str]]:
 
 
 _JS_EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".d.ts")
+
+
+def importer_matters(spec: str, family: str) -> bool:
+    """Whether where the importing file is changes what `resolve` finds for `spec` (a relative
+    import, a C include, a Rust path); a Python absolute import, a Lua module or a Go package
+    resolves the same from any file of the workspace."""
+    if family == "python":
+        return spec.startswith(".")
+    return family not in ("lua", "go")
 
 
 def resolve(spec: str, importer: str, family: str, files: Paths) -> list[str]:

@@ -177,7 +177,7 @@ def create_server(
         ls.service.background(ls.pull_configuration())
         ls.service.save_stats(again=True)
         if ls.can_watch_files:
-            ls.service.background(_watch_ignore_files(ls))
+            ls.service.background(_watch_files(ls))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(ls: FimServer, params: types.DidChangeConfigurationParams) -> None:
@@ -191,13 +191,15 @@ def create_server(
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def on_watched_files(ls: FimServer, params: types.DidChangeWatchedFilesParams) -> None:
-        if any(_ignore_file(change.uri) for change in params.changes):
-            ls.service.gitignore.clear()
+        _files_changed(ls, [change.uri for change in params.changes])
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def on_saved(ls: FimServer, params: types.DidSaveTextDocumentParams) -> None:
-        if _ignore_file(params.text_document.uri):  # for editors that do not watch files for us
-            ls.service.gitignore.clear()
+        _files_changed(ls, [params.text_document.uri])  # also for editors that watch no files
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def on_folders(ls: FimServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        ls.service.folders_changed()  # pygls has updated `ls.workspace` already
 
     @server.feature(types.SHUTDOWN)
     def on_shutdown(ls: FimServer, *args: object) -> None:
@@ -262,11 +264,13 @@ def create_server(
 IGNORE_FILES = (".gitignore", ".git/info/exclude")  # wherever they are in the workspace
 
 
-async def _watch_ignore_files(ls: FimServer) -> None:
-    """Ask the editor to tell us of changed ignore files, so git's answers are asked again."""
+async def _watch_files(ls: FimServer) -> None:
+    """Ask the editor to tell us of changed ignore files, so git's answers are asked again, and
+    of changed code files, so the workspace index reads them again."""
     watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in IGNORE_FILES]
+    watchers.append(types.FileSystemWatcher(glob_pattern=ls.service.code_files()))
     registration = types.Registration(
-        id="fim-lsp-ignore-files",
+        id="fim-lsp-watched-files",
         method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
         register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
     )
@@ -274,12 +278,19 @@ async def _watch_ignore_files(ls: FimServer) -> None:
         await ls.client_register_capability_async(
             types.RegistrationParams(registrations=[registration])
         )
-    except Exception as error:  # an editor may refuse; saving a .gitignore still clears
-        log.info("the editor does not watch ignore files for us: %s", error)
+        ls.service.files_watched()
+    except Exception as error:  # an editor may refuse; saving a file still tells us
+        log.info("the editor does not watch files for us: %s", error)
 
 
 def _ignore_file(uri: str) -> bool:
     return uri.endswith(tuple(f"/{name}" for name in IGNORE_FILES))
+
+
+def _files_changed(ls: FimServer, uris: list[str]) -> None:
+    if any(_ignore_file(uri) for uri in uris):
+        ls.service.ignores_changed()
+    ls.service.files_changed([uri for uri in uris if not _ignore_file(uri)])
 
 
 def _encoding(kind: types.PositionEncodingKind | str) -> Encoding:

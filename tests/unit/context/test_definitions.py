@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from fim_lsp.context.definitions import chunks, near_names, partial_word, wanted
+from fim_lsp.context.definitions import (
+    chunks,
+    near_names,
+    partial_word,
+    qualified_uses,
+    wanted,
+)
 from fim_lsp.context.workspace import WorkspaceIndex
 
 UTILS = "def make_default_short_help(help, max_length=45):\n    return help\n"
@@ -90,3 +96,162 @@ def test_files_not_allowed_give_nothing(workspace: Path) -> None:
 
 def _all(uri: str) -> bool:
     return True
+
+
+# A member name defined in more files than CROWDED: looked up by name alone it tells nothing,
+# so only the module its qualifier names can find it.
+DECOYS = 30
+
+
+@pytest.mark.parametrize(
+    ("files", "current", "before", "expected"),
+    [
+        pytest.param(  # a package that re-exports: `click.echo` is defined in click/utils.py
+            {
+                "pkg/__init__.py": "from .utils import run\n",
+                "pkg/utils.py": "def run(message, err=False):\n    pass\n",
+                "decoys/d{k}.py": "def run():\n    pass\n",
+            },
+            "app.py",
+            "import pkg\n\npkg.run(",
+            ("pkg/utils.py", "def run(message, err=False):"),
+            id="python-reexport",
+        ),
+        pytest.param(
+            {
+                "lib/format.js": "export function run(value, options) {\n}\n",
+                "decoys/d{k}.js": "export function run() {\n}\n",
+            },
+            "src/app.js",
+            'import * as fmt from "../lib/format"\n\nfmt.ru',
+            ("lib/format.js", "export function run(value, options) {"),
+            id="js-namespace-partly-typed",
+        ),
+        pytest.param(
+            {
+                "lua/mod/core.lua": "local M = {}\nfunction M.run(opts)\nend\nreturn M\n",
+                "decoys/d{k}.lua": "function run()\nend\n",
+            },
+            "lua/mod/init.lua",
+            'local core = require("mod.core")\n\ncore.run(',
+            ("lua/mod/core.lua", "function M.run(opts)"),
+            id="lua-module-table",
+        ),
+        pytest.param(
+            {
+                "strs/rev.go": "package strs\n\nfunc Run(s string) string {\n",
+                "decoys/d{k}/d.go": "package d\n\nfunc Run() {\n",
+            },
+            "cmd/main.go",
+            'package main\n\nimport "example.com/tool/strs"\n\nfunc main() {\n\tstrs.Run(',
+            ("strs/rev.go", "func Run(s string) string {"),
+            id="go-package",
+        ),
+        pytest.param(
+            {
+                "src/text.rs": "pub fn run(width: usize) -> String {\n",
+                "src/decoys/d{k}.rs": "pub fn run() {\n",
+            },
+            "src/main.rs",
+            "use crate::text;\n\nfn main() {\n    text::run(",
+            ("src/text.rs", "pub fn run(width: usize) -> String {"),
+            id="rust-path",
+        ),
+        pytest.param(  # nothing of the member typed yet: the module's own names
+            {
+                "lib/format.js": "export function pad(value, width) {\n}\n",
+                "decoys/d{k}.js": "export function pad() {\n}\n",
+            },
+            "src/app.js",
+            'import * as fmt from "../lib/format"\n\nfmt.',
+            ("lib/format.js", "export function pad(value, width) {"),
+            id="js-namespace-nothing-typed",
+        ),
+    ],
+)
+def test_a_qualified_name_finds_the_definition_in_the_module_it_names(
+    tmp_path: Path,
+    files: dict[str, str],
+    current: str,
+    before: str,
+    expected: tuple[str, str],
+) -> None:
+    for pattern, text in files.items():
+        for k in range(DECOYS if "{k}" in pattern else 1):
+            path = tmp_path / pattern.format(k=k)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    index = built(tmp_path)
+    family = {"py": "python", "js": "js", "lua": "lua", "go": "go", "rs": "rust"}
+    language = family[current.rpartition(".")[2]]
+    found = wanted(index, str(tmp_path / current), language, before, before, ")\n")
+    assert found, "nothing was found for the qualified name"
+    first = found[0]
+    assert (first.path, first.definition.signature) == (str(tmp_path / expected[0]), expected[1])
+
+
+def test_qualified_uses_closest_first_the_one_at_the_cursor_leading() -> None:
+    before, after = "x = click.echo(a)\n    y = utils.ma", ")\nfoo::bar::baz()"
+    assert qualified_uses(before, after) == [
+        ("utils", ".", "ma"),
+        ("foo", "::", "bar"),
+        ("foo::bar", "::", "baz"),
+        ("click", ".", "echo"),
+    ]
+    assert qualified_uses("local p = M:run(", "") == [("M", ":", "run")]
+    assert qualified_uses("x = 3.14 + y", "") == []
+
+
+@pytest.mark.parametrize(
+    ("files", "current", "before", "expected"),
+    [
+        pytest.param(  # a receiver's type: its methods in any file of the package
+            {
+                "cli/command.go": "package cli\n\ntype Command struct {\n}\n",
+                "cli/flag_bool.go": "package cli\n\nfunc (cmd *Command) Bool(name string) bool {\n",
+                "cli/other.go": "package cli\n\nfunc (f *Flag) Bool() bool {\n",
+            },
+            "cli/help.go",
+            "package cli\n\nfunc (cmd *Command) help() {\n\tif cmd.Bo",
+            ("cli/flag_bool.go", "func (cmd *Command) Bool(name string) bool {"),
+            id="go-receiver",
+        ),
+        pytest.param(  # `this` in a class that extends one from another file
+            {
+                "src/base.ts": "export class Base {\n  protected render(view: View): string {\n"
+                "  }\n}\nexport class Other {\n  render(): void {\n  }\n}\n",
+            },
+            "src/page.ts",
+            'import { Base } from "./base"\n\nclass Page extends Base {\n  show() {\n    this.re',
+            ("src/base.ts", "  protected render(view: View): string {"),
+            id="ts-this-extends",
+        ),
+        pytest.param(  # a parameter's annotation
+            {
+                "app/models.py": "class Invoice:\n    def total_due(self, when):\n        pass\n"
+                "\n\nclass Order:\n    def total_due(self):\n        pass\n",
+            },
+            "app/views.py",
+            "from .models import Invoice\n\ndef show(invoice: Invoice):\n    return invoice.to",
+            ("app/models.py", "    def total_due(self, when):"),
+            id="python-annotation",
+        ),
+    ],
+)
+def test_a_variables_type_gives_the_methods_after_its_dot(
+    tmp_path: Path,
+    files: dict[str, str],
+    current: str,
+    before: str,
+    expected: tuple[str, str],
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    index = built(tmp_path)
+    family = {"go": "go", "ts": "js", "py": "python"}[current.rpartition(".")[2]]
+    found = wanted(index, str(tmp_path / current), family, before, before, "\n")
+    assert found, "nothing was found after the dot"
+    first = found[0]
+    assert (first.path, first.definition.signature) == (str(tmp_path / expected[0]), expected[1])
+    assert "method of" in first.why

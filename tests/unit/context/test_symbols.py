@@ -3,7 +3,14 @@ to workspace files."""
 
 import pytest
 
-from fim_lsp.context.symbols import Paths, definitions, imported_names, imports, resolve
+from fim_lsp.context.symbols import (
+    Paths,
+    aliases,
+    definitions,
+    imported_names,
+    imports,
+    resolve,
+)
 
 
 @pytest.mark.parametrize(
@@ -159,3 +166,67 @@ def test_imports_resolve_to_workspace_files(
     spec: str, importer: str, family: str, expected: list[str]
 ) -> None:
     assert resolve(spec, importer, family, FILES) == expected
+
+
+@pytest.mark.parametrize(
+    ("family", "text", "expected"),
+    [
+        (
+            "python",
+            "import os.path as osp, sys\nimport a.b\nfrom . import utils\n"
+            "from .core import (Command,\n    Group as G)\nfrom click import echo\n",
+            {
+                "osp": "os.path",
+                "os.path": "os.path",
+                "sys": "sys",
+                "a": "a",
+                "a.b": "a.b",
+                "utils": ".utils",
+                "Command": ".core.Command",
+                "G": ".core.Group",
+                "echo": "click.echo",
+            },
+        ),
+        (
+            "js",
+            'import * as utils from "./utils"\nimport React, { useState } from "react"\n'
+            'const fs = require("./fs")\nimport type T from "./t"\nimport { a } from "./a"\n',
+            {"utils": "./utils", "React": "react", "fs": "./fs"},
+        ),
+        (
+            "lua",
+            'local M = require("plenary.path")\nlocal util = require "a.util"\nrequire("x")\n',
+            {"M": "plenary.path", "util": "a.util"},
+        ),
+        (
+            "go",
+            'import (\n\t"fmt"\n\tcli "github.com/urfave/cli/v2"\n\t"github.com/x/go-yaml/v3"\n'
+            '\t_ "embed"\n)\nimport "strings"\n',
+            {
+                "fmt": "fmt",
+                "cli": "github.com/urfave/cli/v2",
+                "yaml": "github.com/x/go-yaml/v3",
+                "embed": "embed",
+                "strings": "strings",
+            },
+        ),
+        (
+            "rust",
+            "use crate::de::Deserializer;\nuse std::io;\nuse crate::error::{self, Error as E};\n"
+            "mod read;\npub use super::value::Value as V;\n",
+            {
+                "Deserializer": "crate::de::Deserializer",
+                "io": "std::io",
+                "error": "crate::error",
+                "E": "crate::error::Error",
+                "V": "super::value::Value",
+                "read": "read",
+            },
+        ),
+        ("c", '#include "a.h"\n', {}),
+    ],
+)
+def test_aliases_name_the_modules_a_file_imports(
+    family: str, text: str, expected: dict[str, str]
+) -> None:
+    assert aliases(text, family) == expected
