@@ -304,22 +304,14 @@ async def scale(fake: FakeCodestral, places: int, root: Path) -> list[str]:
     (off_times, off_rss), (on_times, on_rss) = rows["off"], rows["on"]
     indexed, seen, count, seconds = rows["index"]
 
-    def p(times: list[tuple[float, float]], q: int, which: int) -> str:
-        ordered = sorted(t[which] for t in times)
-        return f"{ordered[min(len(ordered) - 1, len(ordered) * q // 100)]:.2f} ms"
-
     out = [
         f"Workspace: {len(files)} `.py` files of the Python standard library (`{library}`, "
         f"sorted by path, site-packages included), copied to a folder of their own; {places} "
         f"requests at the end of a random line of a random file (each opened, asked, closed; "
         f"{len(on_times)} reached the provider, the others got no provider request).",
         "",
-        "| | index off (baseline) | index on |",
-        "|---|---:|---:|",
+        *cost_rows(off_times, on_times),
     ]
-    for q in (50, 95):
-        out.append(f"| context, wall time, p{q} | {p(off_times, q, 0)} | {p(on_times, q, 0)} |")
-        out.append(f"| context, CPU time, p{q} | {p(off_times, q, 1)} | {p(on_times, q, 1)} |")
     out += [
         f"| server resident memory after the requests | {off_rss / 1024:.1f} MiB "
         f"| {on_rss / 1024:.1f} MiB |",
@@ -419,7 +411,6 @@ async def large(fake: FakeCodestral, places: int, root: Path, files: int) -> lis
     (off_times, off_start, off_rss, off_peak) = rows["off"]
     (on_times, on_start, on_rss, on_peak) = rows["on"]
     indexed, seen, count, seconds = rows["index"]
-    p = percentile
     out = [
         f"Workspace: {files:,} generated files ({', '.join(e for e, _, _ in LARGE_LANGUAGES)} in "
         f"turn, 50 to a folder, {LARGE_DEFINITIONS_PER_FILE} functions each: "
@@ -427,12 +418,8 @@ async def large(fake: FakeCodestral, places: int, root: Path, files: int) -> lis
         f"{places} requests at the end of a random line of a random file (opened, asked, closed; "
         f"{len(on_times)} reached the provider).",
         "",
-        "| | index off (baseline) | index on |",
-        "|---|---:|---:|",
+        *cost_rows(off_times, on_times),
     ]
-    for q in (50, 95):
-        out.append(f"| context, wall time, p{q} | {p(off_times, q, 0)} | {p(on_times, q, 0)} |")
-        out.append(f"| context, CPU time, p{q} | {p(off_times, q, 1)} | {p(on_times, q, 1)} |")
     out += [
         f"| resident memory after initialize | {off_start / 1024:.1f} MiB "
         f"| {on_start / 1024:.1f} MiB |",
@@ -460,6 +447,19 @@ def workspace_cap() -> int:
     from fim_lsp.context import workspace
 
     return workspace.MAX_DEFINITIONS
+
+
+def cost_rows(off: list[tuple[float, float]], on: list[tuple[float, float]]) -> list[str]:
+    """The table's head and its rows of wall and CPU time per request, index off and on."""
+    rows = ["| | index off (baseline) | index on |", "|---|---:|---:|"]
+    for q in (50, 95):
+        rows.append(
+            f"| context, wall time, p{q} | {percentile(off, q, 0)} | {percentile(on, q, 0)} |"
+        )
+        rows.append(
+            f"| context, CPU time, p{q} | {percentile(off, q, 1)} | {percentile(on, q, 1)} |"
+        )
+    return rows
 
 
 def percentile(times: list[tuple[float, float]], q: int, which: int) -> str:
