@@ -189,7 +189,8 @@ describe("fim-lsp in VS Code (code-server + Chromium)", { concurrency: false }, 
     assert.equal((await ghost()).trim(), COMPLETION);
     await h.screenshot("1-ghost-text");
     await page.keyboard.press("Tab");
-    await waitFor("ghost text to go", async () => (await ghost()) === "", 5000);
+    // what counts is the file: the fake answers every prompt alike, so right after the accept it
+    // may offer the same line again (seen on a busy machine), and no ghost text is no sign
     assert.equal(await saved("tab.py"), `${HEADER}    ${COMPLETION}`);
     await h.screenshot("2-tab-accepted");
   });
