@@ -276,9 +276,8 @@ async def scale(fake: FakeCodestral, places: int, root: Path) -> list[str]:
     """The index on 2,000 files of the standard library: build, time per request, memory."""
     library = Path(sysconfig.get_paths()["stdlib"])
     copies = copy_library(library, root)
-    files = copies
     rng = random.Random(f"{SEED}:scale")
-    picks = [rng.choice(copies) for _ in range(places)]
+    picks = [(rng.choice(copies), "python") for _ in range(places)]
     rows: dict[str, Any] = {}
     for run, value in (("off", "false"), ("on", "true")):
         env = server_env(fake, FIM_LSP_DEBOUNCE_MS="0", FIM_LSP_PREFETCH="false",
@@ -287,18 +286,7 @@ async def scale(fake: FakeCodestral, places: int, root: Path) -> list[str]:
         try:
             if run == "on":
                 rows["index"] = await wait_for_index(server)
-            times: list[tuple[float, float]] = []
-            for number, path in enumerate(picks):
-                text = path.read_text(encoding="utf-8", errors="replace")
-                lines = text.split("\n")
-                line = random.Random(f"{SEED}:{number}").randrange(len(lines))
-                uri = path.as_uri()
-                server.open_as(uri, text, "python")
-                logged, asked = len(server.stderr), len(fake.requests)
-                await server.inline(uri, line, len(lines[line]), invoked=True)
-                if len(fake.requests) > asked:  # else no request reached the provider
-                    times.append(await logged_ms(server, logged))
-                server.close(uri)
+            times = await line_end_times(server, fake, picks, str(SEED))
             rows[run] = (times, server.memory_kb("VmRSS"))
         finally:
             await server.stop()
@@ -306,7 +294,7 @@ async def scale(fake: FakeCodestral, places: int, root: Path) -> list[str]:
     indexed, seen, count, seconds = rows["index"]
 
     out = [
-        f"Workspace: {len(files)} `.py` files of the Python standard library (`{library}`, "
+        f"Workspace: {len(copies)} `.py` files of the Python standard library (`{library}`, "
         f"sorted by path, site-packages included), copied to a folder of their own; {places} "
         f"requests at the end of a random line of a random file (each opened, asked, closed; "
         f"{len(on_times)} reached the provider, the others got no provider request).",
@@ -391,18 +379,7 @@ async def large(fake: FakeCodestral, places: int, root: Path, files: int) -> lis
             if run == "on":
                 rows["index"] = await wait_for_index(server, limit=600.0)
                 rows["built rss"] = server.memory_kb("VmRSS")
-            times: list[tuple[float, float]] = []
-            for number, (path, language_id) in enumerate(picks):
-                text = path.read_text(encoding="utf-8")
-                lines = text.split("\n")
-                line = random.Random(f"{SEED}:large:{number}").randrange(len(lines))
-                uri = path.as_uri()
-                server.open_as(uri, text, language_id)
-                logged, asked = len(server.stderr), len(fake.requests)
-                await server.inline(uri, line, len(lines[line]), invoked=True)
-                if len(fake.requests) > asked:
-                    times.append(await logged_ms(server, logged))
-                server.close(uri)
+            times = await line_end_times(server, fake, picks, f"{SEED}:large")
             if run == "on":
                 rows["save"] = await saved_ms(server, picks[0][0])
             rows[run] = (times, rss_start, server.memory_kb("VmRSS"), server.memory_kb("VmHWM"))
@@ -448,6 +425,26 @@ def workspace_cap() -> int:
     from fim_lsp.context import workspace
 
     return workspace.MAX_DEFINITIONS
+
+
+async def line_end_times(
+    server: QualityServer, fake: FakeCodestral, picks: list[tuple[Path, str]], seed: str
+) -> list[tuple[float, float]]:
+    """Open each (file, language) of `picks`, ask at the end of a random line, close it: the
+    context's (wall, CPU) ms of each request that reached the provider."""
+    times = []
+    for number, (path, language_id) in enumerate(picks):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = text.split("\n")
+        line = random.Random(f"{seed}:{number}").randrange(len(lines))
+        uri = path.as_uri()
+        server.open_as(uri, text, language_id)
+        logged, asked = len(server.stderr), len(fake.requests)
+        await server.inline(uri, line, len(lines[line]), invoked=True)
+        if len(fake.requests) > asked:  # else no request reached the provider
+            times.append(await logged_ms(server, logged))
+        server.close(uri)
+    return times
 
 
 def cost_rows(off: list[tuple[float, float]], on: list[tuple[float, float]]) -> list[str]:
