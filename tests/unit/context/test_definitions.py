@@ -8,17 +8,34 @@ from pathlib import Path
 import pytest
 
 from fim_lsp.context.definitions import (
+    Wanted,
     chunks,
     near_names,
     partial_word,
     qualified_uses,
     wanted,
 )
+from fim_lsp.context.symbols import family_of_path
 from fim_lsp.context.workspace import WorkspaceIndex
 
 UTILS = "def make_default_short_help(help, max_length=45):\n    return help\n"
 OTHER = "def make_default_short_help(text):\n    pass\n\ndef unrelated_helper():\n    pass\n"
 CORE = "from .utils import make_default_short_help\n\nclass Command:\n    pass\n"
+
+
+def _wanted_in(
+    root: Path, files: dict[str, str], current: str, before: str, after: str
+) -> list[Wanted]:
+    """`wanted` for a cursor in `current` after `before` (the whole head of the file), in a
+    folder of `files` (a name with `{k}` is written DECOYS times)."""
+    for pattern, text in files.items():
+        for k in range(DECOYS if "{k}" in pattern else 1):
+            path = root / pattern.format(k=k)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    family = family_of_path(current)
+    assert family is not None, current
+    return wanted(built(root), str(root / current), family, before, before, after)
 
 
 def built(root: Path) -> WorkspaceIndex:
@@ -176,15 +193,7 @@ def test_a_qualified_name_finds_the_definition_in_the_module_it_names(
     before: str,
     expected: tuple[str, str],
 ) -> None:
-    for pattern, text in files.items():
-        for k in range(DECOYS if "{k}" in pattern else 1):
-            path = tmp_path / pattern.format(k=k)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-    index = built(tmp_path)
-    family = {"py": "python", "js": "js", "lua": "lua", "go": "go", "rs": "rust"}
-    language = family[current.rpartition(".")[2]]
-    found = wanted(index, str(tmp_path / current), language, before, before, ")\n")
+    found = _wanted_in(tmp_path, files, current, before, ")\n")
     assert found, "nothing was found for the qualified name"
     first = found[0]
     assert (first.path, first.definition.signature) == (str(tmp_path / expected[0]), expected[1])
@@ -245,12 +254,7 @@ def test_a_variables_type_gives_the_methods_after_its_dot(
     before: str,
     expected: tuple[str, str],
 ) -> None:
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text)
-    index = built(tmp_path)
-    family = {"go": "go", "ts": "js", "py": "python"}[current.rpartition(".")[2]]
-    found = wanted(index, str(tmp_path / current), family, before, before, "\n")
+    found = _wanted_in(tmp_path, files, current, before, "\n")
     assert found, "nothing was found after the dot"
     first = found[0]
     assert (first.path, first.definition.signature) == (str(tmp_path / expected[0]), expected[1])
