@@ -159,6 +159,13 @@ GST_USER = "from billing.tax import compute_gst_for_invoice\n\n\ndef total(amoun
 GST_CURSOR = (4, len("    gst = compute_gs"))
 
 
+async def _gst_sent(client: LanguageClient, fake: FakeCodestral, where: Path) -> bool:
+    """Whether a request from GST_USER, opened as `where`, sends GST's signature."""
+    uri = open_document(client, GST_USER, uri=where.as_uri())
+    prompt = await _prompt_at(client, fake, uri, *GST_CURSOR)
+    return "# def compute_gst_for_invoice(amount, province):" in prompt
+
+
 def _billing(root: Path) -> Path:
     (root / "billing").mkdir()
     tax = root / "billing" / "tax.py"
@@ -194,9 +201,7 @@ async def test_a_watched_file_change_is_read_again(
         )
     )
     await _settled(client)
-    uri = open_document(client, GST_USER, uri=(tmp_path / "app.py").as_uri())
-    prompt = await _prompt_at(client, fake, uri, *GST_CURSOR)
-    assert "# def compute_gst_for_invoice(amount, province):" in prompt, (
+    assert await _gst_sent(client, fake, tmp_path / "app.py"), (
         "a watched change of a file that is not open did not reach the index"
     )
 
@@ -216,11 +221,7 @@ async def test_a_saved_file_is_read_again(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=saved))
     )
     await _settled(client)
-    uri = open_document(client, GST_USER, uri=(tmp_path / "app.py").as_uri())
-    prompt = await _prompt_at(client, fake, uri, *GST_CURSOR)
-    assert "# def compute_gst_for_invoice(amount, province):" in prompt, (
-        "a saved file was not read again"
-    )
+    assert await _gst_sent(client, fake, tmp_path / "app.py"), "a saved file was not read again"
 
 
 async def test_an_added_workspace_folder_is_indexed(
@@ -240,9 +241,7 @@ async def test_an_added_workspace_folder_is_indexed(
         )
     )
     assert (await _settled(client))["files"] == 1
-    uri = open_document(client, GST_USER, uri=(tmp_path / "app" / "main.py").as_uri())
-    prompt = await _prompt_at(client, fake, uri, *GST_CURSOR)
-    assert "# def compute_gst_for_invoice(amount, province):" in prompt, (
+    assert await _gst_sent(client, fake, tmp_path / "app" / "main.py"), (
         "the definitions of an added workspace folder were not sent"
     )
 
