@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import subprocess
 import sys
@@ -15,8 +16,11 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from cattrs import Converter
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
+from pygls.protocol import default_converter
+from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp.client import register_lsp_features
 
 from bench.fakes.codestral import FakeCodestral
 from bench.fakes.env import server_env as fake_env
@@ -71,6 +75,20 @@ def server_env(fake: FakeCodestral, **extra: str) -> dict[str, str]:
     return fake_env(fake, **{"FIM_LSP_DEBOUNCE_MS": "0", "FIM_LSP_FILE_HEADER": "false", **extra})
 
 
+@functools.cache
+def _shared_converter() -> Converter:
+    return default_converter()
+
+
+def new_client() -> LanguageClient:
+    """pytest-lsp's test client, with one converter for every client of the process: cattrs builds
+    its functions for each message type once, where a converter per client spent a third of the
+    suite's CPU building them again."""
+    client = LanguageClient(converter_factory=_shared_converter)
+    register_lsp_features(client)
+    return client
+
+
 Start = Callable[..., Awaitable[LanguageClient]]
 STATUS = "fimLsp/status"
 STATUSES: weakref.WeakKeyDictionary[LanguageClient, list[dict[str, Any]]] = (
@@ -101,7 +119,7 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
         command: list[str] | None = None,
         workspace: str | None = None,
     ) -> LanguageClient:
-        lsp = make_test_lsp_client()
+        lsp = new_client()
         STATUSES[lsp] = statuses = []
 
         @lsp.feature(STATUS)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
+from pytest_lsp import LanguageClient, client_capabilities
 
 from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import (
@@ -23,6 +23,7 @@ from tests.e2e.conftest import (
     inline,
     inline_params,
     menu,
+    new_client,
     open_document,
     server_env,
     wait_for,
@@ -585,7 +586,7 @@ async def test_settings_of_the_wrong_type(
 async def test_requests_after_shutdown_get_invalid_request(
     fake: FakeCodestral, log_file: Path
 ) -> None:
-    client = make_test_lsp_client()
+    client = new_client()
     await client.start_io(*SERVER, "--log-file", str(log_file), env=server_env(fake))
     try:
         await client.initialize_session(
@@ -619,7 +620,7 @@ async def test_requests_after_shutdown_get_invalid_request(
 async def test_requests_before_initialize_get_server_not_initialized(
     fake: FakeCodestral, log_file: Path
 ) -> None:
-    client = make_test_lsp_client()
+    client = new_client()
     await client.start_io(*SERVER, "--log-file", str(log_file), env=server_env(fake))
     try:
         uri = open_document(client, "x = \n")  # a notification before initialize: dropped

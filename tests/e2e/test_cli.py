@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import client_capabilities, make_test_lsp_client
+from pytest_lsp import client_capabilities
 
 from bench.fakes.codestral import FakeCodestral
-from tests.e2e.conftest import Start, inline, open_document, server_env
+from tests.e2e.conftest import Start, inline, new_client, open_document, server_env
 from tests.e2e.test_lifecycle import POISONED_FILES, poison
 
 ROOT = Path(__file__).parents[2]
@@ -188,7 +188,7 @@ async def test_tcp(fake: FakeCodestral) -> None:
         *FIM_LSP, "--tcp", f"127.0.0.1:{port}", "--log-level", "DEBUG", env=server_env(fake)
     )
     try:
-        client = make_test_lsp_client()
+        client = new_client()
         for _ in range(100):
             try:
                 await client.start_tcp("127.0.0.1", port)

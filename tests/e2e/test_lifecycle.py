@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities, make_test_lsp_client
+from pytest_lsp import LanguageClient, client_capabilities
 
 from bench.fakes.codestral import FakeCodestral
 from bench.lsp_driver import item_json
@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     change,
     inline,
     menu,
+    new_client,
     open_document,
     printed_stats,
     server_env,
@@ -85,7 +86,7 @@ async def test_statistics_are_kept_in_a_file_that_fim_lsp_stats_prints(
 ) -> None:
     stats_file = tmp_path / "state" / "stats.json"
     env = server_env(fake, FIM_LSP_STATS_FILE=str(stats_file))
-    client = make_test_lsp_client()
+    client = new_client()
     await client.start_io(*SERVER, env=env)
     try:
         await client.initialize_session(

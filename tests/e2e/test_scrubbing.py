@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ PASSWORD = "pw-Hq27vNc94"
 FAKES: tuple[type[FakeServer], ...] = (FakeCodestral, FakeOllama, FakeOpenAI, FakeLlamaCpp)
 STATUSES = (400, 401, 403, 404, 408, 413, 422, 429, 500, 502, 503, 504)
 MODES = ("drop", "reset", "malformed", "finish_error", "stall_mid")
+# a stream that stalls is given up after these, not after the default 10 s
+SHORT_TIMEOUTS = {"FIM_LSP_FIRST_TOKEN_TIMEOUT_MS": "2000", "FIM_LSP_TIMEOUT_MS": "2000"}
 ECHOES = (
     f"Authorization: Bearer {KEY}",
     f'{{"headers": {{"authorization": "Bearer {KEY}"}}}}',
@@ -100,9 +103,7 @@ async def test_the_key_appears_on_no_channel_whatever_the_provider_echoes(
     tmp = tmp_path_factory.mktemp("scrub")
     plan = sorted(plan, key=lambda failure: failure.status == 429)  # a 429 pauses what follows
     with fake_class(api_key=KEY) as fake:
-        client = await start(
-            command=_relay(tmp), env=server_env(fake, FIM_LSP_FIRST_TOKEN_TIMEOUT_MS="2000")
-        )
+        client = await start(command=_relay(tmp), env=server_env(fake, **SHORT_TIMEOUTS))
         uri = open_document(client, "x = \n")
         for failure in plan:
             failure.inject(fake)
@@ -138,7 +139,7 @@ async def test_a_password_in_the_address_appears_on_no_channel(
     assert PASSWORD not in _channels(tmp_path)
 
 
-def _cli(fake: FakeServer, tmp: Path, *arguments: str, **env: str) -> str:
+def _cli(fake: FakeServer, tmp: Path, *arguments: str) -> str:
     log = tmp / "cli.log"
     done = subprocess.run(
         [
@@ -149,7 +150,7 @@ def _cli(fake: FakeServer, tmp: Path, *arguments: str, **env: str) -> str:
             str(log),
             *arguments,
         ],
-        env=server_env(fake, **env),
+        env=server_env(fake, **SHORT_TIMEOUTS),
         capture_output=True,
         text=True,
         timeout=60,
@@ -161,12 +162,8 @@ def _cli(fake: FakeServer, tmp: Path, *arguments: str, **env: str) -> str:
 @settings(max_examples=8, deadline=None)
 @given(failure=failures)
 def test_check_and_complete_print_no_key_whatever_the_provider_echoes(failure: Failure) -> None:
-    with FakeCodestral(api_key=KEY) as fake:
-        tmp = (
-            Path(fake.ca_file).parent
-            if fake.tls
-            else Path(subprocess.check_output(["mktemp", "-d"], text=True).strip())
-        )
+    with FakeCodestral(api_key=KEY) as fake, tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
         source = tmp / "example.py"
         source.write_text("x = \n", encoding="utf-8")
         printed = ""
