@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import os
 import subprocess
@@ -80,6 +81,17 @@ def _shared_converter() -> Converter:
     return default_converter()
 
 
+@functools.cache
+def _recorded_capabilities(client: str) -> types.ClientCapabilities:
+    return client_capabilities(client)
+
+
+def capabilities_of(client: str) -> types.ClientCapabilities:
+    """The capabilities pytest-lsp recorded for `client` (e.g. "neovim@v0.11.0"), read once a
+    process: pytest-lsp builds a new converter to read them on every call."""
+    return copy.deepcopy(_recorded_capabilities(client))
+
+
 def new_client() -> LanguageClient:
     """pytest-lsp's test client, with one converter for every client of the process: cattrs builds
     its functions for each message type once, where a converter per client spent a third of the
@@ -141,7 +153,7 @@ async def start(fake: FakeCodestral) -> AsyncIterator[Start]:
         clients.append(lsp)
         INITIALIZE_RESULTS[lsp] = await lsp.initialize_session(
             types.InitializeParams(
-                capabilities=capabilities or client_capabilities(client),
+                capabilities=capabilities or capabilities_of(client),
                 client_info=client_info,
                 initialization_options=initialization_options,
                 workspace_folders=(

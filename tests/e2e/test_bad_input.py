@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import (
     SERVER,
     Start,
+    capabilities_of,
     change,
     inline,
     inline_params,
@@ -590,7 +591,7 @@ async def test_requests_after_shutdown_get_invalid_request(
     await client.start_io(*SERVER, "--log-file", str(log_file), env=server_env(fake))
     try:
         await client.initialize_session(
-            types.InitializeParams(capabilities=client_capabilities("neovim@v0.11.0"))
+            types.InitializeParams(capabilities=capabilities_of("neovim@v0.11.0"))
         )
         uri = open_document(client, "x = \n")
         assert items(await inline(client, uri, 0, 4)) == [SUGGESTION]
@@ -633,7 +634,7 @@ async def test_requests_before_initialize_get_server_not_initialized(
         assert_error(raised, types.ErrorCodes.ServerNotInitialized, "not initialized")
         assert await logged(log_file, "before initialize")
         await client.initialize_session(
-            types.InitializeParams(capabilities=client_capabilities("neovim@v0.11.0"))
+            types.InitializeParams(capabilities=capabilities_of("neovim@v0.11.0"))
         )
         uri = open_document(client, "x = \n")
         assert items(await inline(client, uri, 0, 4)) == [SUGGESTION]

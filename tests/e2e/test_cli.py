@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import client_capabilities
 
 from bench.fakes.codestral import FakeCodestral
-from tests.e2e.conftest import Start, inline, new_client, open_document, server_env
+from tests.e2e.conftest import Start, capabilities_of, inline, new_client, open_document, server_env
 from tests.e2e.test_lifecycle import POISONED_FILES, poison
 
 ROOT = Path(__file__).parents[2]
@@ -196,7 +195,7 @@ async def test_tcp(fake: FakeCodestral) -> None:
             except OSError:
                 await asyncio.sleep(0.05)
         await client.initialize_session(
-            types.InitializeParams(capabilities=client_capabilities("visual-studio-code"))
+            types.InitializeParams(capabilities=capabilities_of("visual-studio-code"))
         )
         uri = open_document(client, "x = \n")
         result = await inline(client, uri, 0, 4)

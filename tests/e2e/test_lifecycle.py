@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient
 
 from bench.fakes.codestral import FakeCodestral
 from bench.lsp_driver import item_json
 from tests.e2e.conftest import (
     SERVER,
     Start,
+    capabilities_of,
     change,
     inline,
     menu,
@@ -90,7 +91,7 @@ async def test_statistics_are_kept_in_a_file_that_fim_lsp_stats_prints(
     await client.start_io(*SERVER, env=env)
     try:
         await client.initialize_session(
-            types.InitializeParams(capabilities=client_capabilities("neovim@v0.11.0"))
+            types.InitializeParams(capabilities=capabilities_of("neovim@v0.11.0"))
         )
         uri = open_document(client, SOURCE)
         item = await _offered(client, uri)
