@@ -248,6 +248,19 @@ async def test_an_edit_stops_the_prefetch(client: LanguageClient, fake: FakeCode
     assert await asyncio.to_thread(fake.wait_for_disconnect)
 
 
+@pytest.mark.parametrize("again", ["return a + b", "\n    return a + b"])
+async def test_the_line_just_accepted_is_not_offered_again(
+    client: LanguageClient, fake: FakeCodestral, again: str
+) -> None:
+    uri = open_document(client, SOURCE)
+    await _accept(client, uri, await _offered(client, uri))
+    fake.completion = again  # a model that repeats itself, after the line or on the next one
+    result = await inline(client, uri, 1, 16, invoked=True)
+    assert isinstance(result, types.InlineCompletionList)
+    assert [item.insert_text for item in result.items] == []
+    assert len(fake.requests) >= 2  # the model was asked: the answer was dropped
+
+
 async def test_no_prefetch_when_turned_off(start: Start, fake: FakeCodestral) -> None:
     fake.completion = _model
     client = await start(env=server_env(fake, FIM_LSP_PREFETCH="false"))

@@ -346,10 +346,18 @@ def drop_looping_lines(text: str, around: Around) -> str | None:
 
 
 def drop_copy_of_neighbour(text: str, around: Around) -> str | None:
-    """A suggestion that makes the line equal to the one above or below is a copy, not a completion."""
-    first = text.split("\n")[0]
+    """A suggestion that makes the line equal to the one above or below is a copy, not a completion;
+    so is one, at the end of a line, that writes the line again (after it, or on a new line)."""
+    lines = text.split("\n")
+    first = lines[0]
+    written = _norm(around.line_prefix)
+    at_line_end = not around.line_suffix.strip()
     if not first.strip():
-        return text  # the cursor's line stays as it is: nothing copied
+        # the cursor's line stays as it is: only a new line can copy it
+        again = len(lines) > 1 and at_line_end and len(written) >= 4
+        return None if again and same_line(lines[1], around.line_prefix) else text
+    if at_line_end and len(written) >= 4 and _norm(first) == written:
+        return None
     line = _norm(around.line_prefix + first + ("" if "\n" in text else around.line_suffix))
     if len(line) < 4:
         return text

@@ -225,6 +225,15 @@ def test_drop_looping_lines(text: str, expected: str) -> None:
         ("    ", "total += y", "    total += x", (), "total += y"),
         ("", "}", "}", (), "}"),  # too short to judge
         ("    try:", "\n        x()", "    try:", (), "\n        x()"),  # the line stays as it was
+        # the line just written, written again: after it, or on the next line
+        ("    return a + b", "return a + b", "", (), None),
+        ("    return a + b", "\n    return a + b", "", (), None),
+        ("    return a + b", "\n    return  a + b\n", "", (), None),
+        ("    return a", " + b", "", (), " + b"),  # a line's end is not its copy
+        ("    x()", "\n    y()", "", (), "\n    y()"),
+        ("    f(", "f(", "", (), "f("),  # too short to judge
+        ("    print(x)", "\nprint(x)", "", ("    pass",), "\nprint(x)"),  # a new block's line
+        ("    ab", "ab", "", (), "ab"),
     ],
 )
 def test_drop_copy_of_neighbour(
