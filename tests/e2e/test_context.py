@@ -16,6 +16,7 @@ from bench.fakes.codestral import FakeCodestral
 from tests.e2e.conftest import (
     REGISTRATIONS,
     Start,
+    change,
     inline,
     open_document,
     server_env,
@@ -309,6 +310,36 @@ async def test_an_open_documents_unsaved_text_wins_and_is_vetted_like_its_file(
         assert "def compute_ignored_rate" not in prompt, "an ignored open document was sent"
         assert "def compute_private_rate" not in prompt, "an excluded open document was sent"
         assert "MARKER" not in prompt
+
+
+REOPENED_TAX = "def compute_vat_for_invoice(amount, country, rate_table):\n    pass\n"
+
+
+@pytest.mark.parametrize("definitions", ["true", "false"])  # the index, or related code alone
+async def test_a_document_opened_again_at_the_same_version_is_read_again(
+    start: Start, fake: FakeCodestral, repo: Path, definitions: str
+) -> None:
+    tax = _billing(repo)
+    client = await start(
+        workspace=repo.as_uri(), env=server_env(fake, FIM_LSP_WORKSPACE_DEFINITIONS=definitions)
+    )
+    if definitions == "true":
+        await _settled(client)
+    open_document(client, UNSAVED_TAX, uri=tax.as_uri())  # version 1
+    uri = open_document(client, APP, uri=(repo / "app.py").as_uri())
+    assert "reduced_rate" in await _prompt_at(client, fake, uri, *CURSOR)
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=tax.as_uri())
+        )
+    )
+    open_document(client, REOPENED_TAX, uri=tax.as_uri())  # version 1 again, other text
+    change(client, uri, 2, APP + "\n")  # not the cut the cache answered before
+    prompt = await _prompt_at(client, fake, uri, *CURSOR)
+    assert "compute_vat_for_invoice(amount, country, rate_table):" in prompt, (
+        "the text the document had before it was closed was sent, or none"
+    )
+    assert "reduced_rate" not in prompt
 
 
 async def test_a_qualified_name_brings_the_definition_from_the_module_it_names(

@@ -54,7 +54,7 @@ def preamble(
         documents = list(documents)
         if index is not None:
             index.use_buffers(
-                (uri_path(other.uri), other.version, other.text)
+                (uri_path(other.uri), other.revision, other.text)
                 for other in documents
                 if other.uri.startswith("file:") and other is not document
             )

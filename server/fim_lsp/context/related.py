@@ -12,6 +12,7 @@ from fim_lsp.core.documents import Document
 CHUNK_LINES = 16
 MAX_CHUNKS_PER_DOCUMENT = 32  # caps the work per request: at most this many chunks of a file
 MAX_DOCUMENTS = 8  # ... of this many files
+REMEMBERED_DOCUMENTS = 2 * MAX_DOCUMENTS  # files whose chunks are kept from one request to the next
 RING_SIZE = 16  # recently edited places remembered
 MIN_SIMILARITY = 0.1
 MAX_LINE_CHARS = 400  # of a line in a chunk: a minified file's megabyte line is not context
@@ -56,11 +57,29 @@ def chunk_at(document: Document, line: int, path: str) -> Chunk:
     return Chunk(path, first, text, last - first, document.uri)
 
 
-def chunks_of(document: Document, path: str) -> Iterable[Chunk]:
-    """Evenly spread chunks of a document, at most MAX_CHUNKS_PER_DOCUMENT of them."""
-    step = max(CHUNK_LINES, document.line_count // MAX_CHUNKS_PER_DOCUMENT + 1)
-    for first in range(0, document.line_count, step):
-        yield chunk_at(document, first + CHUNK_LINES // 2, path)
+# (Document.revision, path) -> its chunks with their words, the most recently used last; a
+# revision names one text in the whole process, so an entry can never stand for another text
+_CHUNKS: OrderedDict[tuple[int, str], tuple[tuple[Chunk, frozenset[str]], ...]] = OrderedDict()
+
+
+def chunks_of(document: Document, path: str) -> tuple[tuple[Chunk, frozenset[str]], ...]:
+    """Evenly spread chunks of a document, at most MAX_CHUNKS_PER_DOCUMENT of them, each with its
+    words; made once a revision of the document, so a file not changed since the last request
+    costs nothing to read again."""
+    key = (document.revision, path)
+    made = _CHUNKS.get(key)
+    if made is None:
+        step = max(CHUNK_LINES, document.line_count // MAX_CHUNKS_PER_DOCUMENT + 1)
+        spread = (
+            chunk_at(document, first + CHUNK_LINES // 2, path)
+            for first in range(0, document.line_count, step)
+        )
+        made = _CHUNKS[key] = tuple((chunk, words(chunk.text)) for chunk in spread)
+        if len(_CHUNKS) > REMEMBERED_DOCUMENTS:
+            _CHUNKS.popitem(last=False)
+    else:
+        _CHUNKS.move_to_end(key)
+    return made
 
 
 class RecentEdits:
@@ -89,10 +108,13 @@ class RecentEdits:
 
 
 def choose(
-    query: str, candidates: Iterable[Chunk], budget_chars: int, first: Iterable[Chunk] = ()
+    query: str,
+    candidates: Iterable[tuple[Chunk, frozenset[str]]],
+    budget_chars: int,
+    first: Iterable[Chunk] = (),
 ) -> list[Chunk]:
-    """The chunks `first` (in their order), then the candidates most like `query`, best first,
-    that fit in `budget_chars` together.
+    """The chunks `first` (in their order), then the candidates (each with its `words`) most like
+    `query`, best first, that fit in `budget_chars` together.
 
     Chunks of one file that overlap or touch become one block: one header, each line once, in
     the file's order; it costs what it adds, so the room a merge saves goes to more code.
@@ -100,11 +122,11 @@ def choose(
     wanted = words(query)
     scored = []
     seen: set[str] = set()
-    for chunk in candidates:
+    for chunk, vocabulary in candidates:
         if chunk.text in seen or not chunk.text.strip():
             continue
         seen.add(chunk.text)
-        score = similarity(wanted, words(chunk.text))
+        score = similarity(wanted, vocabulary)
         if score >= MIN_SIMILARITY:
             scored.append((score, chunk))
     scored.sort(key=lambda pair: -pair[0])
@@ -187,10 +209,11 @@ def related(
     by_uri = {document.uri: document for document in documents}
     others = [uri for uri in reversed(by_uri) if uri != current.uri and allowed(uri)]
 
-    def candidates() -> Iterable[Chunk]:
+    def candidates() -> Iterable[tuple[Chunk, frozenset[str]]]:
         for uri, line in recent.places():
             if uri != current.uri and uri in by_uri and allowed(uri):
-                yield chunk_at(by_uri[uri], line, path_of(uri))
+                chunk = chunk_at(by_uri[uri], line, path_of(uri))
+                yield chunk, words(chunk.text)
         for uri in others[:MAX_DOCUMENTS]:
             yield from chunks_of(by_uri[uri], path_of(uri))
 

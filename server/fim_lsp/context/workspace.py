@@ -72,7 +72,7 @@ EMPTY = Snapshot({}, {}, [], {}, False, 0.0, 0, 0)
 class Buffer:
     """An open document's own text, read for definitions instead of the file on disk."""
 
-    version: int
+    revision: int  # Document.revision of the text read
     entry: Entry
 
 
@@ -346,20 +346,21 @@ class WorkspaceIndex:
     # ---------------------------------------------------------------- open documents
 
     def use_buffers(self, buffers: Iterable[tuple[str, int, Callable[[], str]]]) -> None:
-        """Read the open documents inside the roots, (absolute path, version, text), instead of
-        their files: their unsaved text wins. A document is read again only when its version
-        changed; one no longer given is forgotten. On the event loop's thread only."""
+        """Read the open documents inside the roots, (absolute path, revision, text), instead of
+        their files: their unsaved text wins. A document is read again only when its revision
+        (`Document.revision`) changed; one no longer given is forgotten. On the event loop's
+        thread only."""
         kept: dict[str, Buffer] = {}
-        for absolute, version, text in buffers:
+        for absolute, revision, text in buffers:
             place = self.root_of(absolute)
             if place is None or not _indexable(place[1]):
                 continue
             known = self._buffers.get(absolute)
-            if known is None or known.version != version:
+            if known is None or known.revision != revision:
                 source = text()
                 if len(source) > MAX_FILE_BYTES:
                     continue
-                known = Buffer(version, _make_entry(*place, -1, source.replace("\r\n", "\n")))
+                known = Buffer(revision, _make_entry(*place, -1, source.replace("\r\n", "\n")))
             kept[absolute] = known
         if kept.keys() != self._buffers.keys() or any(
             kept[path] is not self._buffers[path] for path in kept

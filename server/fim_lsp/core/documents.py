@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -78,15 +79,22 @@ def scrub(text: str) -> str:
     return _SURROGATE.sub(REPLACEMENT, text)
 
 
+_REVISIONS = itertools.count()  # Document.revision: one counter for every document
+
+
 class Document:
     """One open text document, kept as a list of lines so that an edit costs the lines it touches.
 
     Invariant: every line but the last ends with exactly one terminator, the last has none, no
     line ends with a lone ``\\r`` while the next starts with ``\\n`` (that pair is one ``\\r\\n``),
     and no line holds a lone surrogate (see `scrub`).
+
+    `version` is the client's; `revision` is the server's own and changes with every change of
+    the text, new in the whole process, so it names one text even where a client sends the same
+    version twice or opens a file again at the version it had before.
     """
 
-    __slots__ = ("_lines", "encoding", "language_id", "uri", "version")
+    __slots__ = ("_lines", "encoding", "language_id", "revision", "uri", "version")
 
     def __init__(
         self,
@@ -102,6 +110,7 @@ class Document:
         self.language_id = language_id
         self.encoding: Encoding = encoding
         self._lines = _split(self._scrub(text))
+        self.revision = next(_REVISIONS)
 
     def _scrub(self, text: str) -> str:
         clean = scrub(text)
@@ -165,6 +174,7 @@ class Document:
         (a memmove), which is negligible next to splitting or joining text.
         """
         text = self._scrub(text)
+        self.revision = next(_REVISIONS)
         if range is None:
             self._lines = _split(text)
             return

@@ -185,7 +185,7 @@ def test_an_open_documents_text_wins_over_its_file(folder: Path) -> None:
     assert index.completing("compute_vat", 8) == ["compute_vat_unsaved"]
     assert index.fresh(tax)
     # read again only when its version changes; forgotten once closed
-    index.use_buffers([(tax, 3, lambda: pytest.fail("read although its version is the same"))])
+    index.use_buffers([(tax, 3, lambda: pytest.fail("read although its revision is the same"))])
     index.use_buffers([])
     assert index.lookup("compute_vat") and not index.lookup("compute_vat_unsaved")
     # an open document outside the roots, or not code, is not read

@@ -396,3 +396,15 @@ def test_positions_match_reference(text: str, data: st.DataObject) -> None:
         assert sum(len(doc.line(i) + doc.line_ending(i)) for i in range(line)) == line_start
         assert doc.character_of(line, column) == position.character
         assert doc.is_in_range(position)
+
+
+def test_every_text_of_every_document_has_its_own_revision() -> None:
+    first, second = Document("file:///a.py", "x = 1\n"), Document("file:///a.py", "x = 1\n")
+    seen = {first.revision, second.revision}
+    first.apply_change(
+        "y", Range(start=Position(line=0, character=0), end=Position(line=0, character=1))
+    )
+    seen.add(first.revision)
+    first.apply_change("z = 2\n")
+    seen.add(first.revision)
+    assert len(seen) == 4, "two texts share a revision"
