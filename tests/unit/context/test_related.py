@@ -37,9 +37,19 @@ def test_choose_takes_the_most_similar_that_fit() -> None:
     near = Chunk("billing.py", 0, "def compute_invoice(customer, items, tax_rate):\n    ...\n")
     far = Chunk("ui.py", 0, "def render_button(label, color):\n    ...\n")
     half = Chunk("tax.py", 0, "tax_rate = lookup_rate(customer)\n")
-    assert _sent(choose(query, [far, half, near], budget_chars=1000)) == _sent([near, half])
-    assert _sent(choose(query, [far, half, near], budget_chars=80)) == _sent([half])  # near: long
-    assert _sent(choose(query, [near, near], budget_chars=1000)) == _sent([near])  # no duplicates
+    assert _sent(choose(query, _candidates([far, half, near]), budget_chars=1000)) == _sent(
+        [near, half]
+    )
+    assert _sent(choose(query, _candidates([far, half, near]), budget_chars=80)) == _sent(
+        [half]
+    )  # near: long
+    assert _sent(choose(query, _candidates([near, near]), budget_chars=1000)) == _sent(
+        [near]
+    )  # no duplicates
+
+
+def _candidates(chunks: list[Chunk]) -> list[tuple[Chunk, frozenset[str]]]:
+    return [(chunk, words(chunk.text)) for chunk in chunks]
 
 
 def _sent(chunks: list[Chunk]) -> list[tuple[str, int, str]]:
@@ -111,7 +121,7 @@ A = "file:///p/a.py"
 def test_chunks_of_one_file_that_touch_or_overlap_go_as_one_block(
     chunks: list[Chunk], blocks: list[tuple[str, int, str]]
 ) -> None:
-    assert _sent(choose(QUERY, chunks, budget_chars=10_000)) == blocks
+    assert _sent(choose(QUERY, _candidates(chunks), budget_chars=10_000)) == blocks
 
 
 def _cost(blocks: list[Chunk]) -> int:
@@ -123,7 +133,7 @@ def _cost(blocks: list[Chunk]) -> int:
 def test_merged_blocks_stay_within_the_budget_and_send_each_line_once(budget: int) -> None:
     document = Document(A, _lines(0, 39))
     chunks = [chunk_at(document, line, "a.py") for line in (8, 12, 20, 24, 30, 39)]
-    blocks = choose(QUERY, chunks, budget_chars=budget)
+    blocks = choose(QUERY, _candidates(chunks), budget_chars=budget)
     assert _cost(blocks) <= budget
     sent = [line for block in blocks for line in block.text.splitlines()]
     assert len(sent) == len(set(sent)), "a line was sent twice"
@@ -136,7 +146,9 @@ def test_what_a_merge_saves_goes_to_more_code() -> None:
     first = Chunk("a.py", 0, _lines(0, 7), uri=A)
     overlapping = Chunk("a.py", 4, _lines(4, 11), uri=A)  # half of it is new
     budget = _cost([first]) + len(_lines(8, 11))  # room for its new lines, not all of it
-    assert _sent(choose(QUERY, [first, overlapping], budget)) == [("a.py", 0, _lines(0, 11))]
+    assert _sent(choose(QUERY, _candidates([first, overlapping]), budget)) == [
+        ("a.py", 0, _lines(0, 11))
+    ]
 
 
 def test_a_definition_cut_by_chunk_borders_arrives_whole() -> None:
