@@ -94,8 +94,8 @@ def capabilities_of(client: str) -> types.ClientCapabilities:
 
 def new_client() -> LanguageClient:
     """pytest-lsp's test client, with one converter for every client of the process: cattrs builds
-    its functions for each message type once, where a converter per client spent a third of the
-    suite's CPU building them again."""
+    its functions for each message type once, where a converter per client spent about half the
+    test process's CPU in test_providers.py building them again."""
     client = LanguageClient(converter_factory=_shared_converter)
     register_lsp_features(client)
     return client

@@ -351,13 +351,14 @@ def drop_copy_of_neighbour(text: str, around: Around) -> str | None:
     lines = text.split("\n")
     first = lines[0]
     written = _norm(around.line_prefix)
-    at_line_end = not around.line_suffix.strip()
+    if len(written) >= 4 and not around.line_suffix.strip():
+        new_line = lines[1] if len(lines) > 1 and not first.strip() else None
+        if _norm(first) == written or (
+            new_line is not None and same_line(new_line, around.line_prefix)
+        ):
+            return None
     if not first.strip():
-        # the cursor's line stays as it is: only a new line can copy it
-        again = len(lines) > 1 and at_line_end and len(written) >= 4
-        return None if again and same_line(lines[1], around.line_prefix) else text
-    if at_line_end and len(written) >= 4 and _norm(first) == written:
-        return None
+        return text  # the cursor's line stays as it is: nothing copied
     line = _norm(around.line_prefix + first + ("" if "\n" in text else around.line_suffix))
     if len(line) < 4:
         return text

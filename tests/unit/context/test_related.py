@@ -9,6 +9,7 @@ from fim_lsp.context.related import (
     RecentEdits,
     choose,
     chunk_at,
+    chunks_of,
     related,
     render,
     similarity,
@@ -37,15 +38,11 @@ def test_choose_takes_the_most_similar_that_fit() -> None:
     near = Chunk("billing.py", 0, "def compute_invoice(customer, items, tax_rate):\n    ...\n")
     far = Chunk("ui.py", 0, "def render_button(label, color):\n    ...\n")
     half = Chunk("tax.py", 0, "tax_rate = lookup_rate(customer)\n")
-    assert _sent(choose(query, _candidates([far, half, near]), budget_chars=1000)) == _sent(
-        [near, half]
-    )
-    assert _sent(choose(query, _candidates([far, half, near]), budget_chars=80)) == _sent(
-        [half]
-    )  # near: long
-    assert _sent(choose(query, _candidates([near, near]), budget_chars=1000)) == _sent(
-        [near]
-    )  # no duplicates
+    candidates = _candidates([far, half, near])
+    assert _sent(choose(query, candidates, budget_chars=1000)) == _sent([near, half])
+    assert _sent(choose(query, candidates, budget_chars=80)) == _sent([half])  # near: too long
+    no_duplicates = choose(query, _candidates([near, near]), budget_chars=1000)
+    assert _sent(no_duplicates) == _sent([near])
 
 
 def _candidates(chunks: list[Chunk]) -> list[tuple[Chunk, frozenset[str]]]:
@@ -146,9 +143,8 @@ def test_what_a_merge_saves_goes_to_more_code() -> None:
     first = Chunk("a.py", 0, _lines(0, 7), uri=A)
     overlapping = Chunk("a.py", 4, _lines(4, 11), uri=A)  # half of it is new
     budget = _cost([first]) + len(_lines(8, 11))  # room for its new lines, not all of it
-    assert _sent(choose(QUERY, _candidates([first, overlapping]), budget)) == [
-        ("a.py", 0, _lines(0, 11))
-    ]
+    blocks = choose(QUERY, _candidates([first, overlapping]), budget)
+    assert _sent(blocks) == [("a.py", 0, _lines(0, 11))]
 
 
 def test_a_definition_cut_by_chunk_borders_arrives_whole() -> None:
@@ -222,3 +218,13 @@ def test_a_chunk_keeps_only_the_start_of_very_long_lines() -> None:
     document = Document("file:///min.js", "var a=1;" * 200_000 + "\nshort\n")
     chunk = chunk_at(document, 0, "min.js")
     assert chunk.text == "var a=1;" * 50 + "\nshort\n"
+
+
+def test_an_open_files_chunks_follow_its_edits() -> None:
+    other = Document("file:///p/b.py", _lines(0, 3))
+    assert [chunk.text for chunk, _ in chunks_of(other, "b.py")] == [_lines(0, 3)]
+    other.apply_change("edited_total = 1\n")
+    [(chunk, vocabulary)] = chunks_of(other, "b.py")
+    assert (chunk.text, vocabulary) == ("edited_total = 1\n", {"edited_total"}), (
+        "the chunks of the text before the edit were used"
+    )
